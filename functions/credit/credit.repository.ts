@@ -1,0 +1,176 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  creditAccountKey,
+  creditOperationKey,
+  customerPartitionKey,
+  KNOWN_CUSTOMERS_PARTITION,
+  LEDGER_ENTRY_PREFIX,
+  ledgerEntryKey,
+} from '#shared/db/keys.ts';
+import { failedConditionIndexes, isTransactionConflict } from '#shared/db/transactions.ts';
+import { ValidationError } from '#shared/errors.ts';
+import { decodeCursor, encodeCursor, type Page, type PageRequest } from '#shared/pagination.ts';
+import { type CreditTransaction, CreditTransactionSchema } from './credit.schemas.ts';
+import {
+  type CreditAccount,
+  type CreditEntryWrite,
+  type CreditRepository,
+  OperationAlreadyAppliedError,
+  StaleAccountError,
+} from './credit.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** The position of each item in the transaction `appendEntry` writes. */
+const ACCOUNT = 0;
+const ENTRY = 1;
+const OPERATION = 2;
+
+export class DynamoCreditRepository implements CreditRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getAccount(customerId: string): Promise<CreditAccount | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: creditAccountKey(customerId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    return {
+      customerId,
+      availableCents: Number(Item.availableCents),
+      heldCents: Number(Item.heldCents),
+      version: Number(Item.version),
+      updatedAt: String(Item.updatedAt),
+    };
+  }
+
+  async appendEntry({ before, after, transaction, operationId }: CreditEntryWrite): Promise<void> {
+    const { customerId } = after;
+    const entryKey = ledgerEntryKey(customerId, after.version);
+
+    // Preconditions, named: the account is exactly as read (a first write finds no account), the
+    // ledger slot for the new version is free, and the operation has not been applied before.
+    const accountUnchanged =
+      before.version === 0 ? 'attribute_not_exists(PK)' : '#version = :expectedVersion';
+    const slotFree = 'attribute_not_exists(PK)';
+    const operationNew = 'attribute_not_exists(PK)';
+
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: creditAccountKey(customerId),
+          UpdateExpression:
+            'SET #entity = :entity, customerId = :customerId, availableCents = :available, heldCents = :held, ' +
+            '#version = :version, updatedAt = :updatedAt, GSI1PK = :known, GSI1SK = :customerId',
+          ConditionExpression: accountUnchanged,
+          ExpressionAttributeNames: { '#entity': 'entity', '#version': 'version' },
+          ExpressionAttributeValues: {
+            ':entity': 'CREDIT_ACCOUNT',
+            ':customerId': customerId,
+            ':available': after.availableCents,
+            ':held': after.heldCents,
+            ':version': after.version,
+            ':updatedAt': after.updatedAt,
+            ':known': KNOWN_CUSTOMERS_PARTITION,
+            ...(before.version === 0 ? {} : { ':expectedVersion': before.version }),
+          },
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...entryKey, entity: 'CREDIT_TRANSACTION', ...transaction },
+          ConditionExpression: slotFree,
+        },
+      },
+    ];
+    if (operationId !== undefined) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...creditOperationKey(customerId, operationId),
+            entity: 'CREDIT_OPERATION',
+            entrySK: entryKey.SK,
+          },
+          ConditionExpression: operationNew,
+        },
+      });
+    }
+
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      const failed = failedConditionIndexes(error);
+      if (failed?.includes(OPERATION)) {
+        throw new OperationAlreadyAppliedError('operation already applied', { cause: error });
+      }
+      if (failed?.includes(ACCOUNT) || failed?.includes(ENTRY) || isTransactionConflict(error)) {
+        throw new StaleAccountError('account changed since it was read', { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async findEntryByOperation(
+    customerId: string,
+    operationId: string,
+  ): Promise<CreditTransaction | undefined> {
+    const { Item: marker } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: creditOperationKey(customerId, operationId),
+        ConsistentRead: true,
+      }),
+    );
+    if (!marker) return undefined;
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: customerPartitionKey(customerId), SK: String(marker.entrySK) },
+        ConsistentRead: true,
+      }),
+    );
+    return Item && toTransaction(Item);
+  }
+
+  async listEntries(customerId: string, page: PageRequest): Promise<Page<CreditTransaction>> {
+    const position = page.cursor === undefined ? undefined : decodeCursor(page.cursor, ['SK']);
+    if (page.cursor !== undefined && !position?.SK?.startsWith(LEDGER_ENTRY_PREFIX)) {
+      throw new ValidationError([{ path: 'cursor', message: 'is not a cursor this list gave out' }]);
+    }
+    const PK = customerPartitionKey(customerId);
+    // One more than asked tells whether another page exists without an empty last page.
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': PK, ':prefix': LEDGER_ENTRY_PREFIX },
+        ScanIndexForward: false,
+        Limit: page.limit + 1,
+        ConsistentRead: true,
+        ...(position ? { ExclusiveStartKey: { PK, SK: position.SK } } : {}),
+      }),
+    );
+    const items = Items.slice(0, page.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(toTransaction),
+      nextCursor: Items.length > page.limit && last ? encodeCursor({ SK: String(last.SK) }) : null,
+    };
+  }
+}
+
+function toTransaction(item: Record<string, unknown>): CreditTransaction {
+  const { PK: _pk, SK: _sk, entity: _entity, ...fields } = item;
+  return CreditTransactionSchema.parse(fields);
+}

@@ -1,0 +1,3 @@
+import { creditChangeRoute } from './credit-change.route.ts';
+
+export const handler = creditChangeRoute('GRANT');

@@ -1,0 +1,81 @@
+/**
+ * The HTTP API, declared once: the CDK stack makes one API Gateway route and one Lambda function per
+ * entry, and the local runtime serves the same handler modules at the same paths.
+ * Dependency-free on purpose: `infra/` imports it.
+ */
+
+export type DynamoAction =
+  | 'GetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'ConditionCheckItem';
+
+export interface RouteDeclaration {
+  /** Unique name: the Lambda function's construct id and the OpenAPI operationId. */
+  readonly operationId: string;
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'ANY';
+  /** API Gateway path template (`{name}` parameters), or `$default` for every unmatched request. */
+  readonly path: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  /** DynamoDB actions the function needs on the main table (and its indexes). */
+  readonly mainTable: readonly DynamoAction[];
+  /** Whether the function calls the external Customers/Products/Shipments API. */
+  readonly externalApi: boolean;
+}
+
+const READ: readonly DynamoAction[] = ['GetItem', 'Query'];
+const LEDGER_WRITE: readonly DynamoAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'];
+
+export const ROUTES = [
+  {
+    operationId: 'GetCredit',
+    method: 'GET',
+    path: '/v1/customers/{customerId}/credit',
+    entry: 'functions/credit/get-credit.http.ts',
+    mainTable: READ,
+    externalApi: true,
+  },
+  {
+    operationId: 'GrantCredit',
+    method: 'POST',
+    path: '/v1/customers/{customerId}/credit/grants',
+    entry: 'functions/credit/grant-credit.http.ts',
+    mainTable: LEDGER_WRITE,
+    externalApi: true,
+  },
+  {
+    operationId: 'DeductCredit',
+    method: 'POST',
+    path: '/v1/customers/{customerId}/credit/deductions',
+    entry: 'functions/credit/deduct-credit.http.ts',
+    mainTable: LEDGER_WRITE,
+    externalApi: true,
+  },
+  {
+    operationId: 'ListCreditTransactions',
+    method: 'GET',
+    path: '/v1/customers/{customerId}/credit/transactions',
+    entry: 'functions/credit/list-credit-transactions.http.ts',
+    mainTable: READ,
+    externalApi: true,
+  },
+  {
+    operationId: 'Health',
+    method: 'GET',
+    path: '/health',
+    entry: 'functions/ops/health.http.ts',
+    mainTable: ['GetItem'],
+    externalApi: false,
+  },
+  {
+    operationId: 'RouteNotFound',
+    method: 'ANY',
+    path: '$default',
+    entry: 'functions/ops/route-not-found.http.ts',
+    mainTable: [],
+    externalApi: false,
+  },
+] as const satisfies readonly RouteDeclaration[];

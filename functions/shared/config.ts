@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * Configuration is read once, at cold start, from the environment; a missing or malformed
+ * variable fails there, loudly, instead of on the first request that needs it.
+ */
+const ConfigSchema = z.object({
+  MAIN_TABLE_NAME: z.string().min(1),
+  EXTERNAL_API_BASE_URL: z.url(),
+  EXTERNAL_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(25_000).default(3_000),
+  /** Set only where DynamoDB is not AWS's (DynamoDB Local); AWS's own endpoint otherwise. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  /** Who is recorded as the actor when the request names none (until authentication lands). */
+  DEFAULT_ACTOR: z.string().min(1).max(100).default('system'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+let cached: Config | undefined;
+
+/** @throws Error naming every missing or invalid variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  if (cached && env === process.env) return cached;
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid configuration: ${problems.join('; ')}`);
+  }
+  if (env === process.env) cached = parsed.data;
+  return parsed.data;
+}

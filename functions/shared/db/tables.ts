@@ -1,0 +1,50 @@
+/**
+ * The DynamoDB tables, declared once. The CDK stack and the local runtime both build their tables
+ * from these declarations, so a key or index cannot differ between AWS and a laptop.
+ * Dependency-free on purpose: `infra/` imports it.
+ */
+
+export interface IndexDeclaration {
+  readonly indexName: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+}
+
+export interface TableDeclaration {
+  /** Construct id in CDK, and the suffix of the local table name. */
+  readonly id: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  readonly globalSecondaryIndexes: readonly IndexDeclaration[];
+  readonly timeToLiveAttribute?: string;
+  readonly stream?: 'NEW_AND_OLD_IMAGES';
+  /** The environment variable through which functions learn the table's name. */
+  readonly nameVariable: string;
+}
+
+/** Single-table design: credit accounts, ledger entries, idempotency records, and later purchases. */
+export const MAIN_TABLE = {
+  id: 'MainTable',
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  globalSecondaryIndexes: [
+    // GSI1: collections across partitions (known customers now; purchases by customer later).
+    { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+    // GSI2: a second access path (purchases by product later).
+    { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+  ],
+  timeToLiveAttribute: 'expiresAt',
+  stream: 'NEW_AND_OLD_IMAGES',
+  nameVariable: 'MAIN_TABLE_NAME',
+} as const satisfies TableDeclaration;
+
+/** Append-only audit records, written only by the stream projector (a later issue fills it). */
+export const AUDIT_TABLE = {
+  id: 'AuditTable',
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  globalSecondaryIndexes: [{ indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' }],
+  nameVariable: 'AUDIT_TABLE_NAME',
+} as const satisfies TableDeclaration;
+
+export const TABLES: readonly TableDeclaration[] = [MAIN_TABLE, AUDIT_TABLE];

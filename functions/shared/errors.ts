@@ -1,0 +1,109 @@
+/**
+ * Named, HTTP-agnostic errors. Each carries a stable `code`; the HTTP layer maps codes to statuses
+ * in one table typed over `ErrorCode`, so a new code without a status does not compile.
+ * Every class sets `name` explicitly: minifiers rename classes, and Step Functions matches on it.
+ */
+
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'MALFORMED_JSON'
+  | 'CUSTOMER_NOT_FOUND'
+  | 'PRODUCT_NOT_FOUND'
+  | 'PURCHASE_NOT_FOUND'
+  | 'PROMO_CODE_NOT_FOUND'
+  | 'ROUTE_NOT_FOUND'
+  | 'CONFLICT'
+  | 'REQUEST_IN_PROGRESS'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'INSUFFICIENT_CREDIT'
+  | 'BALANCE_LIMIT_EXCEEDED'
+  | 'REFUND_EXCEEDS_REMAINING'
+  | 'PURCHASE_NOT_REFUNDABLE'
+  | 'PROMO_CODE_INVALID'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'SHIPMENT_FAILED'
+  | 'UPSTREAM_ERROR'
+  | 'UPSTREAM_TIMEOUT'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL';
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  override readonly name: string = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> | FieldIssue[] = {},
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export class ValidationError extends AppError {
+  override readonly name = 'ValidationError';
+  constructor(issues: FieldIssue[]) {
+    super('VALIDATION_FAILED', 'The request is not valid; see details for each field.', issues);
+  }
+}
+
+export class NotFoundError extends AppError {
+  override readonly name = 'NotFoundError';
+  constructor(
+    code: Extract<ErrorCode, `${string}_NOT_FOUND`>,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: ErrorOptions,
+  ) {
+    super(code, message, details, options);
+  }
+}
+
+export class InsufficientCreditError extends AppError {
+  override readonly name = 'InsufficientCreditError';
+  constructor(details: { customerId: string; availableCents: number; requestedCents: number }) {
+    super('INSUFFICIENT_CREDIT', 'The customer does not have enough available credit.', details);
+  }
+}
+
+export class BalanceLimitExceededError extends AppError {
+  override readonly name = 'BalanceLimitExceededError';
+  constructor(details: { customerId: string }) {
+    super(
+      'BALANCE_LIMIT_EXCEEDED',
+      'The balance would exceed the largest amount the service can hold.',
+      details,
+    );
+  }
+}
+
+/** A concurrent change won and retrying did not get through; the caller may retry. */
+export class ConflictError extends AppError {
+  override readonly name = 'ConflictError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('CONFLICT', message, {}, options);
+  }
+}
+
+export class UpstreamError extends AppError {
+  override readonly name = 'UpstreamError';
+  constructor(operation: string, reason: string, options?: ErrorOptions) {
+    super('UPSTREAM_ERROR', `The external ${operation} call failed.`, { operation, reason }, options);
+  }
+}
+
+export class UpstreamTimeoutError extends AppError {
+  override readonly name = 'UpstreamTimeoutError';
+  constructor(operation: string, timeoutMs: number, options?: ErrorOptions) {
+    super(
+      'UPSTREAM_TIMEOUT',
+      `The external ${operation} call did not answer in time.`,
+      { operation, timeoutMs },
+      options,
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * The external Customers/Products/Shipments API (shared/contracts/external-api.openapi.json), as
+ * zod schemas. Responses are read tolerantly (unknown fields ignored: the other team may add some),
+ * but every field we rely on is checked, so nonsense becomes UPSTREAM_ERROR rather than a bad charge.
+ * The mock server imports the same schemas.
+ */
+
+export const AddressSchema = z.object({
+  line1: z.string().min(1),
+  line2: z.string().optional(),
+  city: z.string().min(1),
+  postalCode: z.string().min(1),
+  state: z.string().min(1),
+  country: z.string().min(1),
+});
+
+export const ExternalCustomerSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  email: z.string(),
+  billingAddress: AddressSchema,
+  shippingAddress: AddressSchema,
+  createdAt: z.number().int(),
+  lastModifiedAt: z.number().int(),
+});
+
+export const ExternalProductSchema = z.object({
+  id: z.string().min(1),
+  sku: z.string().min(1),
+  name: z.string(),
+  description: z.string(),
+  /** Unit price in US dollars, e.g. 1299.99 (the money module converts it to cents). */
+  price: z.number(),
+  createdAt: z.number().int(),
+  lastModifiedAt: z.number().int(),
+});
+
+export const CreateShipmentRequestSchema = z.object({
+  shippingAddress: AddressSchema,
+  products: z.array(z.object({ sku: z.string().min(1), quantity: z.number().int().min(1) })).min(1),
+});
+
+export const CreateShipmentResponseSchema = z.object({ id: z.string().min(1) });
+
+export const ApiErrorSchema = z.object({ Message: z.string() });
+
+export type Address = z.infer<typeof AddressSchema>;
+export type ExternalCustomer = z.infer<typeof ExternalCustomerSchema>;
+export type ExternalProduct = z.infer<typeof ExternalProductSchema>;
+export type CreateShipmentRequest = z.infer<typeof CreateShipmentRequestSchema>;
+export type CreateShipmentResponse = z.infer<typeof CreateShipmentResponseSchema>;

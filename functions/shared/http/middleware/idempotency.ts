@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import type { MiddlewareObj } from '@middy/core';
+import type { Clock } from '../../clock.ts';
+import { AppError, ValidationError } from '../../errors.ts';
+import { logger } from '../../logger.ts';
+import type { IdempotencyStore } from '../idempotency.store.ts';
+import { header, type RouteEvent } from '../request.ts';
+import type { HttpResponse } from '../responses.ts';
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** JSON with sorted keys, so the same body sent with its fields in another order is the same body. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** Answers worth replaying: the request ran and its outcome is final. 5xx and 409 may be retried. */
+const isFinal = (statusCode: number): boolean => statusCode < 500 && statusCode !== 409;
+
+/**
+ * The contract's `Idempotency-Key`: the same key and request return the first answer again; the
+ * same key with another request is 422; a duplicate of a request still running is 409. Runs after
+ * validation, so a rejected request never claims a key.
+ */
+export function idempotency(store: IdempotencyStore, clock: Clock): MiddlewareObj<RouteEvent, HttpResponse> {
+  const claimed = new WeakSet<RouteEvent>();
+  const finish = async (event: RouteEvent, response: HttpResponse | null | undefined): Promise<void> => {
+    const context = event.parsed?.idempotency;
+    if (!context || !claimed.has(event)) return;
+    const keyHash = sha256(context.key);
+    try {
+      if (response && isFinal(response.statusCode)) {
+        await store.complete(keyHash, context.fingerprint, {
+          statusCode: response.statusCode,
+          body: response.body,
+        });
+      } else {
+        await store.release(keyHash, context.fingerprint);
+      }
+    } catch (error) {
+      // The answer stands; a lost record costs a replay its stored answer, never a second effect
+      // (money-moving use cases also dedupe on the operation id).
+      logger.warn('idempotency record not updated', { error: error as Error });
+    }
+  };
+
+  return {
+    before: async (request) => {
+      const { event } = request;
+      const key = header(event, 'idempotency-key');
+      if (key === undefined || !event.parsed) return undefined;
+      if (key.length < 1 || key.length > 255) {
+        throw new ValidationError([
+          { path: 'headers.idempotency-key', message: 'must be 1 to 255 characters' },
+        ]);
+      }
+      const fingerprint = sha256(
+        `${event.requestContext.http.method} ${event.rawPath}\n${canonicalJson(event.parsed.body ?? null)}`,
+      );
+      event.parsed.idempotency = { key, fingerprint, operationId: sha256(`${key}\n${fingerprint}`) };
+
+      const claim = await store.claim(sha256(key), fingerprint, clock.now());
+      switch (claim.kind) {
+        case 'claimed':
+          claimed.add(event);
+          return undefined;
+        case 'replay':
+          return {
+            statusCode: claim.response.statusCode,
+            headers: {
+              'content-type': 'application/json',
+              'x-request-id': event.requestContext.requestId,
+              'idempotent-replayed': 'true',
+            },
+            body: claim.response.body,
+          };
+        case 'in-progress':
+          throw new AppError(
+            'REQUEST_IN_PROGRESS',
+            'A request with this Idempotency-Key is still running; retry later.',
+          );
+        case 'reused-with-other-request':
+          throw new AppError(
+            'IDEMPOTENCY_KEY_REUSED',
+            'This Idempotency-Key was used with a different request; use a new key.',
+          );
+      }
+    },
+    after: (request) => finish(request.event, request.response),
+    onError: (request) => finish(request.event, request.response),
+  };
+}

@@ -1,0 +1,38 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { AppError, type ErrorCode } from '../errors.ts';
+import { logger } from '../logger.ts';
+import { STATUS_BY_CODE } from './status-by-code.ts';
+
+export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
+
+export function jsonResponse(statusCode: number, body: unknown, requestId: string): HttpResponse {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+    body: JSON.stringify(body),
+  };
+}
+
+export function errorResponse(
+  code: ErrorCode,
+  message: string,
+  details: unknown,
+  requestId: string,
+): HttpResponse {
+  return jsonResponse(STATUS_BY_CODE[code], { error: { code, message, details, requestId } }, requestId);
+}
+
+/**
+ * Turns any error into the contract's error answer. A 4xx carries the error's own message and
+ * details; a 5xx that is not one of ours carries nothing of its internals (they go to the log).
+ */
+export function responseForError(error: unknown, requestId: string): HttpResponse {
+  if (error instanceof AppError) {
+    if (STATUS_BY_CODE[error.code] >= 500) {
+      logger.warn('request failed upstream', { code: error.code, details: error.details, error });
+    }
+    return errorResponse(error.code, error.message, error.details, requestId);
+  }
+  logger.error('unexpected error', { error: error instanceof Error ? error : String(error) });
+  return errorResponse('INTERNAL', 'Something went wrong on our side; it has been logged.', {}, requestId);
+}

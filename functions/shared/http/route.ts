@@ -1,0 +1,55 @@
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { systemClock } from '../clock.ts';
+import { logger } from '../logger.ts';
+import type { IdempotencyStore } from './idempotency.store.ts';
+import { errorResponse } from './middleware/error-response.ts';
+import { idempotency } from './middleware/idempotency.ts';
+import { parseRequest } from './middleware/parse-request.ts';
+import type { ParsedRequest, RouteEvent } from './request.ts';
+import { type HttpResponse, jsonResponse } from './responses.ts';
+
+interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  params?: P;
+  query?: Q;
+  body?: B;
+  defaultActor: string;
+  /** Given for money-moving POSTs: they honour `Idempotency-Key`. */
+  idempotency?: IdempotencyStore;
+}
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+
+export interface RouteResult {
+  statusCode: number;
+  body: unknown;
+}
+
+/**
+ * Builds a Lambda handler for one route: parsing and validation, idempotency and error answers
+ * are the same for every route; `run` gets typed input and returns status and body.
+ */
+export function httpRoute<
+  P extends z.ZodType = z.ZodUndefined,
+  Q extends z.ZodType = z.ZodUndefined,
+  B extends z.ZodType = z.ZodUndefined,
+>(
+  spec: RouteSpec<P, Q, B>,
+  run: (input: ParsedRequest<Infer<P>, Infer<Q>, Infer<B>>) => Promise<RouteResult>,
+): (event: RouteEvent, context: Context) => Promise<HttpResponse> {
+  const handler = middy<RouteEvent, HttpResponse>(async (event: RouteEvent) => {
+    // parseRequest always sets `parsed` before the handler runs, with values the schemas produced.
+    const input = event.parsed as ParsedRequest<Infer<P>, Infer<Q>, Infer<B>>;
+    const result = await run(input);
+    return jsonResponse(result.statusCode, result.body, input.requestId);
+  })
+    .before((request) => {
+      logger.resetKeys();
+      logger.appendKeys({ requestId: request.event.requestContext.requestId, route: request.event.routeKey });
+    })
+    .use(parseRequest(spec, spec.defaultActor));
+  if (spec.idempotency) handler.use(idempotency(spec.idempotency, systemClock));
+  handler.use(errorResponse());
+  return (event, context) => handler(event, context);
+}

@@ -1,0 +1,48 @@
+/**
+ * Money is an integer number of US cents. This module is the only place that converts, adds and
+ * checks amounts, so no float ever reaches a balance.
+ */
+
+/** The largest amount a request may carry: one billion dollars (the contract's bound). */
+export const MAX_REQUEST_AMOUNT_CENTS = 100_000_000_000;
+
+/** Balances stay exact while they are safe integers; past this a write is refused, not rounded. */
+export const MAX_BALANCE_CENTS = Number.MAX_SAFE_INTEGER;
+
+export function isCents(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value);
+}
+
+/** Adds amounts; returns undefined when the result would no longer be an exact integer. */
+export function addCents(...amounts: readonly number[]): number | undefined {
+  let total = 0;
+  for (const amount of amounts) {
+    if (!isCents(amount)) return undefined;
+    total += amount;
+    if (!Number.isSafeInteger(total)) return undefined;
+  }
+  return total;
+}
+
+/**
+ * Converts a price quoted in dollars (a JSON number such as 1299.99) to cents without float
+ * arithmetic: the number's shortest decimal representation is read as text.
+ * Returns undefined for a negative, non-finite or over-precise price (more than two decimals).
+ */
+export function dollarsToCents(dollars: number): number | undefined {
+  if (!Number.isFinite(dollars) || dollars < 0) return undefined;
+  const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(String(dollars));
+  if (!match) return undefined; // exponent notation or more than two decimals
+  const whole = match[1] ?? '0';
+  const fraction = (match[2] ?? '').padEnd(2, '0');
+  const cents = Number(whole) * 100 + Number(fraction);
+  return Number.isSafeInteger(cents) ? cents : undefined;
+}
+
+/** Formats cents for people, e.g. 129999 → "$1,299.99". Never used for arithmetic. */
+export function formatCents(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  const dollars = Math.trunc(abs / 100).toLocaleString('en-US');
+  return `${sign}$${dollars}.${String(abs % 100).padStart(2, '0')}`;
+}

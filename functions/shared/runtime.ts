@@ -1,0 +1,31 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Config, loadConfig } from './config.ts';
+import { createDocumentClient } from './db/document-client.ts';
+import { ExternalApiClient } from './external/external-api.client.ts';
+import { DynamoIdempotencyStore } from './http/idempotency.store.ts';
+
+export interface Runtime {
+  config: Config;
+  documentClient: DynamoDBDocumentClient;
+  externalApi: ExternalApiClient;
+  idempotencyStore: DynamoIdempotencyStore;
+}
+
+let runtime: Runtime | undefined;
+
+/**
+ * The adapters every handler shares, built once per cold start from validated configuration.
+ * @throws Error at cold start when configuration is missing or invalid
+ */
+export function getRuntime(): Runtime {
+  if (runtime) return runtime;
+  const config = loadConfig();
+  const documentClient = createDocumentClient({ endpoint: config.DYNAMODB_ENDPOINT });
+  runtime = {
+    config,
+    documentClient,
+    externalApi: new ExternalApiClient(config.EXTERNAL_API_BASE_URL, config.EXTERNAL_API_TIMEOUT_MS),
+    idempotencyStore: new DynamoIdempotencyStore(documentClient, config.MAIN_TABLE_NAME),
+  };
+  return runtime;
+}

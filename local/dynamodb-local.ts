@@ -1,0 +1,113 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { TableDeclaration } from '../functions/shared/db/tables.ts';
+import { spawnTiedToParent, stopChild, waitForPort } from './processes.ts';
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** The DynamoDB Local jar that the `local-dynamo` package ships. */
+function jarDirectory(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('local-dynamo/package.json')), 'aws_dynamodb_local');
+}
+
+/**
+ * Starts AWS's DynamoDB Local on `port`, keeping its data in `dataDir` (or in memory).
+ * The JVM's heap is capped: its default is a quarter of the machine's memory.
+ */
+export async function startDynamoDbLocal(options: {
+  port: number;
+  dataDir?: string | undefined;
+}): Promise<DynamoDbLocal> {
+  const jars = jarDirectory();
+  const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const child: ChildProcess = spawnTiedToParent('java', [
+    '-Xmx512m',
+    `-Djava.library.path=${join(jars, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    join(jars, 'DynamoDBLocal.jar'),
+    '-sharedDb',
+    '-port',
+    String(options.port),
+    ...storage,
+  ]);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    await waitForPort(options.port, 30_000, child);
+  } catch (error) {
+    await stopChild(child);
+    throw new Error(`DynamoDB Local did not start (is Java 17+ installed?):\n${output}`, { cause: error });
+  }
+  return { endpoint: `http://127.0.0.1:${options.port}`, stop: () => stopChild(child) };
+}
+
+/** Creates each declared table that does not exist yet, exactly as the CDK stack declares it. */
+export async function createTables(
+  endpoint: string,
+  tables: readonly { declaration: TableDeclaration; name: string }[],
+): Promise<void> {
+  const client = new DynamoDBClient({ endpoint });
+  const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+  for (const { declaration, name } of tables) {
+    if (TableNames.includes(name)) continue;
+    const attributes = new Set([declaration.partitionKey, declaration.sortKey]);
+    for (const index of declaration.globalSecondaryIndexes) {
+      attributes.add(index.partitionKey);
+      attributes.add(index.sortKey);
+    }
+    const AttributeDefinitions: AttributeDefinition[] = [...attributes].map((AttributeName) => ({
+      AttributeName,
+      AttributeType: 'S',
+    }));
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions,
+        KeySchema: [
+          { AttributeName: declaration.partitionKey, KeyType: 'HASH' },
+          { AttributeName: declaration.sortKey, KeyType: 'RANGE' },
+        ],
+        ...(declaration.globalSecondaryIndexes.length > 0
+          ? {
+              GlobalSecondaryIndexes: declaration.globalSecondaryIndexes.map((index) => ({
+                IndexName: index.indexName,
+                KeySchema: [
+                  { AttributeName: index.partitionKey, KeyType: 'HASH' },
+                  { AttributeName: index.sortKey, KeyType: 'RANGE' },
+                ],
+                Projection: { ProjectionType: 'ALL' },
+              })),
+            }
+          : {}),
+        ...(declaration.stream
+          ? { StreamSpecification: { StreamEnabled: true, StreamViewType: declaration.stream } }
+          : {}),
+      }),
+    );
+    if (declaration.timeToLiveAttribute) {
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: name,
+          TimeToLiveSpecification: { AttributeName: declaration.timeToLiveAttribute, Enabled: true },
+        }),
+      );
+    }
+  }
+  client.destroy();
+}

@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { RouteDeclaration } from '../functions/routes.ts';
+
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+interface LoadedRoute {
+  declaration: RouteDeclaration;
+  segments: string[];
+  handler: Handler;
+}
+
+/** API Gateway accepts up to 10 MB; the handlers enforce the contract's own 64 KiB limit. */
+const MAX_READ_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Stands in for API Gateway's HTTP API: each request becomes a payload 2.0 event for the route's
+ * handler module (the same module CDK deploys), and the handler's result becomes the response.
+ * Unmatched requests go to the `$default` route, as in AWS.
+ */
+export async function createHttpApi(routes: readonly RouteDeclaration[], rootDir: string): Promise<Server> {
+  const loaded: LoadedRoute[] = [];
+  for (const declaration of routes) {
+    const module = (await import(pathToFileURL(`${rootDir}/${declaration.entry}`).href)) as {
+      handler: Handler;
+    };
+    loaded.push({ declaration, segments: declaration.path.split('/'), handler: module.handler });
+  }
+  const fallback = loaded.find((route) => route.declaration.path === '$default');
+
+  return createServer((request, response) => {
+    serve(loaded, fallback, request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ message: 'Internal Server Error' }));
+    });
+  });
+}
+
+async function serve(
+  routes: LoadedRoute[],
+  fallback: LoadedRoute | undefined,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const method = request.method ?? 'GET';
+  const body = await readBody(request);
+  if (body === undefined) {
+    response
+      .writeHead(413, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ message: 'Request Entity Too Large' }));
+    return;
+  }
+
+  let matched: { route: LoadedRoute; params: Record<string, string> } | undefined;
+  for (const route of routes) {
+    const params = route.declaration.method === method ? matchPath(route.segments, url.pathname) : undefined;
+    if (params) {
+      matched = { route, params };
+      break;
+    }
+  }
+  const target = matched ?? (fallback && { route: fallback, params: {} });
+  if (!target) {
+    response
+      .writeHead(404, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ message: 'Not Found' }));
+    return;
+  }
+
+  const event = toEvent(request, url, method, body, target.route.declaration, target.params);
+  const result = await target.route.handler(event, lambdaContext(target.route.declaration.operationId));
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  response.writeHead(result.statusCode ?? 200, headers).end(result.body ?? '');
+}
+
+function matchPath(template: string[], path: string): Record<string, string> | undefined {
+  const segments = path.split('/');
+  if (segments.length !== template.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [index, part] of template.entries()) {
+    const segment = segments[index] ?? '';
+    if (part.startsWith('{') && part.endsWith('}')) {
+      if (segment === '') return undefined;
+      try {
+        params[part.slice(1, -1)] = decodeURIComponent(segment);
+      } catch {
+        params[part.slice(1, -1)] = segment;
+      }
+    } else if (part !== segment) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+function toEvent(
+  request: IncomingMessage,
+  url: URL,
+  method: string,
+  body: Buffer,
+  route: RouteDeclaration,
+  pathParameters: Record<string, string>,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
+  const now = Date.now();
+  const routeKey = route.path === '$default' ? '$default' : `${route.method} ${route.path}`;
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(url.search ? { queryStringParameters: query } : {}),
+    ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: new Date(now).toUTCString(),
+      timeEpoch: now,
+    },
+    ...(body.length > 0 ? { body: body.toString('utf8') } : {}),
+    isBase64Encoded: false,
+  };
+}
+
+function lambdaContext(functionName: string): Context {
+  const deadline = Date.now() + 29_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** The whole body, or undefined past API Gateway's limit. */
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_READ_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,104 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { ROUTES } from '../functions/routes.ts';
+import { AUDIT_TABLE, MAIN_TABLE } from '../functions/shared/db/tables.ts';
+import { createTables, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { createHttpApi } from './http-api.ts';
+import { freePort, stopChild, waitForPort } from './processes.ts';
+
+export const ROOT_DIR = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+
+export interface LocalStackOptions {
+  /** 0 picks a free port. */
+  apiPort: number;
+  mockApiPort: number;
+  dynamoDbPort: number;
+  /** Where DynamoDB Local keeps its files; undefined keeps everything in memory. */
+  dataDir: string | undefined;
+  tablePrefix: string;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  mockApiUrl: string;
+  dynamoDbEndpoint: string;
+  tables: { main: string; audit: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole service on this machine: DynamoDB Local, the mock external API (its own process),
+ * and the HTTP API emulation serving the same handler modules that CDK deploys.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  // DynamoDB Local takes any credentials and region; the SDK only needs some to sign with.
+  // The SDK warns that it will need Node 22 from 2027: Lambda runs Node 22; this machine has 20.
+  process.env.AWS_REGION ??= 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const dynamoDbPort = options.dynamoDbPort || (await freePort());
+  const mockApiPort = options.mockApiPort || (await freePort());
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const stopPart of stops.reverse()) await stopPart().catch(() => undefined);
+  };
+
+  try {
+    const [dynamo, mock] = await Promise.all([
+      startDynamoDbLocal({ port: dynamoDbPort, dataDir: options.dataDir }),
+      startMockApi(mockApiPort),
+    ]);
+    stops.push((dynamo as DynamoDbLocal).stop, () => stopChild(mock));
+    const dynamoDbEndpoint = dynamo.endpoint;
+    const mockApiUrl = `http://127.0.0.1:${mockApiPort}`;
+    const tables = { main: `${options.tablePrefix}main`, audit: `${options.tablePrefix}audit` };
+    await createTables(dynamoDbEndpoint, [
+      { declaration: MAIN_TABLE, name: tables.main },
+      { declaration: AUDIT_TABLE, name: tables.audit },
+    ]);
+
+    // The handlers read their configuration from the environment at import, as a Lambda does.
+    Object.assign(process.env, {
+      [MAIN_TABLE.nameVariable]: tables.main,
+      [AUDIT_TABLE.nameVariable]: tables.audit,
+      EXTERNAL_API_BASE_URL: mockApiUrl,
+      DYNAMODB_ENDPOINT: dynamoDbEndpoint,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    });
+    const api: Server = await createHttpApi(ROUTES, ROOT_DIR);
+    await new Promise<void>((resolve, reject) => {
+      api.once('error', reject);
+      api.listen(options.apiPort, '127.0.0.1', resolve);
+    });
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          api.closeAllConnections();
+          api.close(() => resolve());
+        }),
+    );
+    const { port } = api.address() as AddressInfo;
+    return { apiUrl: `http://127.0.0.1:${port}`, mockApiUrl, dynamoDbEndpoint, tables, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startMockApi(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'mock-apis/main.ts'], {
+    cwd: ROOT_DIR,
+    env: { ...process.env, MOCK_API_PORT: String(port), EXIT_WITH_PARENT: '1' },
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
+  try {
+    await waitForPort(port, 20_000, child);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return child;
+}

@@ -1,0 +1,72 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEMO_CUSTOMER_IDS, loadDemoData } from './demo-data.ts';
+import { type LocalStack, ROOT_DIR, startLocalStack } from './stack.ts';
+
+/**
+ * `npm start`: the whole service on this machine, no Docker and no AWS account.
+ *   PORT (3000)            the purchase API
+ *   MOCK_API_PORT (4010)   the mock external Customers/Products/Shipments API
+ *   DYNAMODB_PORT (free)   DynamoDB Local
+ *   DATA_DIR (.local/data) where DynamoDB Local keeps data between runs; DYNAMODB_IN_MEMORY=1 keeps none
+ *   SEED_DEMO_DATA (1)     grant demo credit to the seeded customers
+ * Ctrl-C, SIGTERM or a crash stops every child process.
+ */
+const env = process.env;
+const port = (name: string, fallback: number): number => {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 0 || value > 65_535)
+    throw new Error(`${name} must be a port number`);
+  return value;
+};
+
+let stack: LocalStack | undefined;
+let stopping = false;
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    await stack?.stop();
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+process.on('SIGHUP', () => void shutdown(0));
+process.on('uncaughtException', (error) => {
+  console.error('local stack crashed:', error);
+  void shutdown(1);
+});
+process.on('unhandledRejection', (error) => {
+  console.error('local stack crashed:', error);
+  void shutdown(1);
+});
+
+try {
+  const inMemory = env.DYNAMODB_IN_MEMORY === '1';
+  const dataDir = resolve(ROOT_DIR, env.DATA_DIR ?? '.local/data');
+  stack = await startLocalStack({
+    apiPort: port('PORT', 3000),
+    mockApiPort: port('MOCK_API_PORT', 4010),
+    dynamoDbPort: port('DYNAMODB_PORT', 0),
+    dataDir: inMemory ? undefined : dataDir,
+    tablePrefix: 'purchase-',
+  });
+  if (env.SEED_DEMO_DATA !== '0') await loadDemoData(stack.apiUrl);
+
+  const [john] = DEMO_CUSTOMER_IDS;
+  console.log(`
+Purchase service is running locally.
+  API              ${stack.apiUrl}
+  health           ${stack.apiUrl}/health
+  try              curl ${stack.apiUrl}/v1/customers/${john}/credit
+  mock external API ${stack.mockApiUrl}  (customers, products, shipments; /__control for tests)
+  DynamoDB Local   ${stack.dynamoDbEndpoint}  (tables ${stack.tables.main}, ${stack.tables.audit}; data in ${inMemory ? 'memory' : dataDir})
+Press Ctrl-C to stop.`);
+  if (env.LOCAL_STACK_READY_FILE) {
+    const { stop: _stop, ...where } = stack;
+    writeFileSync(env.LOCAL_STACK_READY_FILE, JSON.stringify(where));
+  }
+} catch (error) {
+  console.error('local stack failed to start:', error);
+  await shutdown(1);
+}

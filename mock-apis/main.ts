@@ -1,0 +1,20 @@
+import { createMockApiServer } from './server.ts';
+
+/** Runs the mock external API on MOCK_API_PORT (default 4010). */
+const port = Number(process.env.MOCK_API_PORT ?? 4010);
+const server = createMockApiServer();
+
+const stop = (): void => {
+  server.close(() => process.exit(0));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+// Started by the local runtime: a closed stdin means the parent is gone (even if it was killed).
+if (process.env.EXIT_WITH_PARENT === '1') {
+  process.stdin.on('end', stop);
+  process.stdin.resume();
+}
+
+server.listen(port, '127.0.0.1', () => {
+  console.log(`mock external API listening on http://127.0.0.1:${port}`);
+});
