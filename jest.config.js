@@ -14,8 +14,16 @@ const withStack = {
 };
 
 export default {
+  // One worker: the e2e tests share the mock API's fault rules, which are global to it.
+  maxWorkers: 1,
+  testTimeout: 60_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+    },
     { ...withStack, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
     { ...withStack, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },

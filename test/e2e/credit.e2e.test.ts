@@ -1,0 +1,248 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { api, createCustomer, setFaults } from '../support/api-client.ts';
+
+interface Credit {
+  balanceCents: number;
+  availableCents: number;
+  heldCents: number;
+}
+interface Transaction {
+  id: string;
+  type: string;
+  amountCents: number;
+  balanceAfterCents: number;
+  availableAfterCents: number;
+  actor: string;
+}
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+const creditPath = (customerId: string): string => `/v1/customers/${customerId}/credit`;
+const grant = (customerId: string, amountCents: number, headers: Record<string, string> = {}) =>
+  api<{ transaction: Transaction; credit: Credit }>('POST', `${creditPath(customerId)}/grants`, {
+    body: { amountCents, reason: 'test grant' },
+    headers,
+  });
+const deduct = (customerId: string, amountCents: number, headers: Record<string, string> = {}) =>
+  api<{ transaction: Transaction; credit: Credit }>('POST', `${creditPath(customerId)}/deductions`, {
+    body: { amountCents, reason: 'test deduction' },
+    headers,
+  });
+
+async function allTransactions(customerId: string): Promise<Transaction[]> {
+  const all: Transaction[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `?limit=100&cursor=${cursor}` : '?limit=100';
+    const page = await api<Page<Transaction>>('GET', `${creditPath(customerId)}/transactions${query}`);
+    expect(page.status).toBe(200);
+    all.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return all;
+}
+
+async function expectLedgerMatchesBalance(customerId: string, balanceCents: number): Promise<void> {
+  const credit = await api<Credit>('GET', creditPath(customerId));
+  const transactions = await allTransactions(customerId);
+  expect(credit.body.balanceCents).toBe(balanceCents);
+  expect(credit.body.balanceCents).toBe(credit.body.availableCents + credit.body.heldCents);
+  expect(transactions.reduce((sum, transaction) => sum + transaction.amountCents, 0)).toBe(balanceCents);
+}
+
+afterEach(async () => {
+  await setFaults([]);
+});
+
+describe('credit ledger over HTTP', () => {
+  it('answers zeros for a known customer with no history', async () => {
+    const customerId = await createCustomer();
+
+    const credit = await api('GET', creditPath(customerId));
+
+    expect(credit.status).toBe(200);
+    expect(credit.body).toEqual({
+      customerId,
+      currency: 'USD',
+      balanceCents: 0,
+      availableCents: 0,
+      heldCents: 0,
+      updatedAt: null,
+    });
+  });
+
+  it('grants, deducts and lists the history newest first with who did it', async () => {
+    const customerId = await createCustomer();
+
+    const granted = await grant(customerId, 10_000, { 'x-actor': 'rep-alice' });
+    const deducted = await deduct(customerId, 2_550);
+
+    expect(granted.status).toBe(201);
+    expect(granted.body.transaction).toMatchObject({
+      type: 'GRANT',
+      amountCents: 10_000,
+      actor: 'rep-alice',
+    });
+    expect(deducted.status).toBe(201);
+    expect(deducted.body.credit).toMatchObject({ balanceCents: 7_450, availableCents: 7_450, heldCents: 0 });
+    expect(deducted.body.transaction).toMatchObject({
+      type: 'DEDUCTION',
+      amountCents: -2_550,
+      balanceAfterCents: 7_450,
+    });
+    const history = await allTransactions(customerId);
+    expect(history.map((transaction) => transaction.type)).toEqual(['DEDUCTION', 'GRANT']);
+    await expectLedgerMatchesBalance(customerId, 7_450);
+  });
+
+  it('refuses a deduction beyond the available credit with 422 and changes nothing', async () => {
+    const customerId = await createCustomer();
+    await grant(customerId, 500);
+
+    const refused = await deduct(customerId, 501);
+
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({
+      error: { code: 'INSUFFICIENT_CREDIT', requestId: expect.any(String) },
+    });
+    await expectLedgerMatchesBalance(customerId, 500);
+  });
+
+  it('answers 404 CUSTOMER_NOT_FOUND for a customer the external API does not know', async () => {
+    const answers = await Promise.all([
+      api('GET', creditPath('00000000-0000-0000-0000-000000000000')),
+      grant('00000000-0000-0000-0000-000000000000', 100),
+      api('GET', `${creditPath('00000000-0000-0000-0000-000000000000')}/transactions`),
+    ]);
+
+    for (const answer of answers) {
+      expect(answer.status).toBe(404);
+      expect(answer.body).toMatchObject({ error: { code: 'CUSTOMER_NOT_FOUND' } });
+    }
+  });
+
+  it('lets exactly 20 of 50 concurrent deductions through when the balance covers exactly 20', async () => {
+    const customerId = await createCustomer();
+    await grant(customerId, 20 * 137);
+
+    const answers = await Promise.all(Array.from({ length: 50 }, () => deduct(customerId, 137)));
+
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(20);
+    expect(statuses.filter((status) => status === 422)).toHaveLength(30);
+    for (const answer of answers.filter((a) => a.status === 422)) {
+      expect(answer.body).toMatchObject({ error: { code: 'INSUFFICIENT_CREDIT' } });
+    }
+    await expectLedgerMatchesBalance(customerId, 0);
+    const history = await allTransactions(customerId);
+    expect(history.filter((transaction) => transaction.type === 'DEDUCTION')).toHaveLength(20);
+    // Every entry records the balance it led to, and those balances form one unbroken chain.
+    const oldestFirst = [...history].reverse();
+    let running = 0;
+    for (const transaction of oldestFirst) {
+      running += transaction.amountCents;
+      expect(transaction.balanceAfterCents).toBe(running);
+    }
+  });
+
+  it('keeps every grant when many arrive at once', async () => {
+    const customerId = await createCustomer();
+
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, index) => grant(customerId, index + 1)));
+
+    expect(answers.every((answer) => answer.status === 201)).toBe(true);
+    await expectLedgerMatchesBalance(customerId, (30 * 31) / 2);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('replays the first answer and changes nothing more', async () => {
+    const customerId = await createCustomer();
+    const key = `grant-${customerId}`;
+
+    const first = await grant(customerId, 1_234, { 'idempotency-key': key });
+    const replay = await grant(customerId, 1_234, { 'idempotency-key': key });
+
+    expect(first.status).toBe(201);
+    expect(replay.status).toBe(201);
+    expect(replay.body).toEqual(first.body);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    await expectLedgerMatchesBalance(customerId, 1_234);
+  });
+
+  it('replays a refusal as a refusal, even once the request would now succeed', async () => {
+    const customerId = await createCustomer();
+    const key = `deduct-${customerId}`;
+
+    const first = await deduct(customerId, 100, { 'idempotency-key': key });
+    await grant(customerId, 1_000);
+    const replay = await deduct(customerId, 100, { 'idempotency-key': key });
+
+    expect(first.status).toBe(422);
+    expect(replay.status).toBe(422);
+    expect(replay.body).toEqual(first.body);
+    await expectLedgerMatchesBalance(customerId, 1_000);
+  });
+
+  it('applies concurrent duplicates once: the rest replay or are told the first is still running', async () => {
+    const customerId = await createCustomer();
+    const key = `burst-${customerId}`;
+
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => grant(customerId, 500, { 'idempotency-key': key })),
+    );
+
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.every((status) => status === 201 || status === 409)).toBe(true);
+    expect(statuses).toContain(201);
+    for (const answer of answers.filter((a) => a.status === 409)) {
+      expect(answer.body).toMatchObject({ error: { code: 'REQUEST_IN_PROGRESS' } });
+    }
+    await expectLedgerMatchesBalance(customerId, 500);
+  });
+
+  it('refuses the same key with a different body with 422 IDEMPOTENCY_KEY_REUSED', async () => {
+    const customerId = await createCustomer();
+    const key = `reuse-${customerId}`;
+    await grant(customerId, 100, { 'idempotency-key': key });
+
+    const reused = await grant(customerId, 200, { 'idempotency-key': key });
+
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+    await expectLedgerMatchesBalance(customerId, 100);
+  });
+
+  it('refuses a key longer than 255 characters', async () => {
+    const customerId = await createCustomer();
+
+    const answer = await grant(customerId, 100, { 'idempotency-key': 'k'.repeat(256) });
+
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({
+      error: { code: 'VALIDATION_FAILED', details: [{ path: 'headers.idempotency-key' }] },
+    });
+    await expectLedgerMatchesBalance(customerId, 0);
+  });
+});
+
+describe('external API failures', () => {
+  it.each([
+    ['an HTTP 500', { kind: 'status', status: 500 }, 502, 'UPSTREAM_ERROR'],
+    ['a connection reset', { kind: 'reset' }, 502, 'UPSTREAM_ERROR'],
+    ['a malformed body', { kind: 'malformed' }, 502, 'UPSTREAM_ERROR'],
+    ['no answer in time', { kind: 'hang' }, 504, 'UPSTREAM_TIMEOUT'],
+  ] as const)('maps %s from GetCustomer to %i %s and changes nothing', async (_name, fault, status, code) => {
+    const customerId = await createCustomer();
+    await grant(customerId, 1_000);
+    await setFaults([{ operation: 'GetCustomer', count: 1, ...fault }]);
+
+    const answer = await deduct(customerId, 100);
+
+    expect(answer.status).toBe(status);
+    expect(answer.body).toMatchObject({ error: { code } });
+    await expectLedgerMatchesBalance(customerId, 1_000);
+  });
+});

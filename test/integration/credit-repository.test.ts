@@ -1,0 +1,125 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { DynamoCreditRepository } from '../../functions/credit/credit.repository.ts';
+import type { CreditTransaction } from '../../functions/credit/credit.schemas.ts';
+import {
+  type CreditAccount,
+  OperationAlreadyAppliedError,
+  StaleAccountError,
+} from '../../functions/credit/credit.ts';
+import { freshMainTable } from '../support/tables.ts';
+
+let repository: DynamoCreditRepository;
+
+beforeAll(async () => {
+  const { client, tableName } = await freshMainTable();
+  repository = new DynamoCreditRepository(client, tableName);
+});
+
+let customerCounter = 0;
+const newCustomer = (): string => `customer-${Date.now()}-${++customerCounter}`;
+
+function write(
+  customerId: string,
+  before: CreditAccount | undefined,
+  amountCents: number,
+  operationId?: string,
+) {
+  const base = before ?? { customerId, availableCents: 0, heldCents: 0, version: 0, updatedAt: null };
+  const available = base.availableCents + amountCents;
+  const after: CreditAccount = {
+    ...base,
+    availableCents: available,
+    version: base.version + 1,
+    updatedAt: '2026-11-21T00:00:00.000Z',
+  };
+  const transaction: CreditTransaction = {
+    id: `txn-${after.version}-${amountCents}`,
+    customerId,
+    type: amountCents > 0 ? 'GRANT' : 'DEDUCTION',
+    amountCents,
+    balanceAfterCents: available + base.heldCents,
+    availableAfterCents: available,
+    reason: 'test',
+    actor: 'tester',
+    createdAt: '2026-11-21T00:00:00.000Z',
+  };
+  return { before: base, after, transaction, operationId };
+}
+
+describe('DynamoCreditRepository against DynamoDB Local', () => {
+  it('writes the balance and its ledger entry together', async () => {
+    const customerId = newCustomer();
+
+    await repository.appendEntry(write(customerId, undefined, 500));
+
+    expect(await repository.getAccount(customerId)).toMatchObject({
+      availableCents: 500,
+      heldCents: 0,
+      version: 1,
+    });
+    const page = await repository.listEntries(customerId, { limit: 10 });
+    expect(page.items.map((entry) => entry.amountCents)).toEqual([500]);
+  });
+
+  it('refuses a second first write for the same account', async () => {
+    const customerId = newCustomer();
+    await repository.appendEntry(write(customerId, undefined, 500));
+
+    await expect(repository.appendEntry(write(customerId, undefined, 700))).rejects.toBeInstanceOf(
+      StaleAccountError,
+    );
+    expect((await repository.getAccount(customerId))?.availableCents).toBe(500);
+  });
+
+  it('refuses a write based on a version that has moved on, and writes no entry for it', async () => {
+    const customerId = newCustomer();
+    await repository.appendEntry(write(customerId, undefined, 500));
+    const read = await repository.getAccount(customerId);
+    await repository.appendEntry(write(customerId, read, -100));
+
+    await expect(repository.appendEntry(write(customerId, read, -450))).rejects.toBeInstanceOf(
+      StaleAccountError,
+    );
+
+    expect((await repository.getAccount(customerId))?.availableCents).toBe(400);
+    expect((await repository.listEntries(customerId, { limit: 10 })).items).toHaveLength(2);
+  });
+
+  it('applies an operation once, and finds the entry it wrote', async () => {
+    const customerId = newCustomer();
+    await repository.appendEntry(write(customerId, undefined, 300, 'op-a'));
+    const read = await repository.getAccount(customerId);
+
+    await expect(repository.appendEntry(write(customerId, read, 300, 'op-a'))).rejects.toBeInstanceOf(
+      OperationAlreadyAppliedError,
+    );
+    expect((await repository.findEntryByOperation(customerId, 'op-a'))?.amountCents).toBe(300);
+    expect((await repository.getAccount(customerId))?.availableCents).toBe(300);
+  });
+
+  it('pages through entries newest first with an opaque cursor', async () => {
+    const customerId = newCustomer();
+    let account: CreditAccount | undefined;
+    for (const amount of [1, 2, 3, 4, 5]) {
+      await repository.appendEntry(write(customerId, account, amount));
+      account = await repository.getAccount(customerId);
+    }
+
+    const first = await repository.listEntries(customerId, { limit: 2 });
+    const second = await repository.listEntries(customerId, { limit: 2, cursor: first.nextCursor ?? '' });
+    const third = await repository.listEntries(customerId, { limit: 2, cursor: second.nextCursor ?? '' });
+
+    expect([...first.items, ...second.items, ...third.items].map((entry) => entry.amountCents)).toEqual([
+      5, 4, 3, 2, 1,
+    ]);
+    expect(third.nextCursor).toBeNull();
+  });
+
+  it('refuses a cursor it did not give out', async () => {
+    await expect(
+      repository.listEntries(newCustomer(), { limit: 2, cursor: 'not-a-cursor' }),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+  });
+});

@@ -1,0 +1,48 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Starts the local stack exactly as `npm start` does (in memory, on free ports, without demo data)
+ * and tells the tests where it is through the environment. Shared by the integration and e2e
+ * projects: the second call finds it running.
+ */
+declare global {
+  var __localStack: ChildProcess | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  if (globalThis.__localStack) return;
+  const readyFile = join(mkdtempSync(join(tmpdir(), 'purchase-stack-')), 'ready.json');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      MOCK_API_PORT: '0',
+      DYNAMODB_PORT: '0',
+      DYNAMODB_IN_MEMORY: '1',
+      SEED_DEMO_DATA: '0',
+      LOCAL_STACK_READY_FILE: readyFile,
+      // The tests provoke upstream failures on purpose; only errors are worth printing.
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  globalThis.__localStack = child;
+
+  const deadline = Date.now() + 60_000;
+  while (!existsSync(readyFile)) {
+    if (child.exitCode !== null) throw new Error(`local stack exited with code ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error('local stack did not start within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const where = JSON.parse(readFileSync(readyFile, 'utf8')) as {
+    apiUrl: string;
+    mockApiUrl: string;
+    dynamoDbEndpoint: string;
+  };
+  process.env.TEST_API_URL = where.apiUrl;
+  process.env.TEST_MOCK_API_URL = where.mockApiUrl;
+  process.env.TEST_DYNAMODB_ENDPOINT = where.dynamoDbEndpoint;
+}

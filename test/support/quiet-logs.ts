@@ -1,0 +1,2 @@
+// Unit tests exercise error paths on purpose; their logs are noise here.
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
