@@ -2,6 +2,8 @@ import { createMockApiServer } from './server.ts';
 
 /** Runs the mock external API on MOCK_API_PORT (default 4010). */
 const port = Number(process.env.MOCK_API_PORT ?? 4010);
+/** Loopback by default; a container sets 0.0.0.0 so its published port reaches it. */
+const host = process.env.MOCK_API_HOST ?? '127.0.0.1';
 const server = createMockApiServer();
 
 const stop = (): void => {
@@ -15,6 +17,6 @@ if (process.env.EXIT_WITH_PARENT === '1') {
   process.stdin.resume();
 }
 
-server.listen(port, '127.0.0.1', () => {
-  console.log(`mock external API listening on http://127.0.0.1:${port}`);
+server.listen(port, host, () => {
+  console.log(`mock external API listening on http://${host}:${port}`);
 });
