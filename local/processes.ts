@@ -48,7 +48,7 @@ export function spawnTiedToParent(
   // our pipe through fd 3.
   const script = `exec 3<&0
 ${quoted} <&- & child=$!
-trap 'kill $child 2>/dev/null' TERM INT HUP
+trap 'kill $child 2>/dev/null; wait $child; exit 143' TERM INT HUP
 ( cat <&3 >/dev/null; kill $child 2>/dev/null ) &
 exec 3<&-
 wait $child`;
