@@ -122,8 +122,11 @@ export async function getCredit(
   deps: Pick<CreditDeps, 'repository' | 'customers'>,
   customerId: string,
 ): Promise<Credit> {
-  await deps.customers.getCustomer(customerId);
-  const account = await deps.repository.getAccount(customerId);
+  // Independent reads: the existence check and the balance go out together.
+  const [, account] = await Promise.all([
+    deps.customers.getCustomer(customerId),
+    deps.repository.getAccount(customerId),
+  ]);
   return creditView(account ?? emptyAccount(customerId));
 }
 
@@ -132,8 +135,11 @@ export async function listCreditTransactions(
   customerId: string,
   page: PageRequest,
 ): Promise<Page<CreditTransaction>> {
-  await deps.customers.getCustomer(customerId);
-  return deps.repository.listEntries(customerId, page);
+  const [, entries] = await Promise.all([
+    deps.customers.getCustomer(customerId),
+    deps.repository.listEntries(customerId, page),
+  ]);
+  return entries;
 }
 
 /**
