@@ -8,6 +8,8 @@ const server = createMockApiServer();
 
 const stop = (): void => {
   server.close(() => process.exit(0));
+  // Keep-alive and deliberately hung connections would otherwise hold close() open.
+  server.closeAllConnections();
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

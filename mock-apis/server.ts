@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { z } from 'zod';
 import { CreateShipmentRequestSchema } from '../functions/shared/external/external-api.schemas.ts';
 import { seedCustomers, seedProducts } from './seed.ts';
@@ -49,21 +48,11 @@ export function createMockApiServer(): Server {
     faults: [],
     calls: [],
   };
-  const sockets = new Set<Socket>();
-  const server = createServer((request, response) => {
+  return createServer((request, response) => {
     handle(state, request, response).catch((error: unknown) => {
       send(response, 500, { Message: error instanceof Error ? error.message : 'mock failure' });
     });
   });
-  // Hung calls never end on their own; closing the server must not wait for them.
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.on('close', () => {
-    for (const socket of sockets) socket.destroy();
-  });
-  return server;
 }
 
 async function handle(
@@ -162,7 +151,7 @@ async function respondAsOperation(
       request.socket.destroy();
       return;
     case 'hang':
-      return; // never answered; the server destroys the socket when it closes
+      return; // never answered; stopping the server closes the connection
     case 'malformed':
       call.status = 200;
       response.writeHead(200, { 'content-type': 'application/json' });
