@@ -12,6 +12,17 @@ import {
 import type { TableDeclaration } from '../functions/shared/db/tables.ts';
 import { spawnTiedToParent, stopChild, waitForPort } from './processes.ts';
 
+/**
+ * DynamoDB Local takes any credentials and region; the SDK only needs some to sign with.
+ * The SDK also warns that from 2027 it needs Node 22: Lambda runs 22, this machine has 20.
+ */
+export function useLocalAwsEnvironment(): void {
+  process.env.AWS_REGION ??= 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
 export interface DynamoDbLocal {
   endpoint: string;
   stop(): Promise<void>;

@@ -4,7 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ROUTES } from '../functions/routes.ts';
 import { AUDIT_TABLE, MAIN_TABLE } from '../functions/shared/db/tables.ts';
-import { createTables, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import {
+  createTables,
+  type DynamoDbLocal,
+  startDynamoDbLocal,
+  useLocalAwsEnvironment,
+} from './dynamodb-local.ts';
 import { createHttpApi } from './http-api.ts';
 import { freePort, stopChild, waitForPort } from './processes.ts';
 
@@ -33,12 +38,7 @@ export interface LocalStack {
  * and the HTTP API emulation serving the same handler modules that CDK deploys.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  // DynamoDB Local takes any credentials and region; the SDK only needs some to sign with.
-  // The SDK warns that it will need Node 22 from 2027: Lambda runs Node 22; this machine has 20.
-  process.env.AWS_REGION ??= 'us-east-1';
-  process.env.AWS_ACCESS_KEY_ID ??= 'local';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  useLocalAwsEnvironment();
   const dynamoDbPort = options.dynamoDbPort || (await freePort());
   const mockApiPort = options.mockApiPort || (await freePort());
   const stops: (() => Promise<void>)[] = [];

@@ -38,11 +38,3 @@ export function dollarsToCents(dollars: number): number | undefined {
   const cents = Number(whole) * 100 + Number(fraction);
   return Number.isSafeInteger(cents) ? cents : undefined;
 }
-
-/** Formats cents for people, e.g. 129999 → "$1,299.99". Never used for arithmetic. */
-export function formatCents(cents: number): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  const dollars = Math.trunc(abs / 100).toLocaleString('en-US');
-  return `${sign}$${dollars}.${String(abs % 100).padStart(2, '0')}`;
-}

@@ -97,6 +97,40 @@ describe('credit ledger over HTTP', () => {
     await expectLedgerMatchesBalance(customerId, 7_450);
   });
 
+  it('keeps the metadata a grant carries', async () => {
+    const customerId = await createCustomer();
+    const metadata = { ticket: 'CS-1234', tags: ['goodwill'], nested: { level: 2 } };
+
+    const granted = await api<{ transaction: Transaction & { metadata?: unknown } }>(
+      'POST',
+      `${creditPath(customerId)}/grants`,
+      { body: { amountCents: 100, reason: 'with metadata', metadata } },
+    );
+    const [listed] = (
+      await api<Page<Transaction & { metadata?: unknown }>>('GET', `${creditPath(customerId)}/transactions`)
+    ).body.items;
+
+    expect(granted.status).toBe(201);
+    expect(granted.body.transaction.metadata).toEqual(metadata);
+    expect(listed?.metadata).toEqual(metadata);
+  });
+
+  it('pages the history 20 at a time by default, newest first, with a cursor to the rest', async () => {
+    const customerId = await createCustomer();
+    for (let amount = 1; amount <= 25; amount++) await grant(customerId, amount);
+
+    const first = await api<Page<Transaction>>('GET', `${creditPath(customerId)}/transactions`);
+    const second = await api<Page<Transaction>>(
+      'GET',
+      `${creditPath(customerId)}/transactions?cursor=${first.body.nextCursor}`,
+    );
+
+    expect(first.body.items.map((t) => t.amountCents)).toEqual(Array.from({ length: 20 }, (_, i) => 25 - i));
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    expect(second.body.items.map((t) => t.amountCents)).toEqual([5, 4, 3, 2, 1]);
+    expect(second.body.nextCursor).toBeNull();
+  });
+
   it('refuses a deduction beyond the available credit with 422 and changes nothing', async () => {
     const customerId = await createCustomer();
     await grant(customerId, 500);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { addCents, dollarsToCents, formatCents, MAX_BALANCE_CENTS } from '../../functions/shared/money.ts';
+import { addCents, dollarsToCents, MAX_BALANCE_CENTS } from '../../functions/shared/money.ts';
 
 describe('dollarsToCents', () => {
   it.each([
@@ -45,12 +45,5 @@ describe('addCents', () => {
   it('refuses fractions and results past the safe-integer range', () => {
     expect(addCents(1.5, 1)).toBeUndefined();
     expect(addCents(MAX_BALANCE_CENTS, 1)).toBeUndefined();
-  });
-});
-
-describe('formatCents', () => {
-  it('formats for people', () => {
-    expect(formatCents(129_999)).toBe('$1,299.99');
-    expect(formatCents(-5)).toBe('-$0.05');
   });
 });

@@ -10,11 +10,14 @@ export interface ItemKey {
 
 const SEQUENCE_DIGITS = 12;
 
-const customerPartition = (customerId: string): string => `CUSTOMER#${customerId}`;
+/** Every item of one customer lives in this partition: account, ledger, operation markers. */
+export const customerPartitionKey = (customerId: string): string => `CUSTOMER#${customerId}`;
+
+export const LEDGER_ENTRY_PREFIX = 'TXN#';
 
 /** The customer's balance: one item per customer. */
 export const creditAccountKey = (customerId: string): ItemKey => ({
-  PK: customerPartition(customerId),
+  PK: customerPartitionKey(customerId),
   SK: 'CREDIT',
 });
 
@@ -26,20 +29,16 @@ export const KNOWN_CUSTOMERS_PARTITION = 'CUSTOMERS';
  * by time, and two writers that read the same version collide on this key as well as on the account.
  */
 export const ledgerEntryKey = (customerId: string, version: number): ItemKey => ({
-  PK: customerPartition(customerId),
+  PK: customerPartitionKey(customerId),
   SK: `${LEDGER_ENTRY_PREFIX}${String(version).padStart(SEQUENCE_DIGITS, '0')}`,
 });
-
-export const LEDGER_ENTRY_PREFIX = 'TXN#';
-
-export const customerPartitionKey = customerPartition;
 
 /**
  * Marks that a client operation (named by its idempotency key) has changed this customer's credit,
  * and points to the ledger entry it wrote. Written in the same transaction as the entry.
  */
 export const creditOperationKey = (customerId: string, operationId: string): ItemKey => ({
-  PK: customerPartition(customerId),
+  PK: customerPartitionKey(customerId),
   SK: `OPERATION#${operationId}`,
 });
 

@@ -46,5 +46,3 @@ export const AUDIT_TABLE = {
   globalSecondaryIndexes: [{ indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' }],
   nameVariable: 'AUDIT_TABLE_NAME',
 } as const satisfies TableDeclaration;
-
-export const TABLES: readonly TableDeclaration[] = [MAIN_TABLE, AUDIT_TABLE];

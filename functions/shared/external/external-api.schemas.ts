@@ -44,8 +44,6 @@ export const CreateShipmentRequestSchema = z.object({
 
 export const CreateShipmentResponseSchema = z.object({ id: z.string().min(1) });
 
-export const ApiErrorSchema = z.object({ Message: z.string() });
-
 export type Address = z.infer<typeof AddressSchema>;
 export type ExternalCustomer = z.infer<typeof ExternalCustomerSchema>;
 export type ExternalProduct = z.infer<typeof ExternalProductSchema>;

@@ -28,11 +28,12 @@ const isFinal = (statusCode: number): boolean => statusCode < 500 && statusCode 
  * validation, so a rejected request never claims a key.
  */
 export function idempotency(store: IdempotencyStore, clock: Clock): MiddlewareObj<RouteEvent, HttpResponse> {
-  const claimed = new WeakSet<RouteEvent>();
+  /** The key hash of each request that holds a claim; only those complete or release it. */
+  const claims = new WeakMap<RouteEvent, string>();
   const finish = async (event: RouteEvent, response: HttpResponse | null | undefined): Promise<void> => {
     const context = event.parsed?.idempotency;
-    if (!context || !claimed.has(event)) return;
-    const keyHash = sha256(context.key);
+    const keyHash = claims.get(event);
+    if (!context || keyHash === undefined) return;
     try {
       if (response && isFinal(response.statusCode)) {
         await store.complete(keyHash, context.fingerprint, {
@@ -64,10 +65,11 @@ export function idempotency(store: IdempotencyStore, clock: Clock): MiddlewareOb
       );
       event.parsed.idempotency = { key, fingerprint, operationId: sha256(`${key}\n${fingerprint}`) };
 
-      const claim = await store.claim(sha256(key), fingerprint, clock.now());
+      const keyHash = sha256(key);
+      const claim = await store.claim(keyHash, fingerprint, clock.now());
       switch (claim.kind) {
         case 'claimed':
-          claimed.add(event);
+          claims.set(event, keyHash);
           return undefined;
         case 'replay':
           return {
