@@ -12,6 +12,7 @@ const stack = await startLocalStack({
   dynamoDbPort: 0,
   dataDir: undefined,
   tablePrefix: 'bench-',
+  sweepIntervalMs: 60_000,
 });
 
 const ADDRESS = { line1: '1 Bench St', city: 'Benchville', postalCode: '00001', state: 'BE', country: 'US' };

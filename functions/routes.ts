@@ -24,6 +24,8 @@ export interface RouteDeclaration {
   readonly mainTable: readonly DynamoAction[];
   /** Whether the function calls the external Customers/Products/Shipments API. */
   readonly externalApi: boolean;
+  /** Whether the function runs the purchase saga (StartSyncExecution), and so waits for it. */
+  readonly startsPurchaseSaga?: boolean;
 }
 
 const READ: readonly DynamoAction[] = ['GetItem', 'Query'];
@@ -61,6 +63,32 @@ export const ROUTES = [
     entry: 'functions/credit/list-credit-transactions.http.ts',
     mainTable: READ,
     externalApi: true,
+  },
+  {
+    operationId: 'CreatePurchase',
+    method: 'POST',
+    path: '/v1/purchases',
+    entry: 'functions/purchases/create-purchase.http.ts',
+    // The idempotency record, and the purchase an Idempotency-Key already made.
+    mainTable: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    externalApi: false,
+    startsPurchaseSaga: true,
+  },
+  {
+    operationId: 'ListPurchases',
+    method: 'GET',
+    path: '/v1/purchases',
+    entry: 'functions/purchases/list-purchases.http.ts',
+    mainTable: READ,
+    externalApi: false,
+  },
+  {
+    operationId: 'GetPurchase',
+    method: 'GET',
+    path: '/v1/purchases/{purchaseId}',
+    entry: 'functions/purchases/get-purchase.http.ts',
+    mainTable: READ,
+    externalApi: false,
   },
   {
     operationId: 'Health',

@@ -1,16 +1,26 @@
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { ROUTES, type RouteDeclaration } from '../functions/routes.ts';
+import { type DynamoAction, ROUTES, type RouteDeclaration } from '../functions/routes.ts';
 import { AUDIT_TABLE, MAIN_TABLE, type TableDeclaration } from '../functions/shared/db/tables.ts';
+import {
+  PURCHASE_STATE_MACHINE,
+  RESERVATION_SWEEPER,
+  SAGA_TASKS,
+  type SagaTaskDeclaration,
+} from '../functions/workers.ts';
 
 const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -18,9 +28,21 @@ const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ESM_REQUIRE_SHIM =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
+/** Route functions answer within API Gateway's 30 s; the purchase function waits for the saga (25 s). */
+const ROUTE_TIMEOUT = Duration.seconds(15);
+const PURCHASE_ROUTE_TIMEOUT = Duration.seconds(28);
+
 export interface PurchaseServiceStackProps extends StackProps {
   /** Base URL of the other team's Customers/Products/Shipments API. */
   externalApiBaseUrl: string;
+}
+
+interface FunctionSpec {
+  id: string;
+  entry: string;
+  mainTable: readonly DynamoAction[];
+  timeout: Duration;
+  environment?: Record<string, string>;
 }
 
 export class PurchaseServiceStack extends Stack {
@@ -30,11 +52,33 @@ export class PurchaseServiceStack extends Stack {
     const mainTable = this.table(MAIN_TABLE);
     // Filled by the stream projector (a later issue); nothing else will be granted writes to it.
     this.table(AUDIT_TABLE);
+    const fn = (spec: FunctionSpec): NodejsFunction => this.lambda(spec, mainTable, props.externalApiBaseUrl);
+
+    const purchaseSaga = this.purchaseStateMachine(fn);
+
+    const sweeper = fn({
+      ...RESERVATION_SWEEPER,
+      timeout: Duration.seconds(RESERVATION_SWEEPER.timeoutSeconds),
+    });
+    new Rule(this, 'SweepReservationsSchedule', {
+      description: 'Releases or completes the credit holds of purchase sagas that died',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(sweeper, { retryAttempts: 0 })],
+    });
 
     const api = new HttpApi(this, 'HttpApi', { description: 'Purchase service public API' });
     for (const route of ROUTES as readonly RouteDeclaration[]) {
-      const fn = this.routeFunction(route, mainTable, props.externalApiBaseUrl);
-      const integration = new HttpLambdaIntegration(`${route.operationId}Integration`, fn);
+      const handler = fn({
+        id: route.operationId,
+        entry: route.entry,
+        mainTable: route.mainTable,
+        timeout: route.startsPurchaseSaga ? PURCHASE_ROUTE_TIMEOUT : ROUTE_TIMEOUT,
+        ...(route.startsPurchaseSaga
+          ? { environment: { PURCHASE_STATE_MACHINE_ARN: purchaseSaga.stateMachineArn } }
+          : {}),
+      });
+      if (route.startsPurchaseSaga) purchaseSaga.grantStartSyncExecution(handler);
+      const integration = new HttpLambdaIntegration(`${route.operationId}Integration`, handler);
       if (route.path === '$default') {
         new HttpRoute(this, `${route.operationId}Route`, {
           httpApi: api,
@@ -70,21 +114,48 @@ export class PurchaseServiceStack extends Stack {
     return table;
   }
 
-  private routeFunction(
-    route: RouteDeclaration,
-    mainTable: Table,
-    externalApiBaseUrl: string,
-  ): NodejsFunction {
-    const fn = new NodejsFunction(this, route.operationId, {
-      entry: join(ROOT_DIR, route.entry),
+  /**
+   * The purchase saga as an Express state machine: the same file the local runner executes, its
+   * `${...}ARN` placeholders filled with the task functions' ARNs. Inline (not an S3 asset), so the
+   * template shows the definition that runs.
+   */
+  private purchaseStateMachine(fn: (spec: FunctionSpec) => NodejsFunction): StateMachine {
+    const tasks = (SAGA_TASKS as readonly SagaTaskDeclaration[]).map((task) => ({
+      task,
+      handler: fn({ ...task, timeout: Duration.seconds(task.timeoutSeconds) }),
+    }));
+    const stateMachine = new StateMachine(this, PURCHASE_STATE_MACHINE.id, {
+      stateMachineType: StateMachineType.EXPRESS,
+      definitionBody: DefinitionBody.fromString(
+        readFileSync(join(ROOT_DIR, PURCHASE_STATE_MACHINE.definitionFile), 'utf8'),
+      ),
+      definitionSubstitutions: Object.fromEntries(
+        tasks.map(({ task, handler }) => [task.arnPlaceholder, handler.functionArn]),
+      ),
+      logs: {
+        destination: new LogGroup(this, `${PURCHASE_STATE_MACHINE.id}Logs`, {
+          retention: RetentionDays.ONE_MONTH,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
+        level: LogLevel.ALL,
+        includeExecutionData: true,
+      },
+      tracingEnabled: true,
+    });
+    for (const { handler } of tasks) handler.grantInvoke(stateMachine);
+    return stateMachine;
+  }
+
+  private lambda(spec: FunctionSpec, mainTable: Table, externalApiBaseUrl: string): NodejsFunction {
+    const fn = new NodejsFunction(this, spec.id, {
+      entry: join(ROOT_DIR, spec.entry),
       handler: 'handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
-      // Below API Gateway's 30 s, and well below the idempotency lock (60 s).
-      timeout: Duration.seconds(15),
+      timeout: spec.timeout,
       tracing: Tracing.ACTIVE,
-      logGroup: new LogGroup(this, `${route.operationId}Logs`, {
+      logGroup: new LogGroup(this, `${spec.id}Logs`, {
         retention: RetentionDays.ONE_MONTH,
         removalPolicy: RemovalPolicy.DESTROY,
       }),
@@ -95,6 +166,7 @@ export class PurchaseServiceStack extends Stack {
         EXTERNAL_API_BASE_URL: externalApiBaseUrl,
         POWERTOOLS_SERVICE_NAME: 'purchase-service',
         NODE_OPTIONS: '--enable-source-maps',
+        ...spec.environment,
       },
       bundling: {
         format: OutputFormat.ESM,
@@ -109,11 +181,11 @@ export class PurchaseServiceStack extends Stack {
         forceDockerBundling: false,
       },
     });
-    if (route.mainTable.length > 0) {
-      const needsIndexes = route.mainTable.includes('Query');
+    if (spec.mainTable.length > 0) {
+      const needsIndexes = spec.mainTable.includes('Query');
       fn.addToRolePolicy(
         new PolicyStatement({
-          actions: route.mainTable.map((action) => `dynamodb:${action}`),
+          actions: spec.mainTable.map((action) => `dynamodb:${action}`),
           resources: needsIndexes
             ? [mainTable.tableArn, `${mainTable.tableArn}/index/*`]
             : [mainTable.tableArn],

@@ -5,8 +5,11 @@ import { dirname, join } from 'node:path';
 import {
   type AttributeDefinition,
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
+  type GlobalSecondaryIndex,
   ListTablesCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { TableDeclaration } from '../functions/shared/db/tables.ts';
@@ -67,7 +70,10 @@ export async function startDynamoDbLocal(options: {
   return { endpoint: `http://127.0.0.1:${options.port}`, stop: () => stopChild(child) };
 }
 
-/** Creates each declared table that does not exist yet, exactly as the CDK stack declares it. */
+/**
+ * Creates each declared table that does not exist yet, exactly as the CDK stack declares it, and
+ * adds the indexes that a table kept in DATA_DIR by an older version of the code lacks.
+ */
 export async function createTables(
   endpoint: string,
   tables: readonly { declaration: TableDeclaration; name: string }[],
@@ -75,7 +81,6 @@ export async function createTables(
   const client = new DynamoDBClient({ endpoint });
   const { TableNames = [] } = await client.send(new ListTablesCommand({}));
   for (const { declaration, name } of tables) {
-    if (TableNames.includes(name)) continue;
     const attributes = new Set([declaration.partitionKey, declaration.sortKey]);
     for (const index of declaration.globalSecondaryIndexes) {
       attributes.add(index.partitionKey);
@@ -85,6 +90,30 @@ export async function createTables(
       AttributeName,
       AttributeType: 'S',
     }));
+    const indexes: GlobalSecondaryIndex[] = declaration.globalSecondaryIndexes.map((index) => ({
+      IndexName: index.indexName,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    }));
+
+    if (TableNames.includes(name)) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+      const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+      // One index per UpdateTable call, as DynamoDB requires.
+      for (const index of indexes.filter((candidate) => !existing.has(candidate.IndexName))) {
+        await client.send(
+          new UpdateTableCommand({
+            TableName: name,
+            AttributeDefinitions,
+            GlobalSecondaryIndexUpdates: [{ Create: index }],
+          }),
+        );
+      }
+      continue;
+    }
     await client.send(
       new CreateTableCommand({
         TableName: name,
@@ -94,18 +123,7 @@ export async function createTables(
           { AttributeName: declaration.partitionKey, KeyType: 'HASH' },
           { AttributeName: declaration.sortKey, KeyType: 'RANGE' },
         ],
-        ...(declaration.globalSecondaryIndexes.length > 0
-          ? {
-              GlobalSecondaryIndexes: declaration.globalSecondaryIndexes.map((index) => ({
-                IndexName: index.indexName,
-                KeySchema: [
-                  { AttributeName: index.partitionKey, KeyType: 'HASH' },
-                  { AttributeName: index.sortKey, KeyType: 'RANGE' },
-                ],
-                Projection: { ProjectionType: 'ALL' },
-              })),
-            }
-          : {}),
+        ...(indexes.length > 0 ? { GlobalSecondaryIndexes: indexes } : {}),
         ...(declaration.stream
           ? { StreamSpecification: { StreamEnabled: true, StreamViewType: declaration.stream } }
           : {}),

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RouteDeclaration } from '../functions/routes.ts';
+import { lambdaContext } from './lambda-context.ts';
 
 type Handler = (
   event: APIGatewayProxyEventV2,
@@ -74,7 +75,10 @@ async function serve(
   }
 
   const event = toEvent(request, url, method, body, target.route.declaration, target.params);
-  const result = await target.route.handler(event, lambdaContext(target.route.declaration.operationId));
+  const result = await target.route.handler(
+    event,
+    lambdaContext(target.route.declaration.operationId, 29_000),
+  );
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
   response.writeHead(result.statusCode ?? 200, headers).end(result.body ?? '');
@@ -145,24 +149,6 @@ function toEvent(
     },
     ...(body.length > 0 ? { body: body.toString('utf8') } : {}),
     isBase64Encoded: false,
-  };
-}
-
-function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + 29_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }
 

@@ -12,6 +12,12 @@ import {
 } from './dynamodb-local.ts';
 import { createHttpApi } from './http-api.ts';
 import { freePort, stopChild, waitForPort } from './processes.ts';
+import {
+  createLocalPurchaseStateMachine,
+  createStepFunctionsEndpoint,
+  LOCAL_PURCHASE_STATE_MACHINE_ARN,
+} from './step-functions.ts';
+import { startSweeperTimer } from './sweeper-timer.ts';
 
 export const ROOT_DIR = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 
@@ -23,19 +29,23 @@ export interface LocalStackOptions {
   /** Where DynamoDB Local keeps its files; undefined keeps everything in memory. */
   dataDir: string | undefined;
   tablePrefix: string;
+  /** How often the reservation sweeper runs (EventBridge runs it every minute in AWS). */
+  sweepIntervalMs: number;
 }
 
 export interface LocalStack {
   apiUrl: string;
   mockApiUrl: string;
   dynamoDbEndpoint: string;
+  stepFunctionsEndpoint: string;
   tables: { main: string; audit: string };
   stop(): Promise<void>;
 }
 
 /**
  * Starts the whole service on this machine: DynamoDB Local, the mock external API (its own process),
- * and the HTTP API emulation serving the same handler modules that CDK deploys.
+ * the purchase state machine behind a StartSyncExecution endpoint, the reservation sweeper on a
+ * timer, and the HTTP API emulation serving the same handler modules that CDK deploys.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   useLocalAwsEnvironment();
@@ -68,24 +78,51 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       DYNAMODB_ENDPOINT: dynamoDbEndpoint,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
-    const api: Server = await createHttpApi(ROUTES, ROOT_DIR);
-    await new Promise<void>((resolve, reject) => {
-      api.once('error', reject);
-      api.listen(options.apiPort, '127.0.0.1', resolve);
+    // Every handler module reads its configuration once, at import (as at a Lambda cold start), so
+    // the Step Functions endpoint is known before any of them loads.
+    const stepFunctionsPort = await freePort();
+    const stepFunctionsEndpoint = `http://127.0.0.1:${stepFunctionsPort}`;
+    Object.assign(process.env, {
+      STEPFUNCTIONS_ENDPOINT: stepFunctionsEndpoint,
+      PURCHASE_STATE_MACHINE_ARN: LOCAL_PURCHASE_STATE_MACHINE_ARN,
     });
-    stops.push(
-      () =>
-        new Promise<void>((resolve) => {
-          api.closeAllConnections();
-          api.close(() => resolve());
-        }),
-    );
-    const { port } = api.address() as AddressInfo;
-    return { apiUrl: `http://127.0.0.1:${port}`, mockApiUrl, dynamoDbEndpoint, tables, stop };
+    const purchaseSaga = await createLocalPurchaseStateMachine(ROOT_DIR);
+    await listen(createStepFunctionsEndpoint([purchaseSaga]), stepFunctionsPort, stops);
+    stops.push(await startSweeperTimer(ROOT_DIR, options.sweepIntervalMs));
+
+    const api = await listen(await createHttpApi(ROUTES, ROOT_DIR), options.apiPort, stops);
+    return {
+      apiUrl: `http://127.0.0.1:${api.port}`,
+      mockApiUrl,
+      dynamoDbEndpoint,
+      stepFunctionsEndpoint,
+      tables,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** Listens on `port` (0: a free one) and registers the server's stop. */
+async function listen(
+  server: Server,
+  port: number,
+  stops: (() => Promise<void>)[],
+): Promise<{ port: number }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  stops.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return { port: (server.address() as AddressInfo).port };
 }
 
 async function startMockApi(port: number): Promise<ChildProcess> {

@@ -10,6 +10,7 @@ import { type LocalStack, ROOT_DIR, startLocalStack } from './stack.ts';
  *   DYNAMODB_PORT (free)   DynamoDB Local
  *   DATA_DIR (.local/data) where DynamoDB Local keeps data between runs; DYNAMODB_IN_MEMORY=1 keeps none
  *   SEED_DEMO_DATA (1)     grant demo credit to the seeded customers
+ *   SWEEP_INTERVAL_SECONDS (60)  how often the reservation sweeper runs
  * Ctrl-C, SIGTERM or a crash stops every child process.
  */
 const env = process.env;
@@ -50,6 +51,7 @@ try {
     dynamoDbPort: port('DYNAMODB_PORT', 0),
     dataDir: inMemory ? undefined : dataDir,
     tablePrefix: 'purchase-',
+    sweepIntervalMs: Number(env.SWEEP_INTERVAL_SECONDS ?? 60) * 1000,
   });
   if (env.SEED_DEMO_DATA !== '0') await loadDemoData(stack.apiUrl);
 
@@ -59,7 +61,11 @@ Purchase service is running locally.
   API              ${stack.apiUrl}
   health           ${stack.apiUrl}/health
   try              curl ${stack.apiUrl}/v1/customers/${john}/credit
+                   curl ${stack.apiUrl}/v1/purchases?customerId=${john}
+                   curl -X POST ${stack.apiUrl}/v1/purchases -H 'content-type: application/json' \\
+                     -d '{"customerId":"${john}","productId":"660e8400-e29b-41d4-a716-446655440003"}'
   mock external API ${stack.mockApiUrl}  (customers, products, shipments; /__control for tests)
+  Step Functions   ${stack.stepFunctionsEndpoint}  (the purchase saga, statemachines/purchase.asl.json)
   DynamoDB Local   ${stack.dynamoDbEndpoint}  (tables ${stack.tables.main}, ${stack.tables.audit}; data in ${inMemory ? 'memory' : dataDir})
 Press Ctrl-C to stop.`);
   if (env.LOCAL_STACK_READY_FILE) {

@@ -25,12 +25,56 @@ import {
   StaleAccountError,
 } from './credit.ts';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** The position of each item in the transaction `appendEntry` writes. */
 const ACCOUNT = 0;
 const ENTRY = 1;
 const OPERATION = 2;
+
+/**
+ * The two writes of every balance change: the account, conditional on being exactly as read (a
+ * first write finds no account), and the ledger entry in the slot of the new version, conditional
+ * on the slot being free. Other changes (a purchase, a refund) add their own items to the same
+ * transaction, after these two.
+ */
+export function ledgerEntryItems(
+  tableName: string,
+  { before, after, transaction }: Omit<CreditEntryWrite, 'operationId'>,
+): TransactItem[] {
+  const { customerId } = after;
+  const accountUnchanged = before.version === 0 ? 'attribute_not_exists(PK)' : '#version = :expectedVersion';
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: creditAccountKey(customerId),
+        UpdateExpression:
+          'SET #entity = :entity, customerId = :customerId, availableCents = :available, heldCents = :held, ' +
+          '#version = :version, updatedAt = :updatedAt, GSI1PK = :known, GSI1SK = :customerId',
+        ConditionExpression: accountUnchanged,
+        ExpressionAttributeNames: { '#entity': 'entity', '#version': 'version' },
+        ExpressionAttributeValues: {
+          ':entity': 'CREDIT_ACCOUNT',
+          ':customerId': customerId,
+          ':available': after.availableCents,
+          ':held': after.heldCents,
+          ':version': after.version,
+          ':updatedAt': after.updatedAt,
+          ':known': KNOWN_CUSTOMERS_PARTITION,
+          ...(before.version === 0 ? {} : { ':expectedVersion': before.version }),
+        },
+      },
+    },
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...ledgerEntryKey(customerId, after.version), entity: 'CREDIT_TRANSACTION', ...transaction },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+  ];
+}
 
 export class DynamoCreditRepository implements CreditRepository {
   constructor(
@@ -53,56 +97,17 @@ export class DynamoCreditRepository implements CreditRepository {
   }
 
   async appendEntry({ before, after, transaction, operationId }: CreditEntryWrite): Promise<void> {
-    const { customerId } = after;
-    const entryKey = ledgerEntryKey(customerId, after.version);
-
-    // Preconditions, named: the account is exactly as read (a first write finds no account), the
-    // ledger slot for the new version is free, and the operation has not been applied before.
-    const accountUnchanged =
-      before.version === 0 ? 'attribute_not_exists(PK)' : '#version = :expectedVersion';
-    const slotFree = 'attribute_not_exists(PK)';
-    const operationNew = 'attribute_not_exists(PK)';
-
-    const items: TransactItem[] = [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: creditAccountKey(customerId),
-          UpdateExpression:
-            'SET #entity = :entity, customerId = :customerId, availableCents = :available, heldCents = :held, ' +
-            '#version = :version, updatedAt = :updatedAt, GSI1PK = :known, GSI1SK = :customerId',
-          ConditionExpression: accountUnchanged,
-          ExpressionAttributeNames: { '#entity': 'entity', '#version': 'version' },
-          ExpressionAttributeValues: {
-            ':entity': 'CREDIT_ACCOUNT',
-            ':customerId': customerId,
-            ':available': after.availableCents,
-            ':held': after.heldCents,
-            ':version': after.version,
-            ':updatedAt': after.updatedAt,
-            ':known': KNOWN_CUSTOMERS_PARTITION,
-            ...(before.version === 0 ? {} : { ':expectedVersion': before.version }),
-          },
-        },
-      },
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: { ...entryKey, entity: 'CREDIT_TRANSACTION', ...transaction },
-          ConditionExpression: slotFree,
-        },
-      },
-    ];
+    const items = ledgerEntryItems(this.tableName, { before, after, transaction });
     if (operationId !== undefined) {
       items.push({
         Put: {
           TableName: this.tableName,
           Item: {
-            ...creditOperationKey(customerId, operationId),
+            ...creditOperationKey(after.customerId, operationId),
             entity: 'CREDIT_OPERATION',
-            entrySK: entryKey.SK,
+            entrySK: ledgerEntryKey(after.customerId, after.version).SK,
           },
-          ConditionExpression: operationNew,
+          ConditionExpression: 'attribute_not_exists(PK)',
         },
       });
     }

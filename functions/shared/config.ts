@@ -10,6 +10,15 @@ const ConfigSchema = z.object({
   EXTERNAL_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(25_000).default(3_000),
   /** Set only where DynamoDB is not AWS's (DynamoDB Local); AWS's own endpoint otherwise. */
   DYNAMODB_ENDPOINT: z.url().optional(),
+  /** Set only where Step Functions is not AWS's (the local runner). */
+  STEPFUNCTIONS_ENDPOINT: z.url().optional(),
+  /** The purchase saga; only the purchase function needs it (it checks at cold start). */
+  PURCHASE_STATE_MACHINE_ARN: z.string().min(1).optional(),
+  /**
+   * A reservation older than this whose saga has not finished is swept. Must exceed the state
+   * machine's timeout (25 s) so that no live saga is touched.
+   */
+  RESERVATION_MAX_AGE_SECONDS: z.coerce.number().int().min(30).default(120),
   /** Who is recorded as the actor when the request names none (until authentication lands). */
   DEFAULT_ACTOR: z.string().min(1).max(100).default('system'),
 });

@@ -90,10 +90,18 @@ export class ConflictError extends AppError {
 }
 
 export class UpstreamError extends AppError {
-  override readonly name = 'UpstreamError';
+  override readonly name: string = 'UpstreamError';
   constructor(operation: string, reason: string, options?: ErrorOptions) {
     super('UPSTREAM_ERROR', `The external ${operation} call failed.`, { operation, reason }, options);
   }
+}
+
+/**
+ * The external API said it did not process the request (503, 429) or could not be reached at all:
+ * the one upstream failure that is safe to retry, even for a call that is not idempotent.
+ */
+export class UpstreamUnavailableError extends UpstreamError {
+  override readonly name = 'UpstreamUnavailableError';
 }
 
 export class UpstreamTimeoutError extends AppError {

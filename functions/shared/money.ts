@@ -38,3 +38,10 @@ export function dollarsToCents(dollars: number): number | undefined {
   const cents = Number(whole) * 100 + Number(fraction);
   return Number.isSafeInteger(cents) ? cents : undefined;
 }
+
+/** `unitCents × quantity`; undefined when the result would no longer be an exact integer. */
+export function multiplyCents(unitCents: number, quantity: number): number | undefined {
+  if (!isCents(unitCents) || !Number.isSafeInteger(quantity)) return undefined;
+  const product = unitCents * quantity;
+  return Number.isSafeInteger(product) ? product : undefined;
+}

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ROUTES } from '../../functions/routes.ts';
+import { PURCHASE_STATE_MACHINE, RESERVATION_SWEEPER, SAGA_TASKS } from '../../functions/workers.ts';
 import { PurchaseServiceStack } from '../../infra/purchase-service-stack.ts';
 
 let template: Template;
@@ -12,24 +14,52 @@ interface PolicyResource {
 interface FunctionResource {
   Properties: {
     Role: { 'Fn::GetAtt': [string, string] };
+    Timeout: number;
     Environment?: { Variables?: Record<string, unknown> };
   };
 }
 
-/** The DynamoDB actions granted to the function that serves `operationId`. */
-function dynamoActionsOf(operationId: string): string[] {
+/** The function whose construct id is `id`, with its logical id. */
+function functionNamed(id: string): [string, FunctionResource] {
   const functions = template.findResources('AWS::Lambda::Function') as Record<string, FunctionResource>;
-  const [, fn] = Object.entries(functions).find(([logicalId]) => logicalId.startsWith(operationId)) ?? [];
-  if (!fn) throw new Error(`no function for ${operationId}`);
-  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+  const found = Object.entries(functions).find(([logicalId]) =>
+    new RegExp(`^${id}[0-9A-F]{8}$`).test(logicalId),
+  );
+  if (!found) throw new Error(`no function ${id}`);
+  return found;
+}
+
+/** The actions (of one service) granted to the function `id`. */
+function actionsOf(id: string, service = 'dynamodb'): string[] {
+  const roleId = functionNamed(id)[1].Properties.Role['Fn::GetAtt'][0];
   const policies = Object.values(
     template.findResources('AWS::IAM::Policy') as Record<string, PolicyResource>,
   );
   return policies
     .filter((policy) => policy.Properties.Roles.some((role) => role.Ref === roleId))
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement.flatMap((statement) => statement.Action))
-    .filter((action) => action.startsWith('dynamodb:'))
+    .filter((action) => action.startsWith(`${service}:`))
     .sort();
+}
+
+const dynamoActionsOf = (id: string): string[] => actionsOf(id);
+
+/** The state machine as deployed: the file's text, and what CloudFormation substitutes into it. */
+function deployedStateMachine(): {
+  definition: string;
+  substitutions: Record<string, { 'Fn::GetAtt': [string, string] }>;
+} {
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as {
+    Properties: {
+      DefinitionString: string;
+      DefinitionSubstitutions: Record<string, { 'Fn::GetAtt': [string, string] }>;
+    };
+  }[];
+  if (!machine) throw new Error('no state machine');
+  return {
+    definition: machine.Properties.DefinitionString,
+    substitutions: machine.Properties.DefinitionSubstitutions,
+  };
 }
 
 beforeAll(() => {
@@ -52,6 +82,7 @@ describe('PurchaseServiceStack', () => {
       GlobalSecondaryIndexes: [
         Match.objectLike({ IndexName: 'GSI1' }),
         Match.objectLike({ IndexName: 'GSI2' }),
+        Match.objectLike({ IndexName: 'GSI3' }),
       ],
     });
   });
@@ -79,7 +110,7 @@ describe('PurchaseServiceStack', () => {
   });
 
   it('runs every function on Node 22, arm64, traced, with its table and the external API configured', () => {
-    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length);
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + SAGA_TASKS.length + 1);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -115,5 +146,64 @@ describe('PurchaseServiceStack', () => {
     expect(
       actions.filter((action) => /^dynamodb:(\*|Scan|DeleteTable|UpdateTable|BatchWriteItem)/.test(action)),
     ).toEqual([]);
+  });
+
+  it('deploys the purchase saga as an Express state machine, logged and traced', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'EXPRESS',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+    });
+  });
+
+  it('deploys the state machine file as it is, each placeholder bound to the ARN of its task function', () => {
+    const { definition, substitutions } = deployedStateMachine();
+    const placeholders = [...definition.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1] ?? '');
+
+    expect(definition).toBe(readFileSync(PURCHASE_STATE_MACHINE.definitionFile, 'utf8'));
+    expect(Object.keys(substitutions).sort()).toEqual([...new Set(placeholders)].sort());
+    for (const task of SAGA_TASKS) {
+      expect(substitutions[task.arnPlaceholder]).toEqual({
+        'Fn::GetAtt': [functionNamed(task.id)[0], 'Arn'],
+      });
+    }
+  });
+
+  it('lets each task function end before its Task state times out', () => {
+    const states = JSON.parse(readFileSync(PURCHASE_STATE_MACHINE.definitionFile, 'utf8')).States as Record<
+      string,
+      { Type: string; Resource?: string; TimeoutSeconds?: number }
+    >;
+    const tasks = Object.values(states).filter((state) => state.Type === 'Task');
+
+    expect(tasks.length).toBeGreaterThan(0);
+    for (const state of tasks) {
+      const task = SAGA_TASKS.find((candidate) => state.Resource === `\${${candidate.arnPlaceholder}}`);
+      if (!task) throw new Error(`no task declared for ${state.Resource}`);
+      expect(functionNamed(task.id)[1].Properties.Timeout).toBeLessThan(state.TimeoutSeconds ?? 0);
+    }
+  });
+
+  it('lets only the purchase function start the saga, and tells it which state machine', () => {
+    const starters = [
+      ...ROUTES.map((route) => route.operationId),
+      ...SAGA_TASKS.map((task) => task.id),
+    ].filter((id) => actionsOf(id, 'states').length > 0);
+
+    expect(starters).toEqual(['CreatePurchase']);
+    expect(actionsOf('CreatePurchase', 'states')).toEqual(['states:StartSyncExecution']);
+    expect(functionNamed('CreatePurchase')[1].Properties.Environment?.Variables).toHaveProperty(
+      'PURCHASE_STATE_MACHINE_ARN',
+    );
+  });
+
+  it('runs the reservation sweeper every minute', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [functionNamed(RESERVATION_SWEEPER.id)[0], 'Arn'] } }),
+      ],
+    });
   });
 });

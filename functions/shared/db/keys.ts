@@ -42,6 +42,36 @@ export const creditOperationKey = (customerId: string, operationId: string): Ite
   SK: `OPERATION#${operationId}`,
 });
 
+/** A purchase, its reservation and (later) its refunds share one partition. */
+export const purchasePartitionKey = (purchaseId: string): string => `PURCHASE#${purchaseId}`;
+
+export const purchaseKey = (purchaseId: string): ItemKey => ({
+  PK: purchasePartitionKey(purchaseId),
+  SK: 'PURCHASE',
+});
+
+/**
+ * The credit a purchase holds while its saga runs. Keyed by the purchase id, so a retried Reserve
+ * step finds its own reservation instead of holding the credit twice.
+ */
+export const reservationKey = (purchaseId: string): ItemKey => ({
+  PK: purchasePartitionKey(purchaseId),
+  SK: 'RESERVATION',
+});
+
+export const REFUND_PREFIX = 'REFUND#';
+
+/**
+ * Index partitions. Purchases sort by id (a ULID, so by time) in each listing: GSI1 by customer,
+ * GSI2 by product, GSI3 all of them. Reservations that are still open sort by age in GSI3, which
+ * is how the sweeper finds the old ones without a scan.
+ */
+export const purchasesOfCustomerPartition = (customerId: string): string =>
+  `PURCHASES#CUSTOMER#${customerId}`;
+export const purchasesOfProductPartition = (productId: string): string => `PURCHASES#PRODUCT#${productId}`;
+export const ALL_PURCHASES_PARTITION = 'PURCHASES';
+export const OPEN_RESERVATIONS_PARTITION = 'RESERVATIONS#OPEN';
+
 /** The record that lets a retried HTTP request get its first answer back. */
 export const idempotencyRecordKey = (keyHash: string): ItemKey => ({
   PK: `IDEMPOTENCY#${keyHash}`,

@@ -22,16 +22,18 @@ export interface TableDeclaration {
   readonly nameVariable: string;
 }
 
-/** Single-table design: credit accounts, ledger entries, idempotency records, and later purchases. */
+/** Single-table design: credit accounts, ledger entries, reservations, purchases, idempotency records. */
 export const MAIN_TABLE = {
   id: 'MainTable',
   partitionKey: 'PK',
   sortKey: 'SK',
   globalSecondaryIndexes: [
-    // GSI1: collections across partitions (known customers now; purchases by customer later).
+    // GSI1: known customers; purchases by customer.
     { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
-    // GSI2: a second access path (purchases by product later).
+    // GSI2: purchases by product.
     { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+    // GSI3: all purchases; open reservations by age (for the sweeper).
+    { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
   ],
   timeToLiveAttribute: 'expiresAt',
   stream: 'NEW_AND_OLD_IMAGES',

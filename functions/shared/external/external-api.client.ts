@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { NotFoundError, UpstreamError, UpstreamTimeoutError } from '../errors.ts';
+import { NotFoundError, UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors.ts';
 import {
   type CreateShipmentRequest,
   type CreateShipmentResponse,
@@ -41,6 +41,8 @@ interface CallOptions<T> {
  * The other team's HTTP API. Every call has a timeout; every failure becomes one of our named
  * errors (404 → not found, timeout → UpstreamTimeoutError, anything else → UpstreamError) with the
  * original as `cause`. Only the real API's routes are called, never the mock's control routes.
+ * A refused connection, 503 and 429 become UpstreamUnavailableError: the request was not processed,
+ * so even CreateShipment may be retried. Any other failure may have been processed.
  */
 export class ExternalApiClient implements CustomerDirectory, ProductCatalog, ShipmentService {
   constructor(
@@ -100,10 +102,16 @@ export class ExternalApiClient implements CustomerDirectory, ProductCatalog, Shi
       if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
         throw new UpstreamTimeoutError(operation, this.timeoutMs, { cause: error });
       }
+      if (connectionRefused(error)) {
+        throw new UpstreamUnavailableError(operation, 'the connection was refused', { cause: error });
+      }
       throw new UpstreamError(operation, 'the connection failed', { cause: error });
     }
 
     if (response.status === 404 && options.notFound) throw options.notFound();
+    if (response.status === 503 || response.status === 429) {
+      throw new UpstreamUnavailableError(operation, `answered HTTP ${response.status}`);
+    }
     if (!response.ok) throw new UpstreamError(operation, `answered HTTP ${response.status}`);
 
     let json: unknown;
@@ -120,4 +128,10 @@ export class ExternalApiClient implements CustomerDirectory, ProductCatalog, Shi
     }
     return parsed.data;
   }
+}
+
+/** Whether the request never reached the server (so it cannot have been processed). */
+function connectionRefused(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return cause?.code === 'ECONNREFUSED';
 }

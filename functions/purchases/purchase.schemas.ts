@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { AddressSchema } from '#shared/external/external-api.schemas.ts';
+import { PageQuerySchema } from '#shared/pagination.ts';
+import { ExternalIdSchema, TimestampSchema } from '#shared/schemas.ts';
+
+const CentsSchema = z.number().int().min(0);
+
+/** Promo codes as the contract spells them (3..32 of A-Z, 0-9, "_" and "-", any case). */
+export const PromoCodeTextSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{3,32}$/, 'must be 3 to 32 letters, digits, "_" or "-"');
+
+export const CreatePurchaseRequestSchema = z.strictObject({
+  customerId: ExternalIdSchema,
+  productId: ExternalIdSchema,
+  quantity: z.number().int().min(1).max(100).default(1),
+  promoCode: PromoCodeTextSchema.optional(),
+});
+
+/** Any id-shaped string: one we never issued is a 404, not a 400. */
+export const PurchasePathSchema = z.strictObject({ purchaseId: ExternalIdSchema });
+
+export const ListPurchasesQuerySchema = PageQuerySchema.extend({
+  customerId: ExternalIdSchema.optional(),
+  productId: ExternalIdSchema.optional(),
+});
+
+/** The product as it was when bought; later changes in the external API do not touch it. */
+export const ProductSnapshotSchema = z.object({
+  id: z.string(),
+  sku: z.string(),
+  name: z.string(),
+  description: z.string(),
+  priceCents: CentsSchema,
+  lastModifiedAt: TimestampSchema,
+});
+
+/** The customer as they were when they bought, with the address the goods were shipped to. */
+export const CustomerSnapshotSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  shippingAddress: AddressSchema,
+  lastModifiedAt: TimestampSchema,
+});
+
+/** What a purchase will cost, fixed before any credit is held. */
+export const QuoteSchema = z.object({
+  product: ProductSnapshotSchema,
+  customer: CustomerSnapshotSchema,
+  quantity: z.number().int().min(1),
+  unitPriceCents: CentsSchema,
+  subtotalCents: CentsSchema,
+  discountCents: CentsSchema,
+  totalCents: CentsSchema,
+});
+
+export const PurchaseStatusSchema = z.enum(['COMPLETED', 'PARTIALLY_REFUNDED', 'REFUNDED']);
+
+export const RefundSchema = z.object({
+  id: z.string(),
+  purchaseId: z.string(),
+  amountCents: z.number().int().min(1),
+  quantity: z.number().int().min(1).optional(),
+  reason: z.string(),
+  actor: z.string(),
+  createdAt: TimestampSchema,
+});
+
+export const PurchaseSchema = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  productId: z.string(),
+  sku: z.string(),
+  quantity: z.number().int().min(1),
+  unitPriceCents: CentsSchema,
+  subtotalCents: CentsSchema,
+  discountCents: CentsSchema,
+  totalCents: CentsSchema,
+  refundedCents: CentsSchema,
+  refundableCents: CentsSchema,
+  status: PurchaseStatusSchema,
+  shipmentId: z.string(),
+  promoCode: z.string().optional(),
+  product: ProductSnapshotSchema,
+  customer: CustomerSnapshotSchema,
+  createdAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+  refunds: z.array(RefundSchema).optional(),
+});
+
+/** The saga's input: what the purchase Lambda hands to the state machine. */
+export const PurchaseSagaInputSchema = z.object({
+  purchaseId: z.string().min(1),
+  customerId: z.string().min(1),
+  productId: z.string().min(1),
+  quantity: z.number().int().min(1),
+  actor: z.string().min(1),
+  /** Present when the request carried an Idempotency-Key: one purchase per operation. */
+  operationId: z.string().min(1).optional(),
+});
+
+export type CreatePurchaseRequest = z.infer<typeof CreatePurchaseRequestSchema>;
+export type ListPurchasesQuery = z.infer<typeof ListPurchasesQuerySchema>;
+export type ProductSnapshot = z.infer<typeof ProductSnapshotSchema>;
+export type CustomerSnapshot = z.infer<typeof CustomerSnapshotSchema>;
+export type Quote = z.infer<typeof QuoteSchema>;
+export type Purchase = z.infer<typeof PurchaseSchema>;
+export type Refund = z.infer<typeof RefundSchema>;
+export type PurchaseSagaInput = z.infer<typeof PurchaseSagaInputSchema>;

@@ -1,0 +1,82 @@
+/**
+ * The functions that no route calls: the purchase saga's steps and the reservation sweeper, with
+ * the state machine they belong to. The CDK stack deploys them from here and the local runtime binds
+ * the same modules, so both read one list. Dependency-free on purpose: `infra/` imports it.
+ */
+import type { DynamoAction } from './routes.ts';
+
+export interface WorkerDeclaration {
+  /** The Lambda function's construct id. */
+  readonly id: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly mainTable: readonly DynamoAction[];
+  readonly externalApi: boolean;
+  /**
+   * Lambda's timeout. For a saga task it is below the Task state's TimeoutSeconds, so the function
+   * is gone before the state machine moves on (to a compensation, say) without it.
+   */
+  readonly timeoutSeconds: number;
+}
+
+export interface SagaTaskDeclaration extends WorkerDeclaration {
+  /** The `${...}` placeholder in the state machine file that stands for this function's ARN. */
+  readonly arnPlaceholder: string;
+}
+
+export const PURCHASE_STATE_MACHINE = {
+  id: 'PurchaseStateMachine',
+  definitionFile: 'statemachines/purchase.asl.json',
+} as const;
+
+export const SAGA_TASKS = [
+  {
+    id: 'QuotePurchase',
+    arnPlaceholder: 'QuotePurchaseFunctionArn',
+    entry: 'functions/purchases/quote-purchase.task.ts',
+    mainTable: [],
+    externalApi: true,
+    timeoutSeconds: 7,
+  },
+  {
+    id: 'ReserveCredit',
+    arnPlaceholder: 'ReserveCreditFunctionArn',
+    entry: 'functions/purchases/reserve-credit.task.ts',
+    mainTable: ['GetItem', 'PutItem', 'UpdateItem'],
+    externalApi: false,
+    timeoutSeconds: 4,
+  },
+  {
+    id: 'CreateShipment',
+    arnPlaceholder: 'CreateShipmentFunctionArn',
+    entry: 'functions/purchases/create-shipment.task.ts',
+    mainTable: ['GetItem', 'UpdateItem'],
+    externalApi: true,
+    timeoutSeconds: 9,
+  },
+  {
+    id: 'CommitPurchase',
+    arnPlaceholder: 'CommitPurchaseFunctionArn',
+    entry: 'functions/purchases/commit-purchase.task.ts',
+    mainTable: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+    externalApi: false,
+    timeoutSeconds: 9,
+  },
+  {
+    id: 'ReleaseCredit',
+    arnPlaceholder: 'ReleaseCreditFunctionArn',
+    entry: 'functions/purchases/release-credit.task.ts',
+    mainTable: ['GetItem', 'UpdateItem', 'DeleteItem'],
+    externalApi: false,
+    timeoutSeconds: 4,
+  },
+] as const satisfies readonly SagaTaskDeclaration[];
+
+/** Releases or rolls forward the holds of sagas that died; runs every minute. */
+export const RESERVATION_SWEEPER = {
+  id: 'SweepReservations',
+  entry: 'functions/purchases/sweep-reservations.schedule.ts',
+  mainTable: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+  externalApi: false,
+  timeoutSeconds: 60,
+} as const satisfies WorkerDeclaration;
