@@ -1,48 +1,21 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { api, createCustomer, setFaults } from '../support/api-client.ts';
+import {
+  allTransactions,
+  api,
+  type Credit,
+  createCustomer,
+  creditPath,
+  grant,
+  type Page,
+  setFaults,
+  type Transaction,
+} from '../support/api-client.ts';
 
-interface Credit {
-  balanceCents: number;
-  availableCents: number;
-  heldCents: number;
-}
-interface Transaction {
-  id: string;
-  type: string;
-  amountCents: number;
-  balanceAfterCents: number;
-  availableAfterCents: number;
-  actor: string;
-}
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-const creditPath = (customerId: string): string => `/v1/customers/${customerId}/credit`;
-const grant = (customerId: string, amountCents: number, headers: Record<string, string> = {}) =>
-  api<{ transaction: Transaction; credit: Credit }>('POST', `${creditPath(customerId)}/grants`, {
-    body: { amountCents, reason: 'test grant' },
-    headers,
-  });
 const deduct = (customerId: string, amountCents: number, headers: Record<string, string> = {}) =>
   api<{ transaction: Transaction; credit: Credit }>('POST', `${creditPath(customerId)}/deductions`, {
     body: { amountCents, reason: 'test deduction' },
     headers,
   });
-
-async function allTransactions(customerId: string): Promise<Transaction[]> {
-  const all: Transaction[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = cursor ? `?limit=100&cursor=${cursor}` : '?limit=100';
-    const page = await api<Page<Transaction>>('GET', `${creditPath(customerId)}/transactions${query}`);
-    expect(page.status).toBe(200);
-    all.push(...page.body.items);
-    cursor = page.body.nextCursor;
-  } while (cursor);
-  return all;
-}
 
 async function expectLedgerMatchesBalance(customerId: string, balanceCents: number): Promise<void> {
   const credit = await api<Credit>('GET', creditPath(customerId));

@@ -59,3 +59,83 @@ export interface FaultRule {
 }
 
 export const setFaults = (rules: FaultRule[]): Promise<unknown> => mock('PUT', '/__control/faults', rules);
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Credit {
+  balanceCents: number;
+  availableCents: number;
+  heldCents: number;
+}
+
+export interface Transaction {
+  id: string;
+  type: string;
+  amountCents: number;
+  balanceAfterCents: number;
+  availableAfterCents: number;
+  actor: string;
+  purchaseId?: string;
+}
+
+export const creditPath = (customerId: string): string => `/v1/customers/${customerId}/credit`;
+
+export const grant = (customerId: string, amountCents: number, headers: Record<string, string> = {}) =>
+  api<{ transaction: Transaction; credit: Credit }>('POST', `${creditPath(customerId)}/grants`, {
+    body: { amountCents, reason: 'test grant' },
+    headers,
+  });
+
+export async function creditOf(customerId: string): Promise<Credit> {
+  const answer = await api<Credit>('GET', creditPath(customerId));
+  if (answer.status !== 200) throw new Error(`GET credit: HTTP ${answer.status}`);
+  return answer.body;
+}
+
+/** Every page of a list, followed by its cursors. */
+export async function allPages<T>(path: string): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const separator = path.includes('?') ? '&' : '?';
+    const query: string = cursor ? `${separator}limit=100&cursor=${cursor}` : `${separator}limit=100`;
+    const page = await api<Page<T>>('GET', `${path}${query}`);
+    if (page.status !== 200) throw new Error(`GET ${path}: HTTP ${page.status}`);
+    all.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return all;
+}
+
+export const allTransactions = (customerId: string): Promise<Transaction[]> =>
+  allPages<Transaction>(`${creditPath(customerId)}/transactions`);
+
+/** A product of its own for each test, priced in dollars as the external API quotes it. */
+export async function createProduct(
+  price: number,
+  name = 'Test Product',
+): Promise<{ id: string; sku: string }> {
+  const sku = `SKU-${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
+  return mock<{ id: string; sku: string }>('POST', '/products', {
+    sku,
+    name,
+    description: 'for tests',
+    price,
+  });
+}
+
+export interface CallRecord {
+  operation: string;
+  idempotencyKey?: string;
+  body?: unknown;
+  status: number;
+  shipmentId?: string;
+}
+
+/** The mock's record of the calls the service made to the external API. */
+export async function callLog(): Promise<CallRecord[]> {
+  return (await mock<{ calls: CallRecord[] }>('GET', '/__control/calls')).calls;
+}

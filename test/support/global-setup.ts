@@ -41,8 +41,10 @@ export default async function globalSetup(): Promise<void> {
     apiUrl: string;
     mockApiUrl: string;
     dynamoDbEndpoint: string;
+    tables: { main: string };
   };
   process.env.TEST_API_URL = where.apiUrl;
   process.env.TEST_MOCK_API_URL = where.mockApiUrl;
   process.env.TEST_DYNAMODB_ENDPOINT = where.dynamoDbEndpoint;
+  process.env.TEST_MAIN_TABLE = where.tables.main;
 }

@@ -1,0 +1,387 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  allPages,
+  allTransactions,
+  api,
+  type CallRecord,
+  callLog,
+  createCustomer,
+  createProduct,
+  creditOf,
+  type FaultRule,
+  grant,
+  mock,
+  type Page,
+  setFaults,
+} from '../support/api-client.ts';
+
+interface Address {
+  line1: string;
+  city: string;
+  postalCode: string;
+  state: string;
+  country: string;
+}
+interface Purchase {
+  id: string;
+  customerId: string;
+  productId: string;
+  sku: string;
+  quantity: number;
+  unitPriceCents: number;
+  subtotalCents: number;
+  discountCents: number;
+  totalCents: number;
+  refundedCents: number;
+  refundableCents: number;
+  status: string;
+  shipmentId: string;
+  product: { id: string; sku: string; name: string; priceCents: number; lastModifiedAt: string };
+  customer: { id: string; shippingAddress: Address; lastModifiedAt: string };
+  refunds?: unknown[];
+}
+interface ApiError {
+  error: { code: string; message: string; details: Record<string, unknown> };
+}
+
+const buy = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  api<Purchase & ApiError>('POST', '/v1/purchases', { body, headers });
+
+const shipmentCalls = async (): Promise<CallRecord[]> =>
+  (await callLog()).filter((call) => call.operation === 'CreateShipment');
+
+/** A customer with `cents` of credit and a product at `price` dollars. */
+async function customerAndProduct(cents: number, price: number) {
+  const customerId = await createCustomer();
+  if (cents > 0) expect((await grant(customerId, cents)).status).toBe(201);
+  const product = await createProduct(price);
+  return { customerId, productId: product.id, sku: product.sku };
+}
+
+async function expectNothingBought(
+  customerId: string,
+  creditBefore: { balanceCents: number; availableCents: number },
+) {
+  const credit = await creditOf(customerId);
+  expect(credit).toMatchObject({ ...creditBefore, heldCents: 0 });
+  expect(await allPages(`/v1/purchases?customerId=${customerId}`)).toEqual([]);
+  expect((await allTransactions(customerId)).filter((entry) => entry.type === 'PURCHASE')).toEqual([]);
+}
+
+beforeEach(async () => {
+  await mock('DELETE', '/__control/calls');
+});
+
+afterEach(async () => {
+  await setFaults([]);
+});
+
+describe('POST /v1/purchases', () => {
+  it('buys 3 units: charges the exact total, ships them to the current address, and records the purchase', async () => {
+    const { customerId, productId, sku } = await customerAndProduct(10_000, 12.34);
+
+    const answer = await buy({ customerId, productId, quantity: 3 });
+
+    expect(answer.status).toBe(201);
+    const purchase = answer.body;
+    expect(purchase).toMatchObject({
+      customerId,
+      productId,
+      sku,
+      quantity: 3,
+      unitPriceCents: 1234,
+      subtotalCents: 3702,
+      discountCents: 0,
+      totalCents: 3702,
+      refundedCents: 0,
+      refundableCents: 3702,
+      status: 'COMPLETED',
+      product: { id: productId, sku, priceCents: 1234 },
+      customer: { id: customerId, shippingAddress: { line1: '1 Test St', city: 'Testville' } },
+    });
+    expect(await creditOf(customerId)).toMatchObject({
+      balanceCents: 6298,
+      availableCents: 6298,
+      heldCents: 0,
+    });
+    const [latest] = await allTransactions(customerId);
+    expect(latest).toMatchObject({
+      type: 'PURCHASE',
+      amountCents: -3702,
+      balanceAfterCents: 6298,
+      availableAfterCents: 6298,
+      purchaseId: purchase.id,
+    });
+
+    const shipments = await shipmentCalls();
+    expect(shipments).toHaveLength(1);
+    expect(shipments[0]).toMatchObject({
+      idempotencyKey: `purchase-${purchase.id}`,
+      shipmentId: purchase.shipmentId,
+      body: { shippingAddress: purchase.customer.shippingAddress, products: [{ sku, quantity: 3 }] },
+    });
+  });
+
+  it('defaults the quantity to 1 and can be read back, with its (empty) refunds', async () => {
+    const { customerId, productId } = await customerAndProduct(1_000, 2.5);
+    const { body: purchase } = await buy({ customerId, productId });
+
+    const read = await api<Purchase>('GET', `/v1/purchases/${purchase.id}`);
+
+    expect(purchase.quantity).toBe(1);
+    expect(read.status).toBe(200);
+    expect(read.body).toEqual({ ...purchase, refunds: [] });
+  });
+
+  it.each([
+    ['HTTP 500', { kind: 'status', status: 500 }, 502, 'SHIPMENT_FAILED', 1],
+    ['HTTP 503 (retried twice)', { kind: 'status', status: 503 }, 502, 'SHIPMENT_FAILED', 3],
+    ['HTTP 400', { kind: 'status', status: 400 }, 502, 'SHIPMENT_FAILED', 1],
+    ['a connection reset', { kind: 'reset' }, 502, 'SHIPMENT_FAILED', 1],
+    ['a malformed 200 body', { kind: 'malformed' }, 502, 'SHIPMENT_FAILED', 1],
+    ['a delay past the timeout', { kind: 'delay', delayMs: 3_500 }, 504, 'UPSTREAM_TIMEOUT', 1],
+  ] as const)(
+    'answers CreateShipment %s with %i %s and takes nothing',
+    async (_name, fault, status, code, calls) => {
+      const { customerId, productId } = await customerAndProduct(5_000, 10);
+      await buy({ customerId, productId }); // one purchase before, so "as before" is not just zero
+      const before = await creditOf(customerId);
+      const purchasesBefore = await allPages<Purchase>(`/v1/purchases?customerId=${customerId}`);
+      await mock('DELETE', '/__control/calls');
+      await setFaults([{ operation: 'CreateShipment', ...fault } as FaultRule]);
+
+      const answer = await buy({ customerId, productId });
+
+      expect(answer.status).toBe(status);
+      expect(answer.body.error.code).toBe(code);
+      expect(answer.body.error.message).toContain('No purchase was saved and no credit was taken.');
+      expect(await shipmentCalls()).toHaveLength(calls);
+      const credit = await creditOf(customerId);
+      expect(credit).toMatchObject({
+        balanceCents: before.balanceCents,
+        availableCents: before.availableCents,
+        heldCents: 0,
+      });
+      expect(await allPages(`/v1/purchases?customerId=${customerId}`)).toEqual(purchasesBefore);
+      expect((await allTransactions(customerId)).filter((entry) => entry.type === 'PURCHASE')).toHaveLength(
+        1,
+      );
+      const read = await api<ApiError>(
+        'GET',
+        `/v1/purchases/${String(answer.body.error.details.purchaseId)}`,
+      );
+      expect(read.status).toBe(404);
+    },
+  );
+
+  it('sells exactly what the credit covers under 100 concurrent purchases, never more', async () => {
+    const { customerId, productId } = await customerAndProduct(3_700, 1);
+
+    const answers = await Promise.all(Array.from({ length: 100 }, () => buy({ customerId, productId })));
+
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(37);
+    expect(statuses.filter((status) => status === 422)).toHaveLength(63);
+    expect(
+      answers
+        .filter((answer) => answer.status === 422)
+        .every((a) => a.body.error.code === 'INSUFFICIENT_CREDIT'),
+    ).toBe(true);
+    expect(await creditOf(customerId)).toMatchObject({ balanceCents: 0, availableCents: 0, heldCents: 0 });
+    const shipments = await shipmentCalls();
+    expect(shipments).toHaveLength(37);
+    expect(new Set(shipments.map((call) => call.idempotencyKey)).size).toBe(37);
+    const ledger = await allTransactions(customerId);
+    expect(ledger.filter((entry) => entry.type === 'PURCHASE')).toHaveLength(37);
+    expect(ledger.reduce((sum, entry) => sum + entry.amountCents, 0)).toBe(0);
+    expect(await allPages(`/v1/purchases?customerId=${customerId}`)).toHaveLength(37);
+  });
+
+  it('charges the price of the moment, and keeps what each purchase was charged', async () => {
+    const { customerId, productId } = await customerAndProduct(10_000, 5);
+    const first = await buy({ customerId, productId });
+    await mock('PATCH', `/products/${productId}`, { price: 7.25 });
+
+    const second = await buy({ customerId, productId });
+
+    expect(second.body).toMatchObject({ unitPriceCents: 725, totalCents: 725, product: { priceCents: 725 } });
+    const firstNow = await api<Purchase>('GET', `/v1/purchases/${first.body.id}`);
+    expect(firstNow.body).toMatchObject({
+      unitPriceCents: 500,
+      totalCents: 500,
+      product: { priceCents: 500 },
+    });
+    expect(firstNow.body.product.lastModifiedAt < second.body.product.lastModifiedAt).toBe(true);
+    expect(await creditOf(customerId)).toMatchObject({ balanceCents: 10_000 - 500 - 725 });
+  });
+
+  it('ships to the address of the moment, and keeps where each purchase was shipped', async () => {
+    const { customerId, productId } = await customerAndProduct(10_000, 5);
+    const first = await buy({ customerId, productId });
+    const moved = { line1: '9 New Rd', city: 'Elsewhere', postalCode: '99999', state: 'NW', country: 'US' };
+    await mock('PATCH', `/customers/${customerId}`, { shippingAddress: moved });
+
+    const second = await buy({ customerId, productId });
+
+    expect(second.body.customer.shippingAddress).toEqual(moved);
+    const firstNow = await api<Purchase>('GET', `/v1/purchases/${first.body.id}`);
+    expect(firstNow.body.customer.shippingAddress.line1).toBe('1 Test St');
+    const shipments = await shipmentCalls();
+    expect(
+      shipments.map((call) => (call.body as { shippingAddress: Address }).shippingAddress.line1),
+    ).toEqual(['1 Test St', '9 New Rd']);
+  });
+
+  it.each([
+    ['customer', 'CUSTOMER_NOT_FOUND'],
+    ['product', 'PRODUCT_NOT_FOUND'],
+  ] as const)('answers an unknown %s with 404 %s and holds nothing', async (unknown, code) => {
+    const { customerId, productId } = await customerAndProduct(1_000, 1);
+    const before = await creditOf(customerId);
+
+    const answer = await buy(
+      unknown === 'customer'
+        ? { customerId: 'no-such-customer', productId }
+        : { customerId, productId: 'no-such-product' },
+    );
+
+    expect(answer.status).toBe(404);
+    expect(answer.body.error.code).toBe(code);
+    expect(await shipmentCalls()).toEqual([]);
+    await expectNothingBought(customerId, before);
+  });
+
+  it('answers 422 INSUFFICIENT_CREDIT without shipping when the credit does not cover the total', async () => {
+    const { customerId, productId } = await customerAndProduct(999, 5);
+
+    const answer = await buy({ customerId, productId, quantity: 2 });
+
+    expect(answer.status).toBe(422);
+    expect(answer.body.error).toMatchObject({
+      code: 'INSUFFICIENT_CREDIT',
+      details: { availableCents: 999, requestedCents: 1000 },
+    });
+    expect(await shipmentCalls()).toEqual([]);
+    await expectNothingBought(customerId, { balanceCents: 999, availableCents: 999 });
+  });
+
+  it('answers 502 UPSTREAM_ERROR for a price that is not a whole number of cents, and holds nothing', async () => {
+    const { customerId, productId } = await customerAndProduct(1_000, 1.005);
+
+    const answer = await buy({ customerId, productId });
+
+    expect(answer.status).toBe(502);
+    expect(answer.body.error.code).toBe('UPSTREAM_ERROR');
+    await expectNothingBought(customerId, { balanceCents: 1_000, availableCents: 1_000 });
+  });
+
+  it('refuses a promo code with 422 until promo codes exist', async () => {
+    const { customerId, productId } = await customerAndProduct(1_000, 1);
+
+    const answer = await buy({ customerId, productId, promoCode: 'SAVE10' });
+
+    expect(answer.status).toBe(422);
+    expect(answer.body.error.code).toBe('PROMO_CODE_INVALID');
+    await expectNothingBought(customerId, { balanceCents: 1_000, availableCents: 1_000 });
+  });
+
+  it.each([
+    [{ quantity: 0 }, 'body.quantity'],
+    [{ quantity: 101 }, 'body.quantity'],
+    [{ quantity: 1.5 }, 'body.quantity'],
+    [{ surprise: true }, 'body'],
+  ])('rejects %j with 400 naming the field', async (extra, path) => {
+    const { customerId, productId } = await customerAndProduct(1_000, 1);
+
+    const answer = await api<{ error: { code: string; details: { path: string }[] } }>(
+      'POST',
+      '/v1/purchases',
+      {
+        body: { customerId, productId, ...extra },
+      },
+    );
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.code).toBe('VALIDATION_FAILED');
+    expect(answer.body.error.details.map((issue) => issue.path)).toContain(path);
+    expect(await shipmentCalls()).toEqual([]);
+  });
+});
+
+describe('Idempotency-Key on POST /v1/purchases', () => {
+  it('makes one purchase and one shipment for 10 concurrent requests and a later replay', async () => {
+    const { customerId, productId } = await customerAndProduct(10_000, 3);
+    const headers = { 'idempotency-key': `buy-${customerId}` };
+
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => buy({ customerId, productId }, headers)),
+    );
+    const replay = await buy({ customerId, productId }, headers);
+
+    const created = answers.filter((answer) => answer.status === 201);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    expect(answers.every((answer) => answer.status === 201 || answer.status === 409)).toBe(true);
+    expect(new Set([...created, replay].map((answer) => answer.body.id)).size).toBe(1);
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(await shipmentCalls()).toHaveLength(1);
+    expect(await creditOf(customerId)).toMatchObject({ balanceCents: 9_700, heldCents: 0 });
+  });
+
+  it('lets a purchase whose shipment failed be retried with the same key', async () => {
+    const { customerId, productId } = await customerAndProduct(1_000, 3);
+    const headers = { 'idempotency-key': `retry-${customerId}` };
+    await setFaults([{ operation: 'CreateShipment', kind: 'status', status: 500, count: 1 }]);
+
+    const failed = await buy({ customerId, productId }, headers);
+    const retried = await buy({ customerId, productId }, headers);
+
+    expect(failed.status).toBe(502);
+    expect(retried.status).toBe(201);
+    expect(await creditOf(customerId)).toMatchObject({ balanceCents: 700, heldCents: 0 });
+  });
+});
+
+describe('GET /v1/purchases', () => {
+  it('lists by customer, by product, by both and all, newest first, page by page', async () => {
+    const { customerId, productId } = await customerAndProduct(10_000, 1);
+    const other = await createProduct(2);
+    const bought: string[] = [];
+    for (const id of [productId, other.id, productId]) {
+      const answer = await buy({ customerId, productId: id });
+      expect(answer.status).toBe(201);
+      bought.push(answer.body.id);
+    }
+    const newestFirst = [...bought].reverse();
+
+    const firstPage = await api<Page<Purchase>>('GET', `/v1/purchases?customerId=${customerId}&limit=2`);
+    const secondPage = await api<Page<Purchase>>(
+      'GET',
+      `/v1/purchases?customerId=${customerId}&limit=2&cursor=${firstPage.body.nextCursor}`,
+    );
+
+    expect(firstPage.body.items.map((purchase) => purchase.id)).toEqual(newestFirst.slice(0, 2));
+    expect(secondPage.body.items.map((purchase) => purchase.id)).toEqual(newestFirst.slice(2));
+    expect(secondPage.body.nextCursor).toBeNull();
+    const byProduct = await allPages<Purchase>(`/v1/purchases?productId=${productId}`);
+    expect(byProduct.map((purchase) => purchase.id)).toEqual([bought[2], bought[0]]);
+    const byBoth = await allPages<Purchase>(`/v1/purchases?customerId=${customerId}&productId=${other.id}`);
+    expect(byBoth.map((purchase) => purchase.id)).toEqual([bought[1]]);
+    const latest = await api<Page<Purchase>>('GET', '/v1/purchases?limit=3');
+    expect(latest.body.items.map((purchase) => purchase.id)).toEqual(newestFirst);
+  });
+
+  it('answers 404 PURCHASE_NOT_FOUND for an id it never issued', async () => {
+    const answer = await api<ApiError>('GET', '/v1/purchases/01HZZZZZZZZZZZZZZZZZZZZZZZ');
+
+    expect(answer.status).toBe(404);
+    expect(answer.body.error.code).toBe('PURCHASE_NOT_FOUND');
+  });
+
+  it('rejects a cursor it did not give out', async () => {
+    const answer = await api<ApiError>('GET', '/v1/purchases?cursor=bm9wZQ');
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.code).toBe('VALIDATION_FAILED');
+  });
+});
