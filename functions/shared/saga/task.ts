@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { STATUS_BY_CODE } from '../http/status-by-code.ts';
 import { logger } from '../logger.ts';
 import { toTaskError } from './task-errors.ts';
 
@@ -19,9 +20,14 @@ export function sagaTask<S extends z.ZodType<{ purchaseId: string }>, R>(
     try {
       return await run(input);
     } catch (error) {
-      logger.warn('saga step failed', { error: error as Error });
-      if (error instanceof AppError) throw toTaskError(error);
-      throw error;
+      if (!(error instanceof AppError)) {
+        logger.error('saga step failed', { error: error as Error });
+        throw error;
+      }
+      // A business rule saying no is routine; an upstream failure is worth a warning.
+      if (STATUS_BY_CODE[error.code] < 500) logger.info('saga step refused', { code: error.code });
+      else logger.warn('saga step failed', { code: error.code, details: error.details });
+      throw toTaskError(error);
     }
   };
 }
