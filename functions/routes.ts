@@ -91,6 +91,22 @@ export const ROUTES = [
     externalApi: false,
   },
   {
+    operationId: 'RefundPurchase',
+    method: 'POST',
+    path: '/v1/purchases/{purchaseId}/refunds',
+    entry: 'functions/purchases/refund-purchase.http.ts',
+    mainTable: LEDGER_WRITE,
+    externalApi: false,
+  },
+  {
+    operationId: 'ListRefunds',
+    method: 'GET',
+    path: '/v1/purchases/{purchaseId}/refunds',
+    entry: 'functions/purchases/list-refunds.http.ts',
+    mainTable: READ,
+    externalApi: false,
+  },
+  {
     operationId: 'Health',
     method: 'GET',
     path: '/health',

@@ -51,7 +51,7 @@ export function ledgerEntryItems(
         Key: creditAccountKey(customerId),
         UpdateExpression:
           'SET #entity = :entity, customerId = :customerId, availableCents = :available, heldCents = :held, ' +
-          '#version = :version, updatedAt = :updatedAt, GSI1PK = :known, GSI1SK = :customerId',
+          '#version = :version, updatedAt = :updatedAt, changedBy = :actor, GSI1PK = :known, GSI1SK = :customerId',
         ConditionExpression: accountUnchanged,
         ExpressionAttributeNames: { '#entity': 'entity', '#version': 'version' },
         ExpressionAttributeValues: {
@@ -61,6 +61,7 @@ export function ledgerEntryItems(
           ':held': after.heldCents,
           ':version': after.version,
           ':updatedAt': after.updatedAt,
+          ':actor': transaction.actor,
           ':known': KNOWN_CUSTOMERS_PARTITION,
           ...(before.version === 0 ? {} : { ':expectedVersion': before.version }),
         },

@@ -70,10 +70,15 @@ export class DynamoPurchaseRepository implements PurchaseRepository {
           Key: creditAccountKey(customerId),
           UpdateExpression:
             'SET availableCents = availableCents - :total, heldCents = heldCents + :total, ' +
-            'updatedAt = :now ADD #version :one',
+            'updatedAt = :now, changedBy = :actor ADD #version :one',
           ConditionExpression: 'availableCents >= :total',
           ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':total': totalCents, ':now': reservation.createdAt, ':one': 1 },
+          ExpressionAttributeValues: {
+            ':total': totalCents,
+            ':now': reservation.createdAt,
+            ':actor': reservation.actor,
+            ':one': 1,
+          },
         },
       },
       {
@@ -158,7 +163,8 @@ export class DynamoPurchaseRepository implements PurchaseRepository {
         reservation.purchaseId,
         'COMMITTED',
         'SHIPPED',
-        after.updatedAt ?? purchase.createdAt,
+        purchase.createdAt,
+        reservation.actor,
       ),
       {
         Put: {
@@ -167,6 +173,8 @@ export class DynamoPurchaseRepository implements PurchaseRepository {
             ...purchaseKey(purchase.id),
             entity: 'PURCHASE',
             ...stored,
+            refundedQuantity: 0,
+            changedBy: reservation.actor,
             GSI1PK: purchasesOfCustomerPartition(purchase.customerId),
             GSI1SK: purchase.id,
             GSI2PK: purchasesOfProductPartition(purchase.productId),
@@ -196,21 +204,21 @@ export class DynamoPurchaseRepository implements PurchaseRepository {
     }
   }
 
-  async release(reservation: Reservation, at: string): Promise<void> {
+  async release(reservation: Reservation, at: string, actor: string): Promise<void> {
     const { customerId, purchaseId, totalCents, operationId } = reservation;
     const items: TransactItem[] = [
-      this.closeReservation(purchaseId, 'RELEASED', reservation.status, at),
+      this.closeReservation(purchaseId, 'RELEASED', reservation.status, at, actor),
       {
         Update: {
           TableName: this.tableName,
           Key: creditAccountKey(customerId),
           UpdateExpression:
             'SET availableCents = availableCents + :total, heldCents = heldCents - :total, ' +
-            'updatedAt = :now ADD #version :one',
+            'updatedAt = :now, changedBy = :actor ADD #version :one',
           // The hold is in the account: anything else is a broken invariant, not a race.
           ConditionExpression: 'heldCents >= :total',
           ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':total': totalCents, ':now': at, ':one': 1 },
+          ExpressionAttributeValues: { ':total': totalCents, ':now': at, ':actor': actor, ':one': 1 },
         },
       },
     ];
@@ -321,15 +329,16 @@ export class DynamoPurchaseRepository implements PurchaseRepository {
     status: 'COMMITTED' | 'RELEASED',
     expected: ReservationStatus,
     at: string,
+    actor: string,
   ): TransactItem {
     return {
       Update: {
         TableName: this.tableName,
         Key: reservationKey(purchaseId),
-        UpdateExpression: 'SET #status = :status, updatedAt = :at REMOVE GSI3PK, GSI3SK',
+        UpdateExpression: 'SET #status = :status, updatedAt = :at, changedBy = :actor REMOVE GSI3PK, GSI3SK',
         ConditionExpression: '#status = :expected',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': status, ':expected': expected, ':at': at },
+        ExpressionAttributeValues: { ':status': status, ':expected': expected, ':at': at, ':actor': actor },
       },
     };
   }
@@ -384,13 +393,13 @@ function toReservation(item: Item): Reservation {
 }
 
 /** The schemas drop the keys and index attributes; `refundableCents` is derived, never stored. */
-function toPurchase(item: Item): Purchase {
+export function toPurchase(item: Item): Purchase {
   return PurchaseSchema.parse({
     ...item,
     refundableCents: Number(item.totalCents) - Number(item.refundedCents),
   });
 }
 
-function toRefund(item: Item): Refund {
+export function toRefund(item: Item): Refund {
   return RefundSchema.parse(item);
 }

@@ -92,7 +92,7 @@ export interface PurchaseRepository {
    * Gives the hold back and marks the reservation RELEASED, conditional on it still being in the
    * status it was read in. @throws ReservationChangedError when it is not
    */
-  release(reservation: Reservation, at: string): Promise<void>;
+  release(reservation: Reservation, at: string, actor: string): Promise<void>;
   getPurchase(purchaseId: string): Promise<Purchase | undefined>;
   listPurchases(filter: PurchaseFilter, page: PageRequest): Promise<Page<Purchase>>;
   /** Reservations not yet committed or released, created before `createdBefore`, oldest first. */
@@ -280,8 +280,9 @@ export async function commitPurchase(
 export async function releaseCredit(
   deps: Pick<SagaStepDeps, 'purchases' | 'clock' | 'retry'>,
   purchaseId: string,
-  releasable: readonly ReservationStatus[] = ['PENDING', 'SHIPPING'],
+  options: { releasable?: readonly ReservationStatus[]; actor?: string } = {},
 ): Promise<{ released: boolean }> {
+  const releasable = options.releasable ?? ['PENDING', 'SHIPPING'];
   for (let attempt = 1; attempt <= deps.retry.maxAttempts; attempt++) {
     if (attempt > 1) await deps.retry.wait(attempt);
     const reservation = await deps.purchases.getReservation(purchaseId);
@@ -292,7 +293,11 @@ export async function releaseCredit(
       );
     }
     try {
-      await deps.purchases.release(reservation, deps.clock.now().toISOString());
+      await deps.purchases.release(
+        reservation,
+        deps.clock.now().toISOString(),
+        options.actor ?? reservation.actor,
+      );
       return { released: true };
     } catch (error) {
       if (!(error instanceof ReservationChangedError)) throw error;
@@ -300,6 +305,9 @@ export async function releaseCredit(
   }
   throw new ConflictError(`the reservation of purchase ${purchaseId} kept changing`);
 }
+
+/** Who the audit names for the changes the sweeper makes. */
+export const SWEEPER_ACTOR = 'reservation-sweeper';
 
 export interface SweepResult {
   released: string[];
@@ -325,7 +333,7 @@ export async function sweepReservations(
     try {
       switch (reservation.status) {
         case 'PENDING':
-          await releaseCredit(deps, purchaseId, ['PENDING']);
+          await releaseCredit(deps, purchaseId, { releasable: ['PENDING'], actor: SWEEPER_ACTOR });
           result.released.push(purchaseId);
           break;
         case 'SHIPPED':

@@ -45,3 +45,16 @@ export function multiplyCents(unitCents: number, quantity: number): number | und
   const product = unitCents * quantity;
   return Number.isSafeInteger(product) ? product : undefined;
 }
+
+/**
+ * The cents owed for `part` of `whole` units of a `totalCents` payment, counted cumulatively:
+ * `floor(total × part / whole)` in exact integer arithmetic. The refund for units a+1..b is
+ * `shareOfCents(total, b, whole) - shareOfCents(total, a, whole)`, so however the units are split
+ * across refunds, refunding all of them returns exactly `totalCents`.
+ */
+export function shareOfCents(totalCents: number, part: number, whole: number): number {
+  if (!isCents(totalCents) || !Number.isSafeInteger(part) || !Number.isSafeInteger(whole) || whole <= 0) {
+    throw new RangeError('shareOfCents needs whole numbers and a positive whole');
+  }
+  return Number((BigInt(totalCents) * BigInt(part)) / BigInt(whole));
+}

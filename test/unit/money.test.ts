@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { addCents, dollarsToCents, MAX_BALANCE_CENTS } from '../../functions/shared/money.ts';
+import { addCents, dollarsToCents, MAX_BALANCE_CENTS, shareOfCents } from '../../functions/shared/money.ts';
 
 describe('dollarsToCents', () => {
   it.each([
@@ -45,5 +45,19 @@ describe('addCents', () => {
   it('refuses fractions and results past the safe-integer range', () => {
     expect(addCents(1.5, 1)).toBeUndefined();
     expect(addCents(MAX_BALANCE_CENTS, 1)).toBeUndefined();
+  });
+});
+
+describe('shareOfCents', () => {
+  it('splits 10.00 over 3 units as 3.33, 3.33, 3.34 when counted cumulatively', () => {
+    const cumulative = [0, 1, 2, 3].map((units) => shareOfCents(1000, units, 3));
+    const perUnit = cumulative.slice(1).map((value, index) => value - (cumulative[index] ?? 0));
+
+    expect(perUnit).toEqual([333, 333, 334]);
+    expect(perUnit.reduce((sum, value) => sum + value, 0)).toBe(1000);
+  });
+
+  it('stays exact where a float product would not be', () => {
+    expect(shareOfCents(9_007_199_254_740_991, 99, 100)).toBe(8_917_127_262_193_581);
   });
 });

@@ -61,6 +61,12 @@ export const reservationKey = (purchaseId: string): ItemKey => ({
 
 export const REFUND_PREFIX = 'REFUND#';
 
+/** A refund, beside its purchase; refund ids are ULIDs, so a purchase's refunds sort by time. */
+export const refundKey = (purchaseId: string, refundId: string): ItemKey => ({
+  PK: purchasePartitionKey(purchaseId),
+  SK: `${REFUND_PREFIX}${refundId}`,
+});
+
 /**
  * Index partitions. Purchases sort by id (a ULID, so by time) in each listing: GSI1 by customer,
  * GSI2 by product, GSI3 all of them. Reservations that are still open sort by age in GSI3, which

@@ -1,0 +1,14 @@
+import { httpRoute } from '#shared/http/route.ts';
+import { PageQuerySchema } from '#shared/pagination.ts';
+import { getRuntime } from '#shared/runtime.ts';
+import { PurchasePathSchema } from './purchase.schemas.ts';
+import { DynamoRefundRepository } from './refund.repository.ts';
+import { listRefunds } from './refund.ts';
+
+const runtime = getRuntime();
+const deps = { refunds: new DynamoRefundRepository(runtime.documentClient, runtime.config.MAIN_TABLE_NAME) };
+
+export const handler = httpRoute(
+  { params: PurchasePathSchema, query: PageQuerySchema, defaultActor: runtime.config.DEFAULT_ACTOR },
+  async ({ params, query }) => ({ statusCode: 200, body: await listRefunds(deps, params.purchaseId, query) }),
+);

@@ -1,0 +1,223 @@
+import type { Clock } from '#shared/clock.ts';
+import { AppError, BalanceLimitExceededError, ConflictError, NotFoundError } from '#shared/errors.ts';
+import type { IdGenerator } from '#shared/ids.ts';
+import { addCents, shareOfCents } from '#shared/money.ts';
+import type { Page, PageRequest } from '#shared/pagination.ts';
+import type { CreditTransaction } from '../credit/credit.schemas.ts';
+import {
+  type CreditAccount,
+  OperationAlreadyAppliedError,
+  type RetryPolicy,
+  StaleAccountError,
+} from '../credit/credit.ts';
+import type { Purchase, Refund, RefundResponse } from './purchase.schemas.ts';
+import type { AccountReader } from './reservation.ts';
+
+/** A purchase as the refund rules need it: with the units already refunded by quantity. */
+export interface RefundablePurchase {
+  purchase: Purchase;
+  refundedQuantity: number;
+}
+
+export interface RefundWrite {
+  /** The purchase as read; the refund applies only if its refunded total is still what was read. */
+  before: RefundablePurchase;
+  after: RefundablePurchase;
+  accountBefore: CreditAccount;
+  accountAfter: CreditAccount;
+  transaction: CreditTransaction;
+  refund: Refund;
+  operationId?: string | undefined;
+}
+
+export interface RefundRepository {
+  getRefundable(purchaseId: string): Promise<RefundablePurchase | undefined>;
+  /**
+   * Credit back, REFUND ledger entry, purchase totals and the refund, in one transaction.
+   * @throws StaleAccountError when the account or the purchase moved on since they were read
+   * @throws OperationAlreadyAppliedError when `operationId` made a refund before
+   */
+  appendRefund(write: RefundWrite): Promise<void>;
+  findRefundByOperation(customerId: string, operationId: string): Promise<RefundResponse | undefined>;
+  listRefunds(purchaseId: string, page: PageRequest): Promise<Page<Refund>>;
+}
+
+export interface RefundDeps {
+  refunds: RefundRepository;
+  accounts: AccountReader;
+  clock: Clock;
+  newId: IdGenerator;
+  retry: RetryPolicy;
+}
+
+export interface RefundCommand {
+  purchaseId: string;
+  amountCents?: number | undefined;
+  quantity?: number | undefined;
+  reason: string;
+  actor: string;
+  operationId?: string | undefined;
+}
+
+const notFound = (purchaseId: string): NotFoundError =>
+  new NotFoundError('PURCHASE_NOT_FOUND', 'No purchase has this id.', { purchaseId });
+
+/**
+ * The cents a refund returns: the amount asked; for a quantity, that many units' share of what was
+ * paid (after discount), counted so that refunding every unit returns exactly `totalCents`; with
+ * neither, all that remains.
+ * @throws AppError PURCHASE_NOT_REFUNDABLE, REFUND_EXCEEDS_REMAINING
+ */
+export function refundAmount(
+  current: RefundablePurchase,
+  command: Pick<RefundCommand, 'amountCents' | 'quantity'>,
+): number {
+  const { purchase, refundedQuantity } = current;
+  const remaining = purchase.totalCents - purchase.refundedCents;
+  if (remaining <= 0) {
+    throw new AppError('PURCHASE_NOT_REFUNDABLE', 'This purchase has been refunded in full.', {
+      purchaseId: purchase.id,
+      status: purchase.status,
+    });
+  }
+  let amount = command.amountCents ?? remaining;
+  if (command.quantity !== undefined) {
+    const refundableQuantity = purchase.quantity - refundedQuantity;
+    if (command.quantity > refundableQuantity) {
+      throw new AppError('REFUND_EXCEEDS_REMAINING', 'More units than remain to be refunded.', {
+        requestedQuantity: command.quantity,
+        refundableQuantity,
+      });
+    }
+    amount =
+      shareOfCents(purchase.totalCents, refundedQuantity + command.quantity, purchase.quantity) -
+      shareOfCents(purchase.totalCents, refundedQuantity, purchase.quantity);
+  }
+  if (amount > remaining || amount <= 0) {
+    throw new AppError('REFUND_EXCEEDS_REMAINING', 'The refund is more than what remains to be refunded.', {
+      requestedCents: amount,
+      refundableCents: remaining,
+    });
+  }
+  return amount;
+}
+
+/**
+ * Refunds a purchase fully or partly: the credit comes back and the purchase's refunded total rises,
+ * with a REFUND ledger entry linking both, in one transaction conditional on the account and the
+ * purchase being as read. Concurrent refunds are decided one after the other, never beyond the total.
+ *
+ * @throws NotFoundError PURCHASE_NOT_FOUND; AppError PURCHASE_NOT_REFUNDABLE / REFUND_EXCEEDS_REMAINING
+ * @throws ConflictError when contention outlasts the retry budget
+ */
+export async function refundPurchase(deps: RefundDeps, command: RefundCommand): Promise<RefundResponse> {
+  for (let attempt = 1; attempt <= deps.retry.maxAttempts; attempt++) {
+    if (attempt > 1) await deps.retry.wait(attempt);
+    const before = await deps.refunds.getRefundable(command.purchaseId);
+    if (!before) throw notFound(command.purchaseId);
+    const { purchase } = before;
+
+    let amountCents: number;
+    try {
+      amountCents = refundAmount(before, command);
+    } catch (error) {
+      // An idempotent retry of a refund that went through must get its answer, not a refusal.
+      const applied = await findApplied(deps, purchase.customerId, command.operationId);
+      if (applied) return applied;
+      throw error;
+    }
+
+    const accountBefore = await deps.accounts.getAccount(purchase.customerId);
+    if (!accountBefore) throw new Error(`purchase ${purchase.id} has no credit account to refund to`);
+    const availableAfter = addCents(accountBefore.availableCents, amountCents);
+    const balanceAfter =
+      availableAfter === undefined ? undefined : addCents(availableAfter, accountBefore.heldCents);
+    if (availableAfter === undefined || balanceAfter === undefined) {
+      throw new BalanceLimitExceededError({ customerId: purchase.customerId });
+    }
+
+    const now = deps.clock.now().toISOString();
+    const refund: Refund = {
+      id: deps.newId(),
+      purchaseId: purchase.id,
+      amountCents,
+      ...(command.quantity === undefined ? {} : { quantity: command.quantity }),
+      reason: command.reason,
+      actor: command.actor,
+      createdAt: now,
+    };
+    const refundedCents = purchase.refundedCents + amountCents;
+    const after: RefundablePurchase = {
+      purchase: {
+        ...purchase,
+        refundedCents,
+        refundableCents: purchase.totalCents - refundedCents,
+        status: refundedCents === purchase.totalCents ? 'REFUNDED' : 'PARTIALLY_REFUNDED',
+        updatedAt: now,
+      },
+      refundedQuantity: before.refundedQuantity + (command.quantity ?? 0),
+    };
+    const accountAfter: CreditAccount = {
+      ...accountBefore,
+      availableCents: availableAfter,
+      version: accountBefore.version + 1,
+      updatedAt: now,
+    };
+    const transaction: CreditTransaction = {
+      id: deps.newId(),
+      customerId: purchase.customerId,
+      type: 'REFUND',
+      amountCents,
+      balanceAfterCents: balanceAfter,
+      availableAfterCents: availableAfter,
+      reason: command.reason,
+      actor: command.actor,
+      purchaseId: purchase.id,
+      refundId: refund.id,
+      createdAt: now,
+    };
+
+    try {
+      await deps.refunds.appendRefund({
+        before,
+        after,
+        accountBefore,
+        accountAfter,
+        transaction,
+        refund,
+        operationId: command.operationId,
+      });
+      const { refunds: _refunds, ...purchaseAfter } = after.purchase;
+      return { refund, purchase: purchaseAfter };
+    } catch (error) {
+      if (error instanceof OperationAlreadyAppliedError) {
+        const applied = await findApplied(deps, purchase.customerId, command.operationId);
+        if (applied) return applied;
+      }
+      if (!(error instanceof StaleAccountError)) throw error;
+    }
+  }
+  throw new ConflictError('The purchase kept changing under concurrent refunds; retry the request.');
+}
+
+async function findApplied(
+  deps: RefundDeps,
+  customerId: string,
+  operationId: string | undefined,
+): Promise<RefundResponse | undefined> {
+  return operationId === undefined ? undefined : deps.refunds.findRefundByOperation(customerId, operationId);
+}
+
+/** @throws NotFoundError PURCHASE_NOT_FOUND */
+export async function listRefunds(
+  deps: Pick<RefundDeps, 'refunds'>,
+  purchaseId: string,
+  page: PageRequest,
+): Promise<Page<Refund>> {
+  const [purchase, refunds] = await Promise.all([
+    deps.refunds.getRefundable(purchaseId),
+    deps.refunds.listRefunds(purchaseId, page),
+  ]);
+  if (!purchase) throw notFound(purchaseId);
+  return refunds;
+}
