@@ -19,6 +19,7 @@ export async function startBenchStack(): Promise<LocalStack> {
     TEST_MOCK_API_URL: stack.mockApiUrl,
     TEST_DYNAMODB_ENDPOINT: stack.dynamoDbEndpoint,
     TEST_MAIN_TABLE: stack.tables.main,
+    TEST_AUDIT_TABLE: stack.tables.audit,
   });
   return stack;
 }

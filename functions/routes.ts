@@ -22,6 +22,8 @@ export interface RouteDeclaration {
   readonly entry: string;
   /** DynamoDB actions the function needs on the main table (and its indexes). */
   readonly mainTable: readonly DynamoAction[];
+  /** Actions on the audit table: reads only, for routes (only the projector may put). */
+  readonly auditTable?: readonly Extract<DynamoAction, 'GetItem' | 'Query'>[];
   /** Whether the function calls the external Customers/Products/Shipments API. */
   readonly externalApi: boolean;
   /** Whether the function runs the purchase saga (StartSyncExecution), and so waits for it. */
@@ -104,6 +106,15 @@ export const ROUTES = [
     path: '/v1/purchases/{purchaseId}/refunds',
     entry: 'functions/purchases/list-refunds.http.ts',
     mainTable: READ,
+    externalApi: false,
+  },
+  {
+    operationId: 'ListAudit',
+    method: 'GET',
+    path: '/v1/audit',
+    entry: 'functions/audit/list-audit.http.ts',
+    mainTable: [],
+    auditTable: ['Query'],
     externalApi: false,
   },
   {

@@ -80,3 +80,16 @@ export const RESERVATION_SWEEPER = {
   externalApi: false,
   timeoutSeconds: 60,
 } as const satisfies WorkerDeclaration;
+
+/**
+ * Turns the main table's stream into the audit table; the only function that may put there, and it
+ * may not update or delete.
+ */
+export const AUDIT_PROJECTOR = {
+  id: 'ProjectAudit',
+  entry: 'functions/audit/project-audit.stream.ts',
+  mainTable: [],
+  auditTable: ['GetItem', 'Query', 'PutItem'],
+  externalApi: false,
+  timeoutSeconds: 60,
+} as const satisfies WorkerDeclaration & { auditTable: readonly DynamoAction[] };

@@ -4,18 +4,22 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { AttributeType, BillingMode, type ITable, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { type DynamoAction, ROUTES, type RouteDeclaration } from '../functions/routes.ts';
 import { AUDIT_TABLE, MAIN_TABLE, type TableDeclaration } from '../functions/shared/db/tables.ts';
 import {
+  AUDIT_PROJECTOR,
   PURCHASE_STATE_MACHINE,
   RESERVATION_SWEEPER,
   SAGA_TASKS,
@@ -41,18 +45,47 @@ interface FunctionSpec {
   id: string;
   entry: string;
   mainTable: readonly DynamoAction[];
+  auditTable?: readonly DynamoAction[];
   timeout: Duration;
   environment?: Record<string, string>;
 }
+
+interface Tables {
+  main: Table;
+  audit: Table;
+}
+
+/** Changes nobody may make to the audit table, whatever their IAM policies say. */
+const AUDIT_TABLE_IMMUTABLE = new PolicyDocument({
+  statements: [
+    new PolicyStatement({
+      sid: 'AuditRecordsAreNeverChangedOrRemoved',
+      effect: Effect.DENY,
+      principals: [new AnyPrincipal()],
+      actions: [
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:PartiQLUpdate',
+        'dynamodb:PartiQLDelete',
+      ],
+      // In a table's own resource policy, `*` is the table (its ARN does not exist before it does).
+      resources: ['*'],
+    }),
+  ],
+});
 
 export class PurchaseServiceStack extends Stack {
   constructor(scope: Construct, id: string, props: PurchaseServiceStackProps) {
     super(scope, id, props);
 
-    const mainTable = this.table(MAIN_TABLE);
-    // Filled by the stream projector (a later issue); nothing else will be granted writes to it.
-    this.table(AUDIT_TABLE);
-    const fn = (spec: FunctionSpec): NodejsFunction => this.lambda(spec, mainTable, props.externalApiBaseUrl);
+    const tables: Tables = {
+      main: this.table(MAIN_TABLE),
+      audit: this.table(AUDIT_TABLE, AUDIT_TABLE_IMMUTABLE),
+    };
+    const fn = (spec: FunctionSpec): NodejsFunction => this.lambda(spec, tables, props.externalApiBaseUrl);
+
+    this.auditProjector(fn, tables.main);
 
     const purchaseSaga = this.purchaseStateMachine(fn);
 
@@ -72,6 +105,7 @@ export class PurchaseServiceStack extends Stack {
         id: route.operationId,
         entry: route.entry,
         mainTable: route.mainTable,
+        ...(route.auditTable ? { auditTable: route.auditTable } : {}),
         timeout: route.startsPurchaseSaga ? PURCHASE_ROUTE_TIMEOUT : ROUTE_TIMEOUT,
         ...(route.startsPurchaseSaga
           ? { environment: { PURCHASE_STATE_MACHINE_ARN: purchaseSaga.stateMachineArn } }
@@ -93,8 +127,9 @@ export class PurchaseServiceStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
   }
 
-  private table(declaration: TableDeclaration): Table {
+  private table(declaration: TableDeclaration, resourcePolicy?: PolicyDocument): Table {
     const table = new Table(this, declaration.id, {
+      ...(resourcePolicy ? { resourcePolicy } : {}),
       partitionKey: { name: declaration.partitionKey, type: AttributeType.STRING },
       sortKey: { name: declaration.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
@@ -146,7 +181,43 @@ export class PurchaseServiceStack extends Stack {
     return stateMachine;
   }
 
-  private lambda(spec: FunctionSpec, mainTable: Table, externalApiBaseUrl: string): NodejsFunction {
+  /**
+   * The main table's stream feeds the audit projector: failing batches are split to find the bad
+   * record, partial batch responses keep the good ones, retries and record age are capped, and what
+   * still fails goes to a dead-letter queue whose first message raises an alarm.
+   */
+  private auditProjector(fn: (spec: FunctionSpec) => NodejsFunction, mainTable: Table): void {
+    const projector = fn({ ...AUDIT_PROJECTOR, timeout: Duration.seconds(AUDIT_PROJECTOR.timeoutSeconds) });
+    const deadLetters = new Queue(this, 'AuditDeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    projector.addEventSource(
+      // `Table` is an `ITable`; only `exactOptionalPropertyTypes` (strict about `?:` vs `| undefined`
+      // in the library's own declarations) says otherwise.
+      new DynamoEventSource(mainTable as ITable, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: 10,
+        maxRecordAge: Duration.hours(24),
+        parallelizationFactor: 1,
+        onFailure: new SqsDlq(deadLetters),
+      }),
+    );
+    new Alarm(this, 'AuditDeadLettersAlarm', {
+      alarmDescription: 'A change of the main table could not be written to the audit table',
+      metric: deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  private lambda(spec: FunctionSpec, tables: Tables, externalApiBaseUrl: string): NodejsFunction {
     const fn = new NodejsFunction(this, spec.id, {
       entry: join(ROOT_DIR, spec.entry),
       handler: 'handler',
@@ -162,7 +233,8 @@ export class PurchaseServiceStack extends Stack {
       projectRoot: ROOT_DIR,
       depsLockFilePath: join(ROOT_DIR, 'package-lock.json'),
       environment: {
-        [MAIN_TABLE.nameVariable]: mainTable.tableName,
+        [MAIN_TABLE.nameVariable]: tables.main.tableName,
+        ...(spec.auditTable ? { [AUDIT_TABLE.nameVariable]: tables.audit.tableName } : {}),
         EXTERNAL_API_BASE_URL: externalApiBaseUrl,
         POWERTOOLS_SERVICE_NAME: 'purchase-service',
         NODE_OPTIONS: '--enable-source-maps',
@@ -181,17 +253,21 @@ export class PurchaseServiceStack extends Stack {
         forceDockerBundling: false,
       },
     });
-    if (spec.mainTable.length > 0) {
-      const needsIndexes = spec.mainTable.includes('Query');
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: spec.mainTable.map((action) => `dynamodb:${action}`),
-          resources: needsIndexes
-            ? [mainTable.tableArn, `${mainTable.tableArn}/index/*`]
-            : [mainTable.tableArn],
-        }),
-      );
-    }
+    this.grantTable(fn, tables.main, spec.mainTable);
+    this.grantTable(fn, tables.audit, spec.auditTable ?? []);
     return fn;
+  }
+
+  /** Exactly the declared actions, on the table (and its indexes only where the function queries). */
+  private grantTable(fn: NodejsFunction, table: Table, actions: readonly DynamoAction[]): void {
+    if (actions.length === 0) return;
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: actions.map((action) => `dynamodb:${action}`),
+        resources: actions.includes('Query')
+          ? [table.tableArn, `${table.tableArn}/index/*`]
+          : [table.tableArn],
+      }),
+    );
   }
 }

@@ -17,9 +17,13 @@ import {
   createStepFunctionsEndpoint,
   LOCAL_PURCHASE_STATE_MACHINE_ARN,
 } from './step-functions.ts';
+import { startStreamPoller } from './stream-poller.ts';
 import { startSweeperTimer } from './sweeper-timer.ts';
 
 export const ROOT_DIR = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+
+/** Where `npm start` leaves the running stack's whereabouts (for `npm run reconcile`). */
+export const LOCAL_STACK_FILE = `${ROOT_DIR}/.local/stack.json`;
 
 export interface LocalStackOptions {
   /** 0 picks a free port. */
@@ -45,7 +49,8 @@ export interface LocalStack {
 /**
  * Starts the whole service on this machine: DynamoDB Local, the mock external API (its own process),
  * the purchase state machine behind a StartSyncExecution endpoint, the reservation sweeper on a
- * timer, and the HTTP API emulation serving the same handler modules that CDK deploys.
+ * timer, the audit projector fed from the table's stream, and the HTTP API emulation serving the same
+ * handler modules that CDK deploys.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   useLocalAwsEnvironment();
@@ -89,6 +94,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const purchaseSaga = await createLocalPurchaseStateMachine(ROOT_DIR);
     await listen(createStepFunctionsEndpoint([purchaseSaga]), stepFunctionsPort, stops);
     stops.push(await startSweeperTimer(ROOT_DIR, options.sweepIntervalMs));
+    const auditFeed = await startStreamPoller({
+      rootDir: ROOT_DIR,
+      endpoint: dynamoDbEndpoint,
+      tableName: tables.main,
+      log: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message, ...fields })),
+    });
+    stops.push(auditFeed.stop);
 
     const api = await listen(await createHttpApi(ROUTES, ROOT_DIR), options.apiPort, stops);
     return {

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { DEMO_CUSTOMER_IDS, loadDemoData } from './demo-data.ts';
-import { type LocalStack, ROOT_DIR, startLocalStack } from './stack.ts';
+import { LOCAL_STACK_FILE, type LocalStack, ROOT_DIR, startLocalStack } from './stack.ts';
 
 /**
  * `npm start`: the whole service on this machine, no Docker and no AWS account.
@@ -22,11 +22,13 @@ const port = (name: string, fallback: number): number => {
 };
 
 let stack: LocalStack | undefined;
+let stackFile: string | undefined;
 let stopping = false;
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     await stack?.stop();
+    if (stackFile) rmSync(stackFile, { force: true });
   }
   process.exit(code);
 }
@@ -58,20 +60,23 @@ try {
   const [john] = DEMO_CUSTOMER_IDS;
   console.log(`
 Purchase service is running locally.
-  API              ${stack.apiUrl}
-  health           ${stack.apiUrl}/health
-  try              curl ${stack.apiUrl}/v1/customers/${john}/credit
-                   curl ${stack.apiUrl}/v1/purchases?customerId=${john}
-                   curl -X POST ${stack.apiUrl}/v1/purchases -H 'content-type: application/json' \\
-                     -d '{"customerId":"${john}","productId":"660e8400-e29b-41d4-a716-446655440003"}'
-  mock external API ${stack.mockApiUrl}  (customers, products, shipments; /__control for tests)
-  Step Functions   ${stack.stepFunctionsEndpoint}  (the purchase saga, statemachines/purchase.asl.json)
-  DynamoDB Local   ${stack.dynamoDbEndpoint}  (tables ${stack.tables.main}, ${stack.tables.audit}; data in ${inMemory ? 'memory' : dataDir})
+  API                ${stack.apiUrl}
+  health             ${stack.apiUrl}/health
+  try                curl ${stack.apiUrl}/v1/customers/${john}/credit
+                     curl ${stack.apiUrl}/v1/purchases?customerId=${john}
+                     curl -X POST ${stack.apiUrl}/v1/purchases -H 'content-type: application/json' \\
+                       -d '{"customerId":"${john}","productId":"660e8400-e29b-41d4-a716-446655440003"}'
+                     curl ${stack.apiUrl}/v1/audit
+  check the books    npm run reconcile
+  mock external API  ${stack.mockApiUrl}  (customers, products, shipments; /__control for tests)
+  Step Functions     ${stack.stepFunctionsEndpoint}  (the purchase saga, statemachines/purchase.asl.json)
+  DynamoDB Local     ${stack.dynamoDbEndpoint}  (tables ${stack.tables.main}, ${stack.tables.audit}; data in ${inMemory ? 'memory' : dataDir})
 Press Ctrl-C to stop.`);
-  if (env.LOCAL_STACK_READY_FILE) {
-    const { stop: _stop, ...where } = stack;
-    writeFileSync(env.LOCAL_STACK_READY_FILE, JSON.stringify(where));
-  }
+  // Where the stack is: for the tests that started it, or for `npm run reconcile` beside `npm start`.
+  const { stop: _stop, ...where } = stack;
+  stackFile = env.LOCAL_STACK_READY_FILE ?? LOCAL_STACK_FILE;
+  mkdirSync(dirname(stackFile), { recursive: true });
+  writeFileSync(stackFile, JSON.stringify(where));
 } catch (error) {
   console.error('local stack failed to start:', error);
   await shutdown(1);

@@ -7,6 +7,8 @@ import { z } from 'zod';
 const ConfigSchema = z.object({
   MAIN_TABLE_NAME: z.string().min(1),
   EXTERNAL_API_BASE_URL: z.url(),
+  /** The audit table; only the audit functions need it (they check at cold start). */
+  AUDIT_TABLE_NAME: z.string().min(1).optional(),
   EXTERNAL_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(25_000).default(3_000),
   /** Set only where DynamoDB is not AWS's (DynamoDB Local); AWS's own endpoint otherwise. */
   DYNAMODB_ENDPOINT: z.url().optional(),

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import {
   allTransactions,
   api,
@@ -10,6 +10,7 @@ import {
   setFaults,
   type Transaction,
 } from '../support/api-client.ts';
+import { expectBooksToBalance } from '../support/reconcile.ts';
 
 const deduct = (customerId: string, amountCents: number, headers: Record<string, string> = {}) =>
   api<{ transaction: Transaction; credit: Credit }>('POST', `${creditPath(customerId)}/deductions`, {
@@ -27,6 +28,11 @@ async function expectLedgerMatchesBalance(customerId: string, balanceCents: numb
 
 afterEach(async () => {
   await setFaults([]);
+});
+
+// After the load above: the ledger, the holds, the refunds and the audit trail all agree.
+afterAll(async () => {
+  await expectBooksToBalance();
 });
 
 describe('credit ledger over HTTP', () => {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ExecutionAbortedError } from 'aws-local-stepfunctions';
 import type { LocalStateMachine } from '../../local/step-functions.ts';
 import {
@@ -12,6 +12,7 @@ import {
   grant,
   mock,
 } from '../support/api-client.ts';
+import { expectBooksToBalance } from '../support/reconcile.ts';
 import { stackUrls } from '../support/stack.ts';
 
 /**
@@ -85,6 +86,11 @@ async function purchaseKilledAt(killAt: string, before?: (purchaseId: string) =>
   await expect(execution).rejects.toBeInstanceOf(ExecutionAbortedError);
   return { customerId, purchaseId };
 }
+
+// After the load above: the ledger, the holds, the refunds and the audit trail all agree.
+afterAll(async () => {
+  await expectBooksToBalance();
+});
 
 describe('reservation sweeper', () => {
   it('releases the hold of an execution killed before CreateShipment', async () => {

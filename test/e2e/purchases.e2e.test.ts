@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   allPages,
   allTransactions,
@@ -14,6 +14,7 @@ import {
   type Page,
   setFaults,
 } from '../support/api-client.ts';
+import { expectBooksToBalance } from '../support/reconcile.ts';
 
 interface Address {
   line1: string;
@@ -74,6 +75,11 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await setFaults([]);
+});
+
+// After the load above: the ledger, the holds, the refunds and the audit trail all agree.
+afterAll(async () => {
+  await expectBooksToBalance();
 });
 
 describe('POST /v1/purchases', () => {

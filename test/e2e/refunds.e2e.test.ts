@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import {
   allPages,
   allTransactions,
@@ -8,6 +8,7 @@ import {
   creditOf,
   grant,
 } from '../support/api-client.ts';
+import { expectBooksToBalance } from '../support/reconcile.ts';
 
 interface Purchase {
   id: string;
@@ -66,6 +67,11 @@ async function expectBooksAgree(customerId: string, purchaseId: string): Promise
   expect(purchase.body.refunds).toEqual(refunds);
   expect(refunded).toBeLessThanOrEqual(purchase.body.totalCents);
 }
+
+// After the load above: the ledger, the holds, the refunds and the audit trail all agree.
+afterAll(async () => {
+  await expectBooksToBalance();
+});
 
 describe('POST /v1/purchases/{purchaseId}/refunds', () => {
   it('refunds all that remains when neither amount nor quantity is given', async () => {

@@ -3,13 +3,21 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ROUTES } from '../../functions/routes.ts';
-import { PURCHASE_STATE_MACHINE, RESERVATION_SWEEPER, SAGA_TASKS } from '../../functions/workers.ts';
+import {
+  AUDIT_PROJECTOR,
+  PURCHASE_STATE_MACHINE,
+  RESERVATION_SWEEPER,
+  SAGA_TASKS,
+} from '../../functions/workers.ts';
 import { PurchaseServiceStack } from '../../infra/purchase-service-stack.ts';
 
 let template: Template;
 
 interface PolicyResource {
-  Properties: { PolicyDocument: { Statement: { Action: string | string[] }[] }; Roles: { Ref: string }[] };
+  Properties: {
+    PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] };
+    Roles: { Ref: string }[];
+  };
 }
 interface FunctionResource {
   Properties: {
@@ -110,7 +118,7 @@ describe('PurchaseServiceStack', () => {
   });
 
   it('runs every function on Node 22, arm64, traced, with its table and the external API configured', () => {
-    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + SAGA_TASKS.length + 1);
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + SAGA_TASKS.length + 2);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -204,6 +212,66 @@ describe('PurchaseServiceStack', () => {
       Targets: [
         Match.objectLike({ Arn: { 'Fn::GetAtt': [functionNamed(RESERVATION_SWEEPER.id)[0], 'Arn'] } }),
       ],
+    });
+  });
+
+  it('feeds the audit projector from the stream, bisecting, partial, capped, with a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionNamed(AUDIT_PROJECTOR.id)[0] },
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 86_400,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('lets only the projector put audit records, and nobody update or delete them', () => {
+    const [auditTableId] = Object.entries(template.findResources('AWS::DynamoDB::Table')).find(([id]) =>
+      id.startsWith('AuditTable'),
+    ) ?? [''];
+    const onAuditTable = (id: string): string[] => {
+      const roleId = functionNamed(id)[1].Properties.Role['Fn::GetAtt'][0];
+      return Object.values(template.findResources('AWS::IAM::Policy') as Record<string, PolicyResource>)
+        .filter((policy) => policy.Properties.Roles.some((role) => role.Ref === roleId))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+        .filter((statement) => JSON.stringify(statement.Resource).includes(auditTableId))
+        .flatMap((statement) => statement.Action)
+        .sort();
+    };
+    const everyFunction = [
+      ...ROUTES.map((route) => route.operationId),
+      ...SAGA_TASKS.map((task) => task.id),
+      RESERVATION_SWEEPER.id,
+      AUDIT_PROJECTOR.id,
+    ];
+
+    expect(everyFunction.filter((id) => onAuditTable(id).includes('dynamodb:PutItem'))).toEqual([
+      AUDIT_PROJECTOR.id,
+    ]);
+    expect(
+      everyFunction.flatMap(onAuditTable).filter((action) => /Update|Delete|BatchWrite/.test(action)),
+    ).toEqual([]);
+    expect(onAuditTable('ListAudit')).toEqual(['dynamodb:Query']);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      ResourcePolicy: {
+        PolicyDocument: {
+          Statement: [
+            Match.objectLike({
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: Match.arrayWith(['dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+            }),
+          ],
+        },
+      },
     });
   });
 });

@@ -41,10 +41,11 @@ export default async function globalSetup(): Promise<void> {
     apiUrl: string;
     mockApiUrl: string;
     dynamoDbEndpoint: string;
-    tables: { main: string };
+    tables: { main: string; audit: string };
   };
   process.env.TEST_API_URL = where.apiUrl;
   process.env.TEST_MOCK_API_URL = where.mockApiUrl;
   process.env.TEST_DYNAMODB_ENDPOINT = where.dynamoDbEndpoint;
   process.env.TEST_MAIN_TABLE = where.tables.main;
+  process.env.TEST_AUDIT_TABLE = where.tables.audit;
 }

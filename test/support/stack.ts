@@ -4,12 +4,17 @@ export function stackUrls(): {
   mockApiUrl: string;
   dynamoDbEndpoint: string;
   mainTable: string;
+  auditTable: string;
 } {
-  const apiUrl = process.env.TEST_API_URL;
-  const mockApiUrl = process.env.TEST_MOCK_API_URL;
-  const dynamoDbEndpoint = process.env.TEST_DYNAMODB_ENDPOINT;
-  const mainTable = process.env.TEST_MAIN_TABLE;
-  if (!apiUrl || !mockApiUrl || !dynamoDbEndpoint || !mainTable)
+  const { TEST_API_URL, TEST_MOCK_API_URL, TEST_DYNAMODB_ENDPOINT, TEST_MAIN_TABLE, TEST_AUDIT_TABLE } =
+    process.env;
+  if (!TEST_API_URL || !TEST_MOCK_API_URL || !TEST_DYNAMODB_ENDPOINT || !TEST_MAIN_TABLE || !TEST_AUDIT_TABLE)
     throw new Error('the local stack is not running (global setup)');
-  return { apiUrl, mockApiUrl, dynamoDbEndpoint, mainTable };
+  return {
+    apiUrl: TEST_API_URL,
+    mockApiUrl: TEST_MOCK_API_URL,
+    dynamoDbEndpoint: TEST_DYNAMODB_ENDPOINT,
+    mainTable: TEST_MAIN_TABLE,
+    auditTable: TEST_AUDIT_TABLE,
+  };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDocumentClient } from '../../functions/shared/db/document-client.ts';
-import { MAIN_TABLE } from '../../functions/shared/db/tables.ts';
+import { AUDIT_TABLE, MAIN_TABLE, type TableDeclaration } from '../../functions/shared/db/tables.ts';
 import { createTables, useLocalAwsEnvironment } from '../../local/dynamodb-local.ts';
 import { stackUrls } from './stack.ts';
 
@@ -9,9 +9,24 @@ export async function freshMainTable(): Promise<{
   tableName: string;
   client: ReturnType<typeof createDocumentClient>;
 }> {
+  return freshTable(MAIN_TABLE);
+}
+
+/** An audit table of its own, on the stack's DynamoDB Local. */
+export async function freshAuditTable(): Promise<{
+  tableName: string;
+  client: ReturnType<typeof createDocumentClient>;
+}> {
+  return freshTable(AUDIT_TABLE);
+}
+
+async function freshTable(declaration: TableDeclaration): Promise<{
+  tableName: string;
+  client: ReturnType<typeof createDocumentClient>;
+}> {
   useLocalAwsEnvironment();
   const endpoint = stackUrls().dynamoDbEndpoint;
   const tableName = `test-${randomUUID()}`;
-  await createTables(endpoint, [{ declaration: MAIN_TABLE, name: tableName }]);
+  await createTables(endpoint, [{ declaration, name: tableName }]);
   return { tableName, client: createDocumentClient({ endpoint }) };
 }

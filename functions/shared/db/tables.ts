@@ -40,11 +40,17 @@ export const MAIN_TABLE = {
   nameVariable: 'MAIN_TABLE_NAME',
 } as const satisfies TableDeclaration;
 
-/** Append-only audit records, written only by the stream projector (a later issue fills it). */
+/**
+ * Append-only audit records, written only by the stream projector: by entity (PK, in sequence), by
+ * entity type (GSI1) and all (GSI2), both by time of the change.
+ */
 export const AUDIT_TABLE = {
   id: 'AuditTable',
   partitionKey: 'PK',
   sortKey: 'SK',
-  globalSecondaryIndexes: [{ indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' }],
+  globalSecondaryIndexes: [
+    { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+    { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+  ],
   nameVariable: 'AUDIT_TABLE_NAME',
 } as const satisfies TableDeclaration;

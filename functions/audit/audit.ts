@@ -1,0 +1,159 @@
+import type { Page, PageRequest } from '#shared/pagination.ts';
+import type { AuditAction, AuditEntityType, AuditRecord } from './audit.schemas.ts';
+
+type Item = Record<string, unknown>;
+
+/** One change of one main-table item, as the table's stream reports it. */
+export interface StoredChange {
+  /** Unique per stream record: what makes a redelivered record recognisable. */
+  eventId: string;
+  /** The stream's position of the record; what a partial batch failure names. */
+  sequenceNumber: string;
+  kind: 'INSERT' | 'MODIFY' | 'REMOVE';
+  before: Item | undefined;
+  after: Item | undefined;
+  /** When the stream saw the change (second precision); used when the item carries no time. */
+  observedAt: string;
+}
+
+/** An audit record before the store gives it its place in the entity's sequence. */
+export type AuditEntry = Omit<AuditRecord, 'sequence'>;
+
+export interface AuditRepository {
+  /**
+   * Appends the entry as the entity's next record, at most once per stream record.
+   * @returns false when this stream record was stored before (a redelivery)
+   */
+  append(entry: AuditEntry): Promise<boolean>;
+  list(
+    filter: { entityType?: AuditEntityType | undefined; entityId?: string | undefined },
+    page: PageRequest,
+  ): Promise<Page<AuditRecord>>;
+}
+
+/** The main table's item kinds (their `entity` attribute) that are audited, and how each is named. */
+const AUDITED: Record<string, { type: AuditEntityType; id: (item: Item) => unknown }> = {
+  CREDIT_ACCOUNT: { type: 'CREDIT', id: (item) => item.customerId },
+  CREDIT_TRANSACTION: { type: 'CREDIT_TRANSACTION', id: (item) => item.id },
+  RESERVATION: { type: 'RESERVATION', id: (item) => item.purchaseId },
+  PURCHASE: { type: 'PURCHASE', id: (item) => item.id },
+  REFUND: { type: 'REFUND', id: (item) => item.id },
+  PROMO_CODE: { type: 'PROMO_CODE', id: (item) => item.code },
+};
+
+const ACTIONS: Record<StoredChange['kind'], AuditAction> = {
+  INSERT: 'CREATED',
+  MODIFY: 'UPDATED',
+  REMOVE: 'DELETED',
+};
+
+/** Storage and index attributes: how the item is kept, not what it says. */
+const STORAGE_ATTRIBUTES = new Set([
+  'PK',
+  'SK',
+  'entity',
+  'GSI1PK',
+  'GSI1SK',
+  'GSI2PK',
+  'GSI2SK',
+  'GSI3PK',
+  'GSI3SK',
+]);
+
+const content = (item: Item | undefined): Item | null =>
+  item === undefined
+    ? null
+    : Object.fromEntries(Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name)));
+
+/** Who changed the item: the writer records it in `changedBy`, or the item names its `actor`. */
+function actorOf(item: Item): string {
+  const actor = item.changedBy ?? item.actor;
+  return typeof actor === 'string' && actor !== '' ? actor : 'unknown';
+}
+
+/**
+ * The audit entry for a change, or undefined for items that are not business entities (idempotency
+ * records, operation markers: their effects are audited through the entities they guard).
+ * @throws Error for an audited item that does not say which entity it is (a poisoned record)
+ */
+export function auditEntryFor(change: StoredChange): AuditEntry | undefined {
+  const item = change.after ?? change.before;
+  if (!item) throw new Error(`stream record ${change.eventId} carries no image`);
+  const audited = typeof item.entity === 'string' ? AUDITED[item.entity] : undefined;
+  if (!audited) return undefined;
+  const entityId = audited.id(item);
+  if (typeof entityId !== 'string' || entityId === '') {
+    throw new Error(`stream record ${change.eventId}: ${String(item.entity)} item has no id`);
+  }
+  const at =
+    change.kind === 'REMOVE'
+      ? change.observedAt
+      : String(item.updatedAt ?? item.createdAt ?? change.observedAt);
+  return {
+    id: change.eventId,
+    entityType: audited.type,
+    entityId,
+    action: ACTIONS[change.kind],
+    before: content(change.before),
+    after: content(change.after),
+    actor: actorOf(item),
+    at,
+  };
+}
+
+export interface ProjectionResult {
+  stored: number;
+  duplicates: number;
+  skipped: number;
+  /** The stream position of the first change that could not be stored, if any. */
+  firstFailure?: string;
+}
+
+/**
+ * Stores one audit record per change, in stream order. A change that fails holds back the later
+ * changes of the same entity (so each entity's sequence keeps its order) but not the others; the
+ * caller reports the first failure, and the stream delivers from there again, where the changes
+ * already stored are recognised and not stored twice.
+ */
+export async function projectChanges(
+  deps: { audit: AuditRepository; logger: { error(message: string, fields: Record<string, unknown>): void } },
+  changes: readonly StoredChange[],
+): Promise<ProjectionResult> {
+  const result: ProjectionResult = { stored: 0, duplicates: 0, skipped: 0 };
+  const heldBack = new Set<string>();
+  for (const change of changes) {
+    let entry: AuditEntry | undefined;
+    try {
+      entry = auditEntryFor(change);
+      if (!entry) {
+        result.skipped += 1;
+        continue;
+      }
+      const entityKey = `${entry.entityType}#${entry.entityId}`;
+      if (heldBack.has(entityKey)) continue;
+      try {
+        if (await deps.audit.append(entry)) result.stored += 1;
+        else result.duplicates += 1;
+      } catch (error) {
+        heldBack.add(entityKey);
+        throw error;
+      }
+    } catch (error) {
+      deps.logger.error('audit record not stored', {
+        eventId: change.eventId,
+        sequenceNumber: change.sequenceNumber,
+        error: error as Error,
+      });
+      result.firstFailure ??= change.sequenceNumber;
+    }
+  }
+  return result;
+}
+
+export function listAudit(
+  deps: { audit: AuditRepository },
+  filter: { entityType?: AuditEntityType | undefined; entityId?: string | undefined },
+  page: PageRequest,
+): Promise<Page<AuditRecord>> {
+  return deps.audit.list(filter, page);
+}

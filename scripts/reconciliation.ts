@@ -1,0 +1,149 @@
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { auditEntryFor } from '../functions/audit/audit.ts';
+
+/**
+ * The invariants that say the books are right, checked over whole tables:
+ * - every customer: the ledger sums to `balanceCents` (available + held); held equals the open
+ *   reservations; nothing is negative;
+ * - every purchase: its refunds sum to `refundedCents`, which never exceeds `totalCents`, and its
+ *   status says so;
+ * - every stored entity has its audit trail: one record per immutable item (ledger entry, refund),
+ *   and for every item a latest record that shows it exactly as it is.
+ * An operations tool: it scans. In production it would read a point-in-time export instead.
+ */
+
+type Item = Record<string, unknown>;
+
+export interface ReconciliationReport {
+  checked: { customers: number; purchases: number; auditedItems: number; auditRecords: number };
+  breaches: string[];
+}
+
+const OPEN_RESERVATION = new Set(['PENDING', 'SHIPPING', 'SHIPPED']);
+const IMMUTABLE = new Set(['CREDIT_TRANSACTION', 'REFUND']);
+
+async function scanAll(client: DynamoDBDocumentClient, tableName: string): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Item | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        ConsistentRead: true,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** JSON with sorted keys: the same content compares equal whatever its key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+const sum = (items: Item[], field: string): number =>
+  items.reduce((total, item) => total + Number(item[field]), 0);
+const group = (items: Item[], key: (item: Item) => string): Map<string, Item[]> => {
+  const groups = new Map<string, Item[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+};
+
+export async function reconcile(
+  client: DynamoDBDocumentClient,
+  tables: { main: string; audit: string },
+): Promise<ReconciliationReport> {
+  const [main, audit] = await Promise.all([scanAll(client, tables.main), scanAll(client, tables.audit)]);
+  const breaches: string[] = [];
+  const ofKind = (entity: string): Item[] => main.filter((item) => item.entity === entity);
+
+  const accounts = ofKind('CREDIT_ACCOUNT');
+  const ledgerByCustomer = group(ofKind('CREDIT_TRANSACTION'), (item) => String(item.customerId));
+  const openByCustomer = group(
+    ofKind('RESERVATION').filter((item) => OPEN_RESERVATION.has(String(item.status))),
+    (item) => String(item.customerId),
+  );
+  for (const account of accounts) {
+    const customer = String(account.customerId);
+    const available = Number(account.availableCents);
+    const held = Number(account.heldCents);
+    const ledger = sum(ledgerByCustomer.get(customer) ?? [], 'amountCents');
+    const holds = sum(openByCustomer.get(customer) ?? [], 'totalCents');
+    if (ledger !== available + held) {
+      breaches.push(`customer ${customer}: ledger sums to ${ledger}, balance is ${available + held}`);
+    }
+    if (held !== holds)
+      breaches.push(`customer ${customer}: holds ${held}, open reservations total ${holds}`);
+    if (available < 0 || held < 0)
+      breaches.push(`customer ${customer}: available ${available}, held ${held}`);
+    ledgerByCustomer.delete(customer);
+  }
+  for (const customer of ledgerByCustomer.keys())
+    breaches.push(`customer ${customer}: ledger entries without an account`);
+
+  const purchases = ofKind('PURCHASE');
+  const refundsByPurchase = group(ofKind('REFUND'), (item) => String(item.purchaseId));
+  for (const purchase of purchases) {
+    const id = String(purchase.id);
+    const total = Number(purchase.totalCents);
+    const refunded = Number(purchase.refundedCents);
+    const refunds = sum(refundsByPurchase.get(id) ?? [], 'amountCents');
+    const status = refunded === 0 ? 'COMPLETED' : refunded === total ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+    if (refunds !== refunded)
+      breaches.push(`purchase ${id}: refunds sum to ${refunds}, refundedCents is ${refunded}`);
+    if (refunded > total) breaches.push(`purchase ${id}: refunded ${refunded} of ${total}`);
+    if (purchase.status !== status)
+      breaches.push(`purchase ${id}: status ${String(purchase.status)}, should be ${status}`);
+  }
+
+  const records = audit.filter((item) => String(item.SK).startsWith('SEQ#'));
+  const recordsByEntity = group(records, (item) => `${String(item.entityType)}#${String(item.entityId)}`);
+  const ids = new Set<string>();
+  for (const record of records) {
+    if (ids.has(String(record.id))) breaches.push(`audit record ${String(record.id)} stored twice`);
+    ids.add(String(record.id));
+  }
+  let auditedItems = 0;
+  for (const item of main) {
+    const expected = auditEntryFor({
+      eventId: 'reconcile',
+      sequenceNumber: '0',
+      kind: 'INSERT',
+      before: undefined,
+      after: item,
+      observedAt: '',
+    });
+    if (!expected) continue;
+    auditedItems += 1;
+    const name = `${expected.entityType} ${expected.entityId}`;
+    const trail = (recordsByEntity.get(`${expected.entityType}#${expected.entityId}`) ?? []).sort(
+      (a, b) => Number(a.sequence) - Number(b.sequence),
+    );
+    const latest = trail.at(-1);
+    if (!latest) breaches.push(`${name}: no audit record`);
+    else if (canonical(latest.after) !== canonical(expected.after))
+      breaches.push(`${name}: latest audit record is not its current state`);
+    if (IMMUTABLE.has(String(item.entity)) && trail.length > 1)
+      breaches.push(`${name}: ${trail.length} audit records for one immutable item`);
+    if (trail.some((record, index) => Number(record.sequence) !== index + 1))
+      breaches.push(`${name}: audit sequence has gaps`);
+  }
+
+  return {
+    checked: {
+      customers: accounts.length,
+      purchases: purchases.length,
+      auditedItems,
+      auditRecords: records.length,
+    },
+    breaches,
+  };
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from '@jest/globals';
+import { api, createCustomer, createProduct, grant, type Page } from '../support/api-client.ts';
+
+interface AuditRecord {
+  id: string;
+  entityType: string;
+  entityId: string;
+  action: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  actor: string;
+  at: string;
+  sequence: number;
+}
+
+/** The audit follows the stream: reads until `count` records are there (bounded, never timed). */
+async function trail(query: string, count: number): Promise<AuditRecord[]> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const answer = await api<Page<AuditRecord>>('GET', `/v1/audit?${query}`);
+    expect(answer.status).toBe(200);
+    if (answer.body.items.length >= count || Date.now() > deadline) return answer.body.items;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('GET /v1/audit', () => {
+  it('shows every change of a purchase and of the credit behind it, newest first, with who made it', async () => {
+    const customerId = await createCustomer();
+    const product = await createProduct(4);
+    await grant(customerId, 1_000, { 'x-actor': 'rep-grant' });
+    const purchase = await api<{ id: string }>('POST', '/v1/purchases', {
+      body: { customerId, productId: product.id },
+      headers: { 'x-actor': 'rep-buy' },
+    });
+    await api('POST', `/v1/purchases/${purchase.body.id}/refunds`, {
+      body: { amountCents: 100, reason: 'scratched' },
+      headers: { 'x-actor': 'rep-refund' },
+    });
+
+    const purchaseTrail = await trail(`entityType=PURCHASE&entityId=${purchase.body.id}`, 2);
+    const creditTrail = await trail(`entityType=CREDIT&entityId=${customerId}`, 4);
+    const reservationTrail = await trail(`entityType=RESERVATION&entityId=${purchase.body.id}`, 4);
+
+    expect(purchaseTrail.map((record) => [record.sequence, record.action, record.actor])).toEqual([
+      [2, 'UPDATED', 'rep-refund'],
+      [1, 'CREATED', 'rep-buy'],
+    ]);
+    expect(purchaseTrail[0]?.before).toMatchObject({ refundedCents: 0, status: 'COMPLETED' });
+    expect(purchaseTrail[0]?.after).toMatchObject({ refundedCents: 100, status: 'PARTIALLY_REFUNDED' });
+    // grant, hold, spend, refund
+    expect(creditTrail.map((record) => record.after?.availableCents)).toEqual([700, 600, 600, 1_000]);
+    expect(creditTrail.map((record) => record.after?.heldCents)).toEqual([0, 0, 400, 0]);
+    expect(reservationTrail.map((record) => record.after?.status)).toEqual([
+      'COMMITTED',
+      'SHIPPED',
+      'SHIPPING',
+      'PENDING',
+    ]);
+  });
+
+  it('lists by entity type and all, page by page', async () => {
+    const first = await api<Page<AuditRecord>>('GET', '/v1/audit?entityType=CREDIT_TRANSACTION&limit=2');
+    const second = await api<Page<AuditRecord>>(
+      'GET',
+      `/v1/audit?entityType=CREDIT_TRANSACTION&limit=2&cursor=${first.body.nextCursor}`,
+    );
+    const all = await api<Page<AuditRecord>>('GET', '/v1/audit?limit=5');
+
+    expect(first.body.items).toHaveLength(2);
+    expect(second.body.items.length).toBeGreaterThan(0);
+    expect(first.body.items.every((record) => record.entityType === 'CREDIT_TRANSACTION')).toBe(true);
+    expect(second.body.items.map((record) => record.id)).not.toContain(first.body.items[0]?.id);
+    expect(all.body.items).toHaveLength(5);
+  });
+
+  it('rejects an entityId without its entityType', async () => {
+    const answer = await api<{ error: { code: string } }>('GET', '/v1/audit?entityId=abc');
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.code).toBe('VALIDATION_FAILED');
+  });
+});

@@ -1,0 +1,109 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { DynamoAuditRepository } from '../../functions/audit/audit.repository.ts';
+import { projectStreamBatch } from '../../functions/audit/audit-stream.ts';
+import { freshAuditTable } from '../support/tables.ts';
+
+let audit: DynamoAuditRepository;
+const logged: string[] = [];
+const deps = () => ({ audit, logger: { error: (message: string) => void logged.push(message) } });
+
+let sequence = 100;
+/** A stream record as Lambda delivers it, for a change of a main-table item. */
+function record(
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE',
+  before: Record<string, unknown> | undefined,
+  after: Record<string, unknown> | undefined,
+): DynamoDBRecord {
+  sequence += 1;
+  return {
+    eventID: `event-${sequence}-${Math.random()}`,
+    eventName,
+    eventSource: 'aws:dynamodb',
+    dynamodb: {
+      SequenceNumber: String(sequence),
+      ApproximateCreationDateTime: 1_790_000_000,
+      ...(before ? { OldImage: marshall(before) as never } : {}),
+      ...(after ? { NewImage: marshall(after) as never } : {}),
+    },
+  };
+}
+
+const account = (customerId: string, availableCents: number, changedBy = 'rep-1') => ({
+  PK: `CUSTOMER#${customerId}`,
+  SK: 'CREDIT',
+  entity: 'CREDIT_ACCOUNT',
+  customerId,
+  availableCents,
+  heldCents: 0,
+  changedBy,
+  updatedAt: `2026-11-21T12:00:0${availableCents % 10}.000Z`,
+});
+
+const batch = (...records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: records });
+
+beforeEach(async () => {
+  const { client, tableName } = await freshAuditTable();
+  audit = new DynamoAuditRepository(client, tableName);
+  logged.length = 0;
+});
+
+describe('audit projector', () => {
+  it('stores one record per change, numbered per entity, without storage keys', async () => {
+    const created = record('INSERT', undefined, account('c1', 0));
+    const granted = record('MODIFY', account('c1', 0), account('c1', 500, 'rep-2'));
+    const other = record('INSERT', undefined, account('c2', 0));
+
+    const { batchItemFailures } = await projectStreamBatch(deps(), batch(created, granted, other));
+
+    expect(batchItemFailures).toEqual([]);
+    const { items } = await audit.list({ entityType: 'CREDIT', entityId: 'c1' }, { limit: 10 });
+    expect(items.map((item) => [item.sequence, item.action, item.actor])).toEqual([
+      [2, 'UPDATED', 'rep-2'],
+      [1, 'CREATED', 'rep-1'],
+    ]);
+    expect(items[0]?.before).toMatchObject({ availableCents: 0 });
+    expect(items[0]?.after).toMatchObject({ availableCents: 500 });
+    expect(items[0]?.after).not.toHaveProperty('PK');
+    expect(items[0]?.id).toBe(granted.eventID);
+  });
+
+  it('stores a record delivered twice once', async () => {
+    const created = record('INSERT', undefined, account('c1', 0));
+    const granted = record('MODIFY', account('c1', 0), account('c1', 500));
+
+    await projectStreamBatch(deps(), batch(created));
+    const again = await projectStreamBatch(deps(), batch(created, granted));
+
+    expect(again.result).toMatchObject({ stored: 1, duplicates: 1 });
+    const { items } = await audit.list({ entityType: 'CREDIT', entityId: 'c1' }, { limit: 10 });
+    expect(items.map((item) => item.sequence)).toEqual([2, 1]);
+  });
+
+  it('stores the rest of a batch around a poisoned record, and names the poisoned one', async () => {
+    const first = record('INSERT', undefined, account('c1', 0));
+    const poisoned = record('MODIFY', undefined, undefined);
+    const other = record('INSERT', undefined, account('c2', 0));
+
+    const { batchItemFailures } = await projectStreamBatch(deps(), batch(first, poisoned, other));
+
+    expect(batchItemFailures).toEqual([{ itemIdentifier: poisoned.dynamodb?.SequenceNumber }]);
+    expect(
+      (await audit.list({ entityType: 'CREDIT' }, { limit: 10 })).items.map((item) => item.entityId).sort(),
+    ).toEqual(['c1', 'c2']);
+    expect(logged).toEqual(['audit record not stored']);
+  });
+
+  it('ignores items that are not entities (idempotency records, operation markers)', async () => {
+    const marker = record('INSERT', undefined, {
+      PK: 'IDEMPOTENCY#x',
+      SK: 'IDEMPOTENCY',
+      status: 'IN_PROGRESS',
+    });
+
+    const { result } = await projectStreamBatch(deps(), batch(marker));
+
+    expect(result).toMatchObject({ stored: 0, skipped: 1 });
+  });
+});

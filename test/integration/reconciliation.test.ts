@@ -1,0 +1,98 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { DynamoAuditRepository } from '../../functions/audit/audit.repository.ts';
+import { auditEntryFor } from '../../functions/audit/audit.ts';
+import { reconcile } from '../../scripts/reconciliation.ts';
+import { freshAuditTable, freshMainTable } from '../support/tables.ts';
+
+let tables: { main: string; audit: string };
+let client: Awaited<ReturnType<typeof freshMainTable>>['client'];
+let audit: DynamoAuditRepository;
+
+/** Stores an item in the main table and, unless told not to, its audit record. */
+async function store(item: Record<string, unknown>, audited = true): Promise<void> {
+  await client.send(new PutCommand({ TableName: tables.main, Item: item }));
+  const entry = auditEntryFor({
+    eventId: `e-${Math.random()}`,
+    sequenceNumber: '1',
+    kind: 'INSERT',
+    before: undefined,
+    after: item,
+    observedAt: '2026-11-21T12:00:00.000Z',
+  });
+  if (audited && entry) await audit.append(entry);
+}
+
+const account = (available: number, held = 0) => ({
+  PK: 'CUSTOMER#c1',
+  SK: 'CREDIT',
+  entity: 'CREDIT_ACCOUNT',
+  customerId: 'c1',
+  availableCents: available,
+  heldCents: held,
+});
+const entry = (version: number, amountCents: number) => ({
+  PK: 'CUSTOMER#c1',
+  SK: `TXN#${version}`,
+  entity: 'CREDIT_TRANSACTION',
+  id: `t${version}`,
+  customerId: 'c1',
+  amountCents,
+});
+
+beforeEach(async () => {
+  const main = await freshMainTable();
+  const auditTable = await freshAuditTable();
+  client = main.client;
+  tables = { main: main.tableName, audit: auditTable.tableName };
+  audit = new DynamoAuditRepository(auditTable.client, auditTable.tableName);
+});
+
+describe('reconcile', () => {
+  it('finds nothing wrong when ledger, balance and audit agree', async () => {
+    await store(entry(1, 500));
+    await store(entry(2, -200));
+    await store(account(300));
+
+    const report = await reconcile(client, tables);
+
+    expect(report.breaches).toEqual([]);
+    expect(report.checked).toMatchObject({ customers: 1, auditedItems: 3, auditRecords: 3 });
+  });
+
+  it('reports a balance the ledger does not explain, and a hold no reservation explains', async () => {
+    await store(entry(1, 500));
+    await store(account(300, 100));
+
+    const { breaches } = await reconcile(client, tables);
+
+    expect(breaches).toEqual([
+      'customer c1: ledger sums to 500, balance is 400',
+      'customer c1: holds 100, open reservations total 0',
+    ]);
+  });
+
+  it('reports refunds beyond the total and an item with no audit record', async () => {
+    await store({
+      PK: 'PURCHASE#p1',
+      SK: 'PURCHASE',
+      entity: 'PURCHASE',
+      id: 'p1',
+      totalCents: 100,
+      refundedCents: 150,
+      status: 'REFUNDED',
+    });
+    await store(
+      { PK: 'PURCHASE#p1', SK: 'REFUND#r1', entity: 'REFUND', id: 'r1', purchaseId: 'p1', amountCents: 150 },
+      false,
+    );
+
+    const { breaches } = await reconcile(client, tables);
+
+    expect(breaches).toEqual([
+      'purchase p1: refunded 150 of 100',
+      'purchase p1: status REFUNDED, should be PARTIALLY_REFUNDED',
+      'REFUND r1: no audit record',
+    ]);
+  });
+});
