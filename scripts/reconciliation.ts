@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { auditEntryFor } from '../functions/audit/audit.ts';
+import { canonicalJson } from '../functions/shared/canonical-json.ts';
 
 /**
  * The invariants that say the books are right, checked over whole tables:
@@ -37,16 +38,6 @@ async function scanAll(client: DynamoDBDocumentClient, tableName: string): Promi
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return items;
-}
-
-/** JSON with sorted keys: the same content compares equal whatever its key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 const sum = (items: Item[], field: string): number =>
@@ -129,7 +120,7 @@ export async function reconcile(
     );
     const latest = trail.at(-1);
     if (!latest) breaches.push(`${name}: no audit record`);
-    else if (canonical(latest.after) !== canonical(expected.after))
+    else if (canonicalJson(latest.after) !== canonicalJson(expected.after))
       breaches.push(`${name}: latest audit record is not its current state`);
     if (IMMUTABLE.has(String(item.entity)) && trail.length > 1)
       breaches.push(`${name}: ${trail.length} audit records for one immutable item`);

@@ -1,7 +1,6 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -13,9 +12,9 @@ import {
   LEDGER_ENTRY_PREFIX,
   ledgerEntryKey,
 } from '#shared/db/keys.ts';
+import { pageOfPartition } from '#shared/db/partition-page.ts';
 import { failedConditionIndexes, isTransactionConflict } from '#shared/db/transactions.ts';
-import { ValidationError } from '#shared/errors.ts';
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from '#shared/pagination.ts';
+import type { Page, PageRequest } from '#shared/pagination.ts';
 import { type CreditTransaction, CreditTransactionSchema } from './credit.schemas.ts';
 import {
   type CreditAccount,
@@ -149,30 +148,17 @@ export class DynamoCreditRepository implements CreditRepository {
     return Item && toTransaction(Item);
   }
 
-  async listEntries(customerId: string, page: PageRequest): Promise<Page<CreditTransaction>> {
-    const position = page.cursor === undefined ? undefined : decodeCursor(page.cursor, ['SK']);
-    if (page.cursor !== undefined && !position?.SK?.startsWith(LEDGER_ENTRY_PREFIX)) {
-      throw new ValidationError([{ path: 'cursor', message: 'is not a cursor this list gave out' }]);
-    }
-    const PK = customerPartitionKey(customerId);
-    // One more than asked tells whether another page exists without an empty last page.
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': PK, ':prefix': LEDGER_ENTRY_PREFIX },
-        ScanIndexForward: false,
-        Limit: page.limit + 1,
-        ConsistentRead: true,
-        ...(position ? { ExclusiveStartKey: { PK, SK: position.SK } } : {}),
-      }),
+  listEntries(customerId: string, page: PageRequest): Promise<Page<CreditTransaction>> {
+    return pageOfPartition(
+      this.client,
+      {
+        tableName: this.tableName,
+        partitionKey: customerPartitionKey(customerId),
+        prefix: LEDGER_ENTRY_PREFIX,
+        page,
+      },
+      toTransaction,
     );
-    const items = Items.slice(0, page.limit);
-    const last = items.at(-1);
-    return {
-      items: items.map(toTransaction),
-      nextCursor: Items.length > page.limit && last ? encodeCursor({ SK: String(last.SK) }) : null,
-    };
   }
 }
 

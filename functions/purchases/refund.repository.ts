@@ -1,9 +1,4 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   creditOperationKey,
   purchaseKey,
@@ -11,9 +6,9 @@ import {
   REFUND_PREFIX,
   refundKey,
 } from '#shared/db/keys.ts';
+import { pageOfPartition } from '#shared/db/partition-page.ts';
 import { failedConditionIndexes, isTransactionConflict } from '#shared/db/transactions.ts';
-import { ValidationError } from '#shared/errors.ts';
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from '#shared/pagination.ts';
+import type { Page, PageRequest } from '#shared/pagination.ts';
 import { ledgerEntryItems, type TransactItem } from '../credit/credit.repository.ts';
 import { OperationAlreadyAppliedError, StaleAccountError } from '../credit/credit.ts';
 import { toPurchase, toRefund } from './purchase.repository.ts';
@@ -129,28 +124,16 @@ export class DynamoRefundRepository implements RefundRepository {
     return refund.Item && purchase && { refund: toRefund(refund.Item), purchase: purchase.purchase };
   }
 
-  async listRefunds(purchaseId: string, page: PageRequest): Promise<Page<Refund>> {
-    const position = page.cursor === undefined ? undefined : decodeCursor(page.cursor, ['SK']);
-    if (page.cursor !== undefined && !position?.SK?.startsWith(REFUND_PREFIX)) {
-      throw new ValidationError([{ path: 'cursor', message: 'is not a cursor this list gave out' }]);
-    }
-    const PK = purchasePartitionKey(purchaseId);
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': PK, ':prefix': REFUND_PREFIX },
-        ScanIndexForward: false,
-        Limit: page.limit + 1,
-        ConsistentRead: true,
-        ...(position ? { ExclusiveStartKey: { PK, SK: position.SK } } : {}),
-      }),
+  listRefunds(purchaseId: string, page: PageRequest): Promise<Page<Refund>> {
+    return pageOfPartition(
+      this.client,
+      {
+        tableName: this.tableName,
+        partitionKey: purchasePartitionKey(purchaseId),
+        prefix: REFUND_PREFIX,
+        page,
+      },
+      toRefund,
     );
-    const items = Items.slice(0, page.limit);
-    const last = items.at(-1);
-    return {
-      items: items.map(toRefund),
-      nextCursor: Items.length > page.limit && last ? encodeCursor({ SK: String(last.SK) }) : null,
-    };
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
+import { canonicalJson } from '../../canonical-json.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError, ValidationError } from '../../errors.ts';
 import { logger } from '../../logger.ts';
@@ -8,16 +9,6 @@ import { header, type RouteEvent } from '../request.ts';
 import type { HttpResponse } from '../responses.ts';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-/** JSON with sorted keys, so the same body sent with its fields in another order is the same body. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 /** Answers worth replaying: the request ran and its outcome is final. 5xx and 409 may be retried. */
 const isFinal = (statusCode: number): boolean => statusCode < 500 && statusCode !== 409;
