@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ExecutionAbortedError } from 'aws-local-stepfunctions';
+import { useLocalAwsEnvironment } from '../../local/dynamodb-local.ts';
 import type { LocalStateMachine } from '../../local/step-functions.ts';
 import {
   allTransactions,
@@ -28,6 +29,7 @@ type Sweeper = typeof import('../../functions/purchases/reservation.ts');
 type Deps = ReturnType<typeof import('../../functions/purchases/purchase.deps.ts').sagaStepDeps>;
 
 let machine: LocalStateMachine;
+let destroyClients: () => void;
 let reservation: Sweeper;
 let deps: Deps;
 let maxAgeMs: number;
@@ -42,13 +44,11 @@ const sweepLater = () =>
 beforeAll(async () => {
   // The handler modules read their configuration at import, as at a Lambda cold start.
   const stack = stackUrls();
+  useLocalAwsEnvironment();
   Object.assign(process.env, {
     MAIN_TABLE_NAME: stack.mainTable,
     EXTERNAL_API_BASE_URL: stack.mockApiUrl,
     DYNAMODB_ENDPOINT: stack.dynamoDbEndpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
     POWERTOOLS_LOG_LEVEL: 'CRITICAL',
   });
   const { createLocalPurchaseStateMachine } = await import('../../local/step-functions.ts');
@@ -57,6 +57,7 @@ beforeAll(async () => {
   reservation = await import('../../functions/purchases/reservation.ts');
   machine = await createLocalPurchaseStateMachine(ROOT_DIR);
   const runtime = getRuntime();
+  destroyClients = () => runtime.documentClient.destroy();
   deps = sagaStepDeps(runtime);
   maxAgeMs = runtime.config.RESERVATION_MAX_AGE_SECONDS * 1000;
 });
@@ -78,8 +79,8 @@ async function purchaseKilledAt(killAt: string, before?: (purchaseId: string) =>
     {
       [killAt]: async (_input, abort) => {
         await before?.(purchaseId);
-        abort();
-        return new Promise(() => undefined); // the process is gone: this step never answers
+        abort(); // the execution is gone: whatever this step answers is never used
+        return null;
       },
     },
   );
@@ -90,6 +91,7 @@ async function purchaseKilledAt(killAt: string, before?: (purchaseId: string) =>
 // After the load above: the ledger, the holds, the refunds and the audit trail all agree.
 afterAll(async () => {
   await expectBooksToBalance();
+  destroyClients();
 });
 
 describe('reservation sweeper', () => {
