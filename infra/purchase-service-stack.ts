@@ -172,7 +172,9 @@ export class PurchaseServiceStack extends Stack {
           retention: RetentionDays.ONE_MONTH,
           removalPolicy: RemovalPolicy.DESTROY,
         }),
-        level: LogLevel.ALL,
+        // Failed executions with their data (what debugging needs); successful ones would put every
+        // customer's name and address in the logs, at a cost per state transition.
+        level: LogLevel.ERROR,
         includeExecutionData: true,
       },
       tracingEnabled: true,
