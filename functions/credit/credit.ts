@@ -4,7 +4,12 @@ import type { CustomerDirectory } from '#shared/external/external-api.client.ts'
 import type { IdGenerator } from '#shared/ids.ts';
 import { addCents, MAX_BALANCE_CENTS } from '#shared/money.ts';
 import type { Page, PageRequest } from '#shared/pagination.ts';
-import type { Credit, CreditChangeResponse, CreditTransaction } from './credit.schemas.ts';
+import type {
+  Credit,
+  CreditChangeResponse,
+  CreditTransaction,
+  CreditTransactionType,
+} from './credit.schemas.ts';
 
 /** A customer's balance as stored. `balanceCents` is derived: available + held. */
 export interface CreditAccount {
@@ -142,6 +147,63 @@ export async function listCreditTransactions(
   return entries;
 }
 
+/** A change to an account: how available and held credit move, and what the ledger says about it. */
+export interface AccountChange {
+  customerId: string;
+  type: CreditTransactionType;
+  availableDeltaCents: number;
+  heldDeltaCents?: number;
+  reason: string;
+  actor: string;
+  purchaseId?: string;
+  refundId?: string;
+  metadata?: CreditTransaction['metadata'];
+}
+
+/**
+ * The one place a balance change is computed: the account after it (next version) and the ledger
+ * entry that records it, whose signed amount is the change of the balance (available + held) and
+ * which states the balance and available credit it led to.
+ * @throws BalanceLimitExceededError when a figure would leave exact integers
+ */
+export function applyChange(
+  before: CreditAccount,
+  change: AccountChange,
+  stamp: { id: string; now: string },
+): { after: CreditAccount; transaction: CreditTransaction } {
+  const { availableDeltaCents, heldDeltaCents = 0 } = change;
+  const availableAfter = addCents(before.availableCents, availableDeltaCents);
+  const heldAfter = addCents(before.heldCents, heldDeltaCents);
+  const amountCents = addCents(availableDeltaCents, heldDeltaCents);
+  const balanceAfter =
+    availableAfter === undefined || heldAfter === undefined ? undefined : addCents(availableAfter, heldAfter);
+  if (amountCents === undefined || balanceAfter === undefined || balanceAfter > MAX_BALANCE_CENTS) {
+    throw new BalanceLimitExceededError({ customerId: change.customerId });
+  }
+  const after: CreditAccount = {
+    ...before,
+    availableCents: availableAfter ?? 0,
+    heldCents: heldAfter ?? 0,
+    version: before.version + 1,
+    updatedAt: stamp.now,
+  };
+  const transaction: CreditTransaction = {
+    id: stamp.id,
+    customerId: change.customerId,
+    type: change.type,
+    amountCents,
+    balanceAfterCents: balanceAfter,
+    availableAfterCents: after.availableCents,
+    reason: change.reason,
+    actor: change.actor,
+    ...(change.purchaseId === undefined ? {} : { purchaseId: change.purchaseId }),
+    ...(change.refundId === undefined ? {} : { refundId: change.refundId }),
+    ...(change.metadata === undefined ? {} : { metadata: change.metadata }),
+    createdAt: stamp.now,
+  };
+  return { after, transaction };
+}
+
 /**
  * Grants or deducts credit: reads the account, checks the rule, and writes the new balance with its
  * ledger entry in one transaction conditional on the account being unchanged. A concurrent writer
@@ -168,34 +230,20 @@ export async function changeCredit(deps: CreditDeps, change: CreditChange): Prom
         requestedCents: change.amountCents,
       });
     }
-    const availableAfter = addCents(before.availableCents, signedAmount);
-    const balanceAfter =
-      availableAfter === undefined ? undefined : addCents(availableAfter, before.heldCents);
-    if (availableAfter === undefined || balanceAfter === undefined || balanceAfter > MAX_BALANCE_CENTS) {
-      throw new BalanceLimitExceededError({ customerId: change.customerId });
-    }
-
-    const now = deps.clock.now().toISOString();
-    const transaction: CreditTransaction = {
-      id: deps.newId(),
-      customerId: change.customerId,
-      type: change.type,
-      amountCents: signedAmount,
-      balanceAfterCents: balanceAfter,
-      availableAfterCents: availableAfter,
-      reason: change.reason,
-      actor: change.actor,
-      ...(change.metadata === undefined
-        ? {}
-        : { metadata: change.metadata as CreditTransaction['metadata'] }),
-      createdAt: now,
-    };
-    const after: CreditAccount = {
-      ...before,
-      availableCents: availableAfter,
-      version: before.version + 1,
-      updatedAt: now,
-    };
+    const { after, transaction } = applyChange(
+      before,
+      {
+        customerId: change.customerId,
+        type: change.type,
+        availableDeltaCents: signedAmount,
+        reason: change.reason,
+        actor: change.actor,
+        ...(change.metadata === undefined
+          ? {}
+          : { metadata: change.metadata as CreditTransaction['metadata'] }),
+      },
+      { id: deps.newId(), now: deps.clock.now().toISOString() },
+    );
 
     try {
       await deps.repository.appendEntry({ before, after, transaction, operationId: change.operationId });

@@ -1,10 +1,11 @@
 import type { Clock } from '#shared/clock.ts';
-import { AppError, BalanceLimitExceededError, ConflictError, NotFoundError } from '#shared/errors.ts';
+import { AppError, ConflictError, NotFoundError } from '#shared/errors.ts';
 import type { IdGenerator } from '#shared/ids.ts';
-import { addCents, shareOfCents } from '#shared/money.ts';
+import { shareOfCents } from '#shared/money.ts';
 import type { Page, PageRequest } from '#shared/pagination.ts';
 import type { CreditTransaction } from '../credit/credit.schemas.ts';
 import {
+  applyChange,
   type CreditAccount,
   OperationAlreadyAppliedError,
   type RetryPolicy,
@@ -129,13 +130,6 @@ export async function refundPurchase(deps: RefundDeps, command: RefundCommand): 
 
     const accountBefore = await deps.accounts.getAccount(purchase.customerId);
     if (!accountBefore) throw new Error(`purchase ${purchase.id} has no credit account to refund to`);
-    const availableAfter = addCents(accountBefore.availableCents, amountCents);
-    const balanceAfter =
-      availableAfter === undefined ? undefined : addCents(availableAfter, accountBefore.heldCents);
-    if (availableAfter === undefined || balanceAfter === undefined) {
-      throw new BalanceLimitExceededError({ customerId: purchase.customerId });
-    }
-
     const now = deps.clock.now().toISOString();
     const refund: Refund = {
       id: deps.newId(),
@@ -157,25 +151,19 @@ export async function refundPurchase(deps: RefundDeps, command: RefundCommand): 
       },
       refundedQuantity: before.refundedQuantity + (command.quantity ?? 0),
     };
-    const accountAfter: CreditAccount = {
-      ...accountBefore,
-      availableCents: availableAfter,
-      version: accountBefore.version + 1,
-      updatedAt: now,
-    };
-    const transaction: CreditTransaction = {
-      id: deps.newId(),
-      customerId: purchase.customerId,
-      type: 'REFUND',
-      amountCents,
-      balanceAfterCents: balanceAfter,
-      availableAfterCents: availableAfter,
-      reason: command.reason,
-      actor: command.actor,
-      purchaseId: purchase.id,
-      refundId: refund.id,
-      createdAt: now,
-    };
+    const { after: accountAfter, transaction } = applyChange(
+      accountBefore,
+      {
+        customerId: purchase.customerId,
+        type: 'REFUND',
+        availableDeltaCents: amountCents,
+        reason: command.reason,
+        actor: command.actor,
+        purchaseId: purchase.id,
+        refundId: refund.id,
+      },
+      { id: deps.newId(), now },
+    );
 
     try {
       await deps.refunds.appendRefund({

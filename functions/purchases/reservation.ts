@@ -4,7 +4,7 @@ import type { ShipmentService } from '#shared/external/external-api.client.ts';
 import type { IdGenerator } from '#shared/ids.ts';
 import type { Page, PageRequest } from '#shared/pagination.ts';
 import type { CreditTransaction } from '../credit/credit.schemas.ts';
-import { type CreditAccount, type RetryPolicy, StaleAccountError } from '../credit/credit.ts';
+import { applyChange, type CreditAccount, type RetryPolicy, StaleAccountError } from '../credit/credit.ts';
 import type { Purchase, PurchaseSagaInput, Quote } from './purchase.schemas.ts';
 
 /**
@@ -224,24 +224,19 @@ export async function commitPurchase(
 
     const now = deps.clock.now().toISOString();
     const { quote } = reservation;
-    const after: CreditAccount = {
-      ...before,
-      heldCents: before.heldCents - reservation.totalCents,
-      version: before.version + 1,
-      updatedAt: now,
-    };
-    const transaction: CreditTransaction = {
-      id: deps.newId(),
-      customerId: reservation.customerId,
-      type: 'PURCHASE',
-      amountCents: -reservation.totalCents,
-      balanceAfterCents: after.availableCents + after.heldCents,
-      availableAfterCents: after.availableCents,
-      reason: `Purchase of ${quote.quantity} × ${quote.product.name}`,
-      actor: reservation.actor,
-      purchaseId,
-      createdAt: now,
-    };
+    const { after, transaction } = applyChange(
+      before,
+      {
+        customerId: reservation.customerId,
+        type: 'PURCHASE',
+        availableDeltaCents: 0,
+        heldDeltaCents: -reservation.totalCents,
+        reason: `Purchase of ${quote.quantity} × ${quote.product.name}`,
+        actor: reservation.actor,
+        purchaseId,
+      },
+      { id: deps.newId(), now },
+    );
     const purchase: Purchase = {
       id: purchaseId,
       customerId: reservation.customerId,
