@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ROUTES } from '../functions/routes.ts';
 import { AUDIT_TABLE, MAIN_TABLE } from '../functions/shared/db/tables.ts';
+import { AUDIT_PROJECTOR } from '../functions/workers.ts';
 import {
   createTables,
   type DynamoDbLocal,
@@ -17,7 +18,7 @@ import {
   createStepFunctionsEndpoint,
   LOCAL_PURCHASE_STATE_MACHINE_ARN,
 } from './step-functions.ts';
-import { startStreamPoller } from './stream-poller.ts';
+import { type StreamHandler, startStreamPoller } from './stream-poller.ts';
 import { startSweeperTimer } from './sweeper-timer.ts';
 
 export const ROOT_DIR = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
@@ -94,8 +95,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const purchaseSaga = await createLocalPurchaseStateMachine(ROOT_DIR);
     await listen(createStepFunctionsEndpoint([purchaseSaga]), stepFunctionsPort, stops);
     stops.push(await startSweeperTimer(ROOT_DIR, options.sweepIntervalMs));
+    const projector = (await import(pathToFileURL(`${ROOT_DIR}/${AUDIT_PROJECTOR.entry}`).href)) as {
+      handler: StreamHandler;
+    };
     const auditFeed = await startStreamPoller({
-      rootDir: ROOT_DIR,
+      handler: projector.handler,
       endpoint: dynamoDbEndpoint,
       tableName: tables.main,
       log: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message, ...fields })),

@@ -1,4 +1,3 @@
-import { pathToFileURL } from 'node:url';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
@@ -8,7 +7,6 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { AUDIT_PROJECTOR } from '../functions/workers.ts';
 
 /**
  * Stands in for Lambda's event source mapping on the main table's stream: reads DynamoDB Local's
@@ -20,9 +18,9 @@ import { AUDIT_PROJECTOR } from '../functions/workers.ts';
 const BATCH_SIZE = 100;
 const POLL_MS = 20;
 const SHARD_REFRESH_MS = 1_000;
-const MAX_RETRIES = 3;
+export const MAX_RETRIES = 3;
 
-type Handler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
+export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
 
 export interface StreamPoller {
   /** Records passed on after they kept failing (AWS would send them to the dead-letter queue). */
@@ -55,14 +53,12 @@ function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord
 }
 
 export async function startStreamPoller(options: {
-  rootDir: string;
   endpoint: string;
   tableName: string;
+  /** The function the mapping calls (the audit projector's `handler`). */
+  handler: StreamHandler;
   log: (message: string, fields: Record<string, unknown>) => void;
 }): Promise<StreamPoller> {
-  const module = (await import(pathToFileURL(`${options.rootDir}/${AUDIT_PROJECTOR.entry}`).href)) as {
-    handler: Handler;
-  };
   const dynamo = new DynamoDBClient({ endpoint: options.endpoint });
   const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: options.tableName }));
   dynamo.destroy();
@@ -101,7 +97,7 @@ export async function startStreamPoller(options: {
     let pending = records;
     let attempts = 0;
     while (pending.length > 0 && !stopping) {
-      const response = await module.handler({ Records: pending }).catch((error: unknown) => {
+      const response = await options.handler({ Records: pending }).catch((error: unknown) => {
         options.log('audit projector failed', { error: String(error) });
         return { batchItemFailures: [{ itemIdentifier: pending[0]?.dynamodb?.SequenceNumber ?? '' }] };
       });
