@@ -124,13 +124,14 @@ export async function createLocalPurchaseStateMachine(rootDir: string): Promise<
       for (const [stateName, replacement] of Object.entries(replaceTasks)) {
         overrides[stateName] = async (taskInput) => (await replacement(taskInput, () => abort())) as Json;
       }
+      const executionArn = `${arn.replace(':stateMachine:', ':express:')}:${name}`;
       const execution = machine.run(input as Json, {
         overrides: { taskResourceLocalHandlers: overrides },
-        context: { Execution: { Name: name, Id: `${arn.replace(':stateMachine:', ':express:')}:${name}` } },
+        context: { Execution: { Name: name, Id: executionArn } },
       });
       abort = execution.abort;
       const base = {
-        executionArn: `${arn.replace(':stateMachine:', ':express:')}:${name}`,
+        executionArn,
         stateMachineArn: arn,
         name,
         startDate,
