@@ -17,6 +17,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 
 const BATCH_SIZE = 100;
 const POLL_MS = 20;
+const ERROR_PAUSE_MS = 1_000;
 const SHARD_REFRESH_MS = 1_000;
 export const MAX_RETRIES = 3;
 
@@ -67,8 +68,8 @@ export async function startStreamPoller(options: {
   const streams = new DynamoDBStreamsClient({ endpoint: options.endpoint });
 
   const deadLetters: DynamoDBRecord[] = [];
-  /** Open shards and where each is read from; a closed shard leaves the map. */
-  const iterators = new Map<string, string | undefined>();
+  /** Open shards: where each is read from, and the last record handed on (the checkpoint). */
+  const shards = new Map<string, { iterator: string | undefined; checkpoint?: string }>();
   const finished = new Set<string>();
   let stopping = false;
   let lastShardRefresh = 0;
@@ -77,19 +78,44 @@ export async function startStreamPoller(options: {
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     for (const shard of StreamDescription?.Shards ?? []) {
       const shardId = shard.ShardId;
-      if (!shardId || iterators.has(shardId) || finished.has(shardId)) continue;
-      // From the oldest record: the projector recognises records it has stored, so a restart with
-      // kept data re-reads harmlessly instead of missing what changed while it was down.
-      const { ShardIterator } = await streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: streamArn,
-          ShardId: shardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      );
-      iterators.set(shardId, ShardIterator);
+      if (!shardId || shards.has(shardId) || finished.has(shardId)) continue;
+      shards.set(shardId, { iterator: await iteratorFor(shardId) });
     }
     lastShardRefresh = Date.now();
+  }
+
+  /**
+   * Where to read a shard from: after the checkpoint, or from its oldest record (the projector
+   * recognises records it has stored, so a restart with kept data re-reads harmlessly instead of
+   * missing what changed while it was down).
+   */
+  async function iteratorFor(shardId: string, checkpoint?: string): Promise<string | undefined> {
+    const { ShardIterator } = await streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: streamArn,
+        ShardId: shardId,
+        ...(checkpoint === undefined
+          ? { ShardIteratorType: 'TRIM_HORIZON' }
+          : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: checkpoint }),
+      }),
+    );
+    return ShardIterator;
+  }
+
+  /**
+   * One read of a shard. An iterator can go stale: iterators expire, and DynamoDB Local (-sharedDb)
+   * declares an iterator taken on an empty shard "trimmed" once another table's stream moves on. The
+   * shard is then read again from its checkpoint, as Lambda's event source mapping would.
+   */
+  async function readShard(shardId: string, shard: { iterator: string | undefined; checkpoint?: string }) {
+    try {
+      return await streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: BATCH_SIZE }));
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
+      shard.iterator = await iteratorFor(shardId, shard.checkpoint);
+      return streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: BATCH_SIZE }));
+    }
   }
 
   /** Delivers one batch as Lambda would, retrying from the failed record, then dead-lettering it. */
@@ -122,18 +148,18 @@ export async function startStreamPoller(options: {
   async function pollOnce(): Promise<boolean> {
     if (Date.now() - lastShardRefresh > SHARD_REFRESH_MS) await refreshShards();
     let delivered = false;
-    for (const [shardId, iterator] of iterators) {
-      if (iterator === undefined) {
-        iterators.delete(shardId);
+    for (const [shardId, shard] of shards) {
+      if (shard.iterator === undefined) {
+        shards.delete(shardId);
         finished.add(shardId);
         continue;
       }
-      const { Records = [], NextShardIterator } = await streams.send(
-        new GetRecordsCommand({ ShardIterator: iterator, Limit: BATCH_SIZE }),
-      );
-      iterators.set(shardId, NextShardIterator);
+      const { Records = [], NextShardIterator } = await readShard(shardId, shard);
+      shard.iterator = NextShardIterator;
       if (Records.length > 0) {
         await deliver(Records.map((record) => toLambdaRecord(record, streamArn ?? '')));
+        const last = Records.at(-1)?.dynamodb?.SequenceNumber;
+        if (last !== undefined) shard.checkpoint = last;
         delivered = true;
       }
     }
@@ -142,11 +168,13 @@ export async function startStreamPoller(options: {
 
   const loop = (async () => {
     while (!stopping) {
+      let pause = POLL_MS;
       const delivered = await pollOnce().catch((error: unknown) => {
         options.log('stream poll failed', { error: String(error) });
+        pause = ERROR_PAUSE_MS; // an error that repeats is reported once a second, not fifty times
         return false;
       });
-      if (!delivered) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      if (!delivered) await new Promise((resolve) => setTimeout(resolve, pause));
     }
   })();
 

@@ -52,4 +52,28 @@ describe('local stream poller', () => {
     expect(seen.filter((sk) => sk === 'poison')).toHaveLength(MAX_RETRIES + 1);
     expect(poller.deadLetters.map((record) => record.dynamodb?.NewImage?.SK?.S)).toEqual(['poison']);
   });
+
+  it('keeps reading a shard that was empty while other tables wrote to their streams', async () => {
+    const { client, tableName } = await freshMainTable();
+    const other = await freshMainTable();
+    const seen: string[] = [];
+    poller = await startStreamPoller({
+      endpoint: stackUrls().dynamoDbEndpoint,
+      tableName,
+      handler: async (event) => {
+        seen.push(...event.Records.map((record) => record.dynamodb?.NewImage?.SK?.S ?? ''));
+        return { batchItemFailures: [] };
+      },
+      log: () => undefined,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // let it read the empty shard first
+
+    await other.client.send(
+      new PutCommand({ TableName: other.tableName, Item: { PK: 'P', SK: 'elsewhere' } }),
+    );
+    await client.send(new PutCommand({ TableName: tableName, Item: { PK: 'P', SK: 'here' } }));
+
+    await eventually(() => seen.includes('here'));
+    expect(seen).toEqual(['here']);
+  });
 });
