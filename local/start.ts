@@ -11,6 +11,7 @@ import { LOCAL_STACK_FILE, type LocalStack, ROOT_DIR, startLocalStack } from './
  *   DATA_DIR (.local/data) where DynamoDB Local keeps data between runs; DYNAMODB_IN_MEMORY=1 keeps none
  *   SEED_DEMO_DATA (1)     grant demo credit to the seeded customers
  *   SWEEP_INTERVAL_SECONDS (60)  how often the reservation sweeper runs
+ *   EXIT_WITH_PARENT       1: stop when stdin closes (set by the tests, which start it as a child)
  * Ctrl-C, SIGTERM or a crash stops every child process.
  */
 const env = process.env;
@@ -31,6 +32,11 @@ async function shutdown(code: number): Promise<never> {
     if (stackFile) rmSync(stackFile, { force: true });
   }
   process.exit(code);
+}
+// Started by a tool (the tests): a closed stdin means that tool is gone, even if it was killed.
+if (env.EXIT_WITH_PARENT === '1') {
+  process.stdin.on('end', () => void shutdown(0));
+  process.stdin.resume();
 }
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));

@@ -24,10 +24,12 @@ export default async function globalSetup(): Promise<void> {
       DYNAMODB_IN_MEMORY: '1',
       SEED_DEMO_DATA: '0',
       LOCAL_STACK_READY_FILE: readyFile,
+      EXIT_WITH_PARENT: '1',
       // The tests provoke upstream failures on purpose; only errors are worth printing.
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // A pipe for stdin: if Jest dies without its teardown, the pipe closes and the stack stops itself.
+    stdio: ['pipe', 'ignore', 'inherit'],
   });
   globalThis.__localStack = child;
 
