@@ -11,6 +11,8 @@ export interface WorkerDeclaration {
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
   readonly mainTable: readonly DynamoAction[];
+  /** Actions on the audit table; only the projector has any. */
+  readonly auditTable?: readonly DynamoAction[];
   readonly externalApi: boolean;
   /**
    * Lambda's timeout. For a saga task it is below the Task state's TimeoutSeconds, so the function
@@ -92,4 +94,4 @@ export const AUDIT_PROJECTOR = {
   auditTable: ['GetItem', 'Query', 'PutItem'],
   externalApi: false,
   timeoutSeconds: 60,
-} as const satisfies WorkerDeclaration & { auditTable: readonly DynamoAction[] };
+} as const satisfies WorkerDeclaration;

@@ -33,8 +33,8 @@ const ESM_REQUIRE_SHIM =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /** Route functions answer within API Gateway's 30 s; the purchase function waits for the saga (25 s). */
-const ROUTE_TIMEOUT = Duration.seconds(15);
-const PURCHASE_ROUTE_TIMEOUT = Duration.seconds(28);
+const ROUTE_TIMEOUT_SECONDS = 15;
+const PURCHASE_ROUTE_TIMEOUT_SECONDS = 28;
 
 export interface PurchaseServiceStackProps extends StackProps {
   /** Base URL of the other team's Customers/Products/Shipments API. */
@@ -46,7 +46,7 @@ interface FunctionSpec {
   entry: string;
   mainTable: readonly DynamoAction[];
   auditTable?: readonly DynamoAction[];
-  timeout: Duration;
+  timeoutSeconds: number;
   environment?: Record<string, string>;
 }
 
@@ -89,10 +89,7 @@ export class PurchaseServiceStack extends Stack {
 
     const purchaseSaga = this.purchaseStateMachine(fn);
 
-    const sweeper = fn({
-      ...RESERVATION_SWEEPER,
-      timeout: Duration.seconds(RESERVATION_SWEEPER.timeoutSeconds),
-    });
+    const sweeper = fn(RESERVATION_SWEEPER);
     new Rule(this, 'SweepReservationsSchedule', {
       description: 'Releases or completes the credit holds of purchase sagas that died',
       schedule: Schedule.rate(Duration.minutes(1)),
@@ -106,7 +103,7 @@ export class PurchaseServiceStack extends Stack {
         entry: route.entry,
         mainTable: route.mainTable,
         ...(route.auditTable ? { auditTable: route.auditTable } : {}),
-        timeout: route.startsPurchaseSaga ? PURCHASE_ROUTE_TIMEOUT : ROUTE_TIMEOUT,
+        timeoutSeconds: route.startsPurchaseSaga ? PURCHASE_ROUTE_TIMEOUT_SECONDS : ROUTE_TIMEOUT_SECONDS,
         ...(route.startsPurchaseSaga
           ? { environment: { PURCHASE_STATE_MACHINE_ARN: purchaseSaga.stateMachineArn } }
           : {}),
@@ -157,7 +154,7 @@ export class PurchaseServiceStack extends Stack {
   private purchaseStateMachine(fn: (spec: FunctionSpec) => NodejsFunction): StateMachine {
     const tasks = (SAGA_TASKS as readonly SagaTaskDeclaration[]).map((task) => ({
       task,
-      handler: fn({ ...task, timeout: Duration.seconds(task.timeoutSeconds) }),
+      handler: fn(task),
     }));
     const stateMachine = new StateMachine(this, PURCHASE_STATE_MACHINE.id, {
       stateMachineType: StateMachineType.EXPRESS,
@@ -189,7 +186,7 @@ export class PurchaseServiceStack extends Stack {
    * still fails goes to a dead-letter queue whose first message raises an alarm.
    */
   private auditProjector(fn: (spec: FunctionSpec) => NodejsFunction, mainTable: Table): void {
-    const projector = fn({ ...AUDIT_PROJECTOR, timeout: Duration.seconds(AUDIT_PROJECTOR.timeoutSeconds) });
+    const projector = fn(AUDIT_PROJECTOR);
     const deadLetters = new Queue(this, 'AuditDeadLetters', {
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,
@@ -226,7 +223,7 @@ export class PurchaseServiceStack extends Stack {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
-      timeout: spec.timeout,
+      timeout: Duration.seconds(spec.timeoutSeconds),
       tracing: Tracing.ACTIVE,
       logGroup: new LogGroup(this, `${spec.id}Logs`, {
         retention: RetentionDays.ONE_MONTH,

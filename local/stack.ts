@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ROUTES } from '../functions/routes.ts';
 import { AUDIT_TABLE, MAIN_TABLE } from '../functions/shared/db/tables.ts';
-import { AUDIT_PROJECTOR } from '../functions/workers.ts';
+import { AUDIT_PROJECTOR, RESERVATION_SWEEPER } from '../functions/workers.ts';
 import {
   createTables,
   type DynamoDbLocal,
@@ -76,30 +76,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       { declaration: AUDIT_TABLE, name: tables.audit },
     ]);
 
-    // The handlers read their configuration from the environment at import, as a Lambda does.
+    // Every handler module reads its configuration once, at import (as at a Lambda cold start), so
+    // all of it, the Step Functions endpoint included, is set before any of them loads.
+    const stepFunctionsPort = await freePort();
+    const stepFunctionsEndpoint = `http://127.0.0.1:${stepFunctionsPort}`;
     Object.assign(process.env, {
       [MAIN_TABLE.nameVariable]: tables.main,
       [AUDIT_TABLE.nameVariable]: tables.audit,
       EXTERNAL_API_BASE_URL: mockApiUrl,
       DYNAMODB_ENDPOINT: dynamoDbEndpoint,
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    });
-    // Every handler module reads its configuration once, at import (as at a Lambda cold start), so
-    // the Step Functions endpoint is known before any of them loads.
-    const stepFunctionsPort = await freePort();
-    const stepFunctionsEndpoint = `http://127.0.0.1:${stepFunctionsPort}`;
-    Object.assign(process.env, {
       STEPFUNCTIONS_ENDPOINT: stepFunctionsEndpoint,
       PURCHASE_STATE_MACHINE_ARN: LOCAL_PURCHASE_STATE_MACHINE_ARN,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
     const purchaseSaga = await createLocalPurchaseStateMachine(ROOT_DIR);
     await listen(createStepFunctionsEndpoint([purchaseSaga]), stepFunctionsPort, stops);
-    stops.push(await startSweeperTimer(ROOT_DIR, options.sweepIntervalMs));
-    const projector = (await import(pathToFileURL(`${ROOT_DIR}/${AUDIT_PROJECTOR.entry}`).href)) as {
-      handler: StreamHandler;
-    };
+    const sweeper = await loadHandler<() => Promise<unknown>>(RESERVATION_SWEEPER.entry);
+    stops.push(startSweeperTimer(sweeper, options.sweepIntervalMs));
     const auditFeed = await startStreamPoller({
-      handler: projector.handler,
+      handler: await loadHandler<StreamHandler>(AUDIT_PROJECTOR.entry),
       endpoint: dynamoDbEndpoint,
       tableName: tables.main,
       log: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message, ...fields })),
@@ -119,6 +114,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stop();
     throw error;
   }
+}
+
+/** The `handler` a worker's module exports (the module CDK deploys for it). */
+async function loadHandler<H>(entry: string): Promise<H> {
+  const module = (await import(pathToFileURL(`${ROOT_DIR}/${entry}`).href)) as { handler: H };
+  return module.handler;
 }
 
 /** Listens on `port` (0: a free one) and registers the server's stop. */

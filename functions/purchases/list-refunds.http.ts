@@ -1,12 +1,12 @@
 import { httpRoute } from '#shared/http/route.ts';
 import { PageQuerySchema } from '#shared/pagination.ts';
 import { getRuntime } from '#shared/runtime.ts';
+import { refundRepository } from './purchase.deps.ts';
 import { PurchasePathSchema } from './purchase.schemas.ts';
-import { DynamoRefundRepository } from './refund.repository.ts';
 import { listRefunds } from './refund.ts';
 
 const runtime = getRuntime();
-const deps = { refunds: new DynamoRefundRepository(runtime.documentClient, runtime.config.MAIN_TABLE_NAME) };
+const deps = { refunds: refundRepository(runtime) };
 
 export const handler = httpRoute(
   { params: PurchasePathSchema, query: PageQuerySchema, defaultActor: runtime.config.DEFAULT_ACTOR },

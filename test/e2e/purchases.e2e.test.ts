@@ -5,9 +5,9 @@ import {
   api,
   type CallRecord,
   callLog,
-  createCustomer,
   createProduct,
   creditOf,
+  customerAndProduct,
   type FaultRule,
   grant,
   mock,
@@ -50,14 +50,6 @@ const buy = (body: Record<string, unknown>, headers: Record<string, string> = {}
 
 const shipmentCalls = async (): Promise<CallRecord[]> =>
   (await callLog()).filter((call) => call.operation === 'CreateShipment');
-
-/** A customer with `cents` of credit and a product at `price` dollars. */
-async function customerAndProduct(cents: number, price: number) {
-  const customerId = await createCustomer();
-  if (cents > 0) expect((await grant(customerId, cents)).status).toBe(201);
-  const product = await createProduct(price);
-  return { customerId, productId: product.id, sku: product.sku };
-}
 
 async function expectNothingBought(
   customerId: string,

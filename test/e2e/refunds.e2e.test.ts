@@ -1,13 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import {
-  allPages,
-  allTransactions,
-  api,
-  createCustomer,
-  createProduct,
-  creditOf,
-  grant,
-} from '../support/api-client.ts';
+import { allPages, allTransactions, api, creditOf, customerAndProduct } from '../support/api-client.ts';
 import { expectBooksToBalance } from '../support/reconcile.ts';
 
 interface Purchase {
@@ -32,17 +24,13 @@ interface RefundAnswer {
   error: { code: string; details: Record<string, unknown> };
 }
 
-/** A customer who bought `quantity` units at `price` dollars, with 100.00 of credit left over. */
+/** A customer with 1,000.00 of credit who bought `quantity` units at `price` dollars. */
 async function purchased(
   price: number,
   quantity: number,
 ): Promise<{ customerId: string; purchase: Purchase }> {
-  const customerId = await createCustomer();
-  const product = await createProduct(price);
-  await grant(customerId, Math.round(price * 100) * quantity + 10_000);
-  const answer = await api<Purchase>('POST', '/v1/purchases', {
-    body: { customerId, productId: product.id, quantity },
-  });
+  const { customerId, productId } = await customerAndProduct(100_000, price);
+  const answer = await api<Purchase>('POST', '/v1/purchases', { body: { customerId, productId, quantity } });
   expect(answer.status).toBe(201);
   return { customerId, purchase: answer.body };
 }

@@ -139,3 +139,17 @@ export interface CallRecord {
 export async function callLog(): Promise<CallRecord[]> {
   return (await mock<{ calls: CallRecord[] }>('GET', '/__control/calls')).calls;
 }
+
+/** A customer of its own with `cents` of credit, and a product of its own at `price` dollars. */
+export async function customerAndProduct(
+  cents: number,
+  price: number,
+): Promise<{ customerId: string; productId: string; sku: string }> {
+  const customerId = await createCustomer();
+  if (cents > 0) {
+    const granted = await grant(customerId, cents);
+    if (granted.status !== 201) throw new Error(`grant: HTTP ${granted.status}`);
+  }
+  const product = await createProduct(price);
+  return { customerId, productId: product.id, sku: product.sku };
+}
