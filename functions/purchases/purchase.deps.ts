@@ -6,8 +6,8 @@ import { CREDIT_RETRY } from '../credit/credit.deps.ts';
 import { DynamoCreditRepository } from '../credit/credit.repository.ts';
 import { jitteredBackoff } from '../credit/credit.ts';
 import { DynamoPurchaseRepository } from './purchase.repository.ts';
-import type { RefundDeps } from './refund.ts';
 import { DynamoRefundRepository } from './refund.repository.ts';
+import type { RefundDeps } from './refund.ts';
 import type { SagaStepDeps } from './reservation.ts';
 
 export function purchaseRepository(runtime: Runtime): DynamoPurchaseRepository {

@@ -9,7 +9,6 @@ import {
   creditOf,
   customerAndProduct,
   type FaultRule,
-  grant,
   mock,
   type Page,
   setFaults,
