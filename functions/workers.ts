@@ -35,7 +35,7 @@ export const SAGA_TASKS = [
   {
     id: 'QuotePurchase',
     arnPlaceholder: 'QuotePurchaseFunctionArn',
-    entry: 'functions/purchases/quote-purchase.task.ts',
+    entry: 'functions/purchases/saga/quote-purchase.task.ts',
     mainTable: [],
     externalApi: true,
     timeoutSeconds: 7,
@@ -43,7 +43,7 @@ export const SAGA_TASKS = [
   {
     id: 'ReserveCredit',
     arnPlaceholder: 'ReserveCreditFunctionArn',
-    entry: 'functions/purchases/reserve-credit.task.ts',
+    entry: 'functions/purchases/saga/reserve-credit.task.ts',
     mainTable: ['GetItem', 'PutItem', 'UpdateItem'],
     externalApi: false,
     timeoutSeconds: 4,
@@ -51,7 +51,7 @@ export const SAGA_TASKS = [
   {
     id: 'CreateShipment',
     arnPlaceholder: 'CreateShipmentFunctionArn',
-    entry: 'functions/purchases/create-shipment.task.ts',
+    entry: 'functions/purchases/saga/create-shipment.task.ts',
     mainTable: ['GetItem', 'UpdateItem'],
     externalApi: true,
     timeoutSeconds: 9,
@@ -59,7 +59,7 @@ export const SAGA_TASKS = [
   {
     id: 'CommitPurchase',
     arnPlaceholder: 'CommitPurchaseFunctionArn',
-    entry: 'functions/purchases/commit-purchase.task.ts',
+    entry: 'functions/purchases/saga/commit-purchase.task.ts',
     mainTable: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
     externalApi: false,
     timeoutSeconds: 9,
@@ -67,7 +67,7 @@ export const SAGA_TASKS = [
   {
     id: 'ReleaseCredit',
     arnPlaceholder: 'ReleaseCreditFunctionArn',
-    entry: 'functions/purchases/release-credit.task.ts',
+    entry: 'functions/purchases/saga/release-credit.task.ts',
     mainTable: ['GetItem', 'UpdateItem', 'DeleteItem'],
     externalApi: false,
     timeoutSeconds: 4,
@@ -77,7 +77,7 @@ export const SAGA_TASKS = [
 /** Releases or rolls forward the holds of sagas that died; runs every minute. */
 export const RESERVATION_SWEEPER = {
   id: 'SweepReservations',
-  entry: 'functions/purchases/sweep-reservations.schedule.ts',
+  entry: 'functions/purchases/saga/sweep-reservations.schedule.ts',
   mainTable: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
   externalApi: false,
   timeoutSeconds: 60,

@@ -91,7 +91,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     const purchaseSaga = await createLocalPurchaseStateMachine(ROOT_DIR);
     await listen(createStepFunctionsEndpoint([purchaseSaga]), stepFunctionsPort, stops);
-    const sweeper = await loadHandler<() => Promise<unknown>>(RESERVATION_SWEEPER.entry);
+    const sweeper = await loadHandler<Parameters<typeof startSweeperTimer>[0]>(RESERVATION_SWEEPER.entry);
     stops.push(startSweeperTimer(sweeper, options.sweepIntervalMs));
     const auditFeed = await startStreamPoller({
       handler: await loadHandler<StreamHandler>(AUDIT_PROJECTOR.entry),

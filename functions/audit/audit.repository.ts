@@ -3,9 +3,8 @@ import {
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
-  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { failedConditionIndexes } from '#shared/db/transactions.ts';
+import { ConditionsFailedError, writeAtomically } from '#shared/db/transactions.ts';
 import { ValidationError } from '#shared/errors.ts';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from '#shared/pagination.ts';
 import { type AuditEntityType, type AuditRecord, AuditRecordSchema } from './audit.schemas.ts';
@@ -53,39 +52,42 @@ export class DynamoAuditRepository implements AuditRepository {
       const sequence = Number(Items[0]?.sequence ?? 0) + 1;
       const record: AuditRecord = { ...entry, sequence };
       try {
-        await this.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: { ...eventKey(entry.id), entity: PK, sequence },
-                  ConditionExpression: 'attribute_not_exists(PK)',
-                },
+        await writeAtomically(this.client, [
+          {
+            name: 'event',
+            write: {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...eventKey(entry.id), entity: PK, sequence },
+                // This stream record was not stored before (a redelivery finds its marker).
+                ConditionExpression: 'attribute_not_exists(PK)',
               },
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: {
-                    PK,
-                    SK: sequenceKey(sequence),
-                    GSI1PK: `TYPE#${entry.entityType}`,
-                    GSI1SK: timeKey,
-                    GSI2PK: ALL,
-                    GSI2SK: timeKey,
-                    ...record,
-                  },
-                  ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            name: 'record',
+            write: {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  PK,
+                  SK: sequenceKey(sequence),
+                  GSI1PK: `TYPE#${entry.entityType}`,
+                  GSI1SK: timeKey,
+                  GSI2PK: ALL,
+                  GSI2SK: timeKey,
+                  ...record,
                 },
+                // The sequence slot is free: no other projector took it.
+                ConditionExpression: 'attribute_not_exists(PK)',
               },
-            ],
-          }),
-        );
+            },
+          },
+        ]);
         return true;
       } catch (error) {
-        const failed = failedConditionIndexes(error);
-        if (failed?.includes(0)) return false;
-        if (!failed?.includes(1)) throw error;
+        if (!(error instanceof ConditionsFailedError)) throw error;
+        if (error.has('event')) return false;
       }
     }
     throw new Error(`no free audit sequence for ${PK}`);

@@ -1,14 +1,9 @@
 import { systemClock } from '#shared/clock.ts';
 import { newId } from '#shared/ids.ts';
 import type { Runtime } from '#shared/runtime.ts';
+import { accountRetry } from '../ledger/ledger.deps.ts';
 import { DynamoCreditRepository } from './credit.repository.ts';
-import { type CreditDeps, jitteredBackoff } from './credit.ts';
-
-/**
- * Retry budget for writers that collide on one account: enough that a burst of concurrent changes
- * to one customer all get decided (bench/credit.bench.ts measures it), short enough to answer fast.
- */
-export const CREDIT_RETRY = { maxAttempts: 40, baseMs: 5, capMs: 100 } as const;
+import type { CreditDeps } from './credit.ts';
 
 export function creditDeps(runtime: Runtime): CreditDeps {
   return {
@@ -16,6 +11,6 @@ export function creditDeps(runtime: Runtime): CreditDeps {
     customers: runtime.externalApi,
     clock: systemClock,
     newId,
-    retry: jitteredBackoff(CREDIT_RETRY),
+    retry: accountRetry(),
   };
 }

@@ -1,125 +1,47 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import {
-  creditAccountKey,
-  creditOperationKey,
-  customerPartitionKey,
-  KNOWN_CUSTOMERS_PARTITION,
-  LEDGER_ENTRY_PREFIX,
-  ledgerEntryKey,
-} from '#shared/db/keys.ts';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { customerPartitionKey, LEDGER_ENTRY_PREFIX, ledgerEntryKey } from '#shared/db/keys.ts';
 import { pageOfPartition } from '#shared/db/partition-page.ts';
-import { failedConditionIndexes, isTransactionConflict } from '#shared/db/transactions.ts';
+import { ConditionsFailedError, type NamedWrite, writeAtomically } from '#shared/db/transactions.ts';
 import type { Page, PageRequest } from '#shared/pagination.ts';
-import { type CreditTransaction, CreditTransactionSchema } from './credit.schemas.ts';
+import { OperationAlreadyAppliedError, StaleAccountError } from '../ledger/errors.ts';
 import {
-  type CreditAccount,
-  type CreditEntryWrite,
-  type CreditRepository,
-  OperationAlreadyAppliedError,
-  StaleAccountError,
-} from './credit.ts';
+  DynamoAccountReader,
+  ledgerEntryWrites,
+  lostRace,
+  operationMarkerWrite,
+  readOperationMarker,
+} from '../ledger/ledger-writes.ts';
+import { type CreditTransaction, CreditTransactionSchema } from './credit.schemas.ts';
+import type { CreditEntryWrite, CreditRepository } from './credit.ts';
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/** The position of each item in the transaction `appendEntry` writes. */
-const ACCOUNT = 0;
-const ENTRY = 1;
-const OPERATION = 2;
-
-/**
- * The two writes of every balance change: the account, conditional on being exactly as read (a
- * first write finds no account), and the ledger entry in the slot of the new version, conditional
- * on the slot being free. Other changes (a purchase, a refund) add their own items to the same
- * transaction, after these two.
- */
-export function ledgerEntryItems(
-  tableName: string,
-  { before, after, transaction }: Omit<CreditEntryWrite, 'operationId'>,
-): TransactItem[] {
-  const { customerId } = after;
-  const accountUnchanged = before.version === 0 ? 'attribute_not_exists(PK)' : '#version = :expectedVersion';
-  return [
-    {
-      Update: {
-        TableName: tableName,
-        Key: creditAccountKey(customerId),
-        UpdateExpression:
-          'SET #entity = :entity, customerId = :customerId, availableCents = :available, heldCents = :held, ' +
-          '#version = :version, updatedAt = :updatedAt, changedBy = :actor, GSI1PK = :known, GSI1SK = :customerId',
-        ConditionExpression: accountUnchanged,
-        ExpressionAttributeNames: { '#entity': 'entity', '#version': 'version' },
-        ExpressionAttributeValues: {
-          ':entity': 'CREDIT_ACCOUNT',
-          ':customerId': customerId,
-          ':available': after.availableCents,
-          ':held': after.heldCents,
-          ':version': after.version,
-          ':updatedAt': after.updatedAt,
-          ':actor': transaction.actor,
-          ':known': KNOWN_CUSTOMERS_PARTITION,
-          ...(before.version === 0 ? {} : { ':expectedVersion': before.version }),
-        },
-      },
-    },
-    {
-      Put: {
-        TableName: tableName,
-        Item: { ...ledgerEntryKey(customerId, after.version), entity: 'CREDIT_TRANSACTION', ...transaction },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      },
-    },
-  ];
-}
-
-export class DynamoCreditRepository implements CreditRepository {
+export class DynamoCreditRepository extends DynamoAccountReader implements CreditRepository {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async getAccount(customerId: string): Promise<CreditAccount | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: creditAccountKey(customerId), ConsistentRead: true }),
-    );
-    if (!Item) return undefined;
-    return {
-      customerId,
-      availableCents: Number(Item.availableCents),
-      heldCents: Number(Item.heldCents),
-      version: Number(Item.version),
-      updatedAt: String(Item.updatedAt),
-    };
+    private readonly documentClient: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {
+    super(documentClient, table);
   }
 
-  async appendEntry({ before, after, transaction, operationId }: CreditEntryWrite): Promise<void> {
-    const items = ledgerEntryItems(this.tableName, { before, after, transaction });
+  async appendEntry(write: CreditEntryWrite): Promise<void> {
+    const { after, operationId } = write;
+    const writes: NamedWrite<'account' | 'entry' | 'operation'>[] = ledgerEntryWrites(this.table, write);
     if (operationId !== undefined) {
-      items.push({
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...creditOperationKey(after.customerId, operationId),
-            entity: 'CREDIT_OPERATION',
-            entrySK: ledgerEntryKey(after.customerId, after.version).SK,
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      });
+      writes.push(
+        operationMarkerWrite(this.table, {
+          customerId: after.customerId,
+          operationId,
+          entity: 'CREDIT_OPERATION',
+          fields: { entrySK: ledgerEntryKey(after.customerId, after.version).SK },
+        }),
+      );
     }
-
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      await writeAtomically(this.documentClient, writes);
     } catch (error) {
-      const failed = failedConditionIndexes(error);
-      if (failed?.includes(OPERATION)) {
+      if (error instanceof ConditionsFailedError && error.has('operation')) {
         throw new OperationAlreadyAppliedError('operation already applied', { cause: error });
       }
-      if (failed?.includes(ACCOUNT) || failed?.includes(ENTRY) || isTransactionConflict(error)) {
+      if (lostRace(error, 'account', 'entry')) {
         throw new StaleAccountError('account changed since it was read', { cause: error });
       }
       throw error;
@@ -130,17 +52,11 @@ export class DynamoCreditRepository implements CreditRepository {
     customerId: string,
     operationId: string,
   ): Promise<CreditTransaction | undefined> {
-    const { Item: marker } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: creditOperationKey(customerId, operationId),
-        ConsistentRead: true,
-      }),
-    );
+    const marker = await readOperationMarker(this.documentClient, this.table, customerId, operationId);
     if (!marker) return undefined;
-    const { Item } = await this.client.send(
+    const { Item } = await this.documentClient.send(
       new GetCommand({
-        TableName: this.tableName,
+        TableName: this.table,
         Key: { PK: customerPartitionKey(customerId), SK: String(marker.entrySK) },
         ConsistentRead: true,
       }),
@@ -150,9 +66,9 @@ export class DynamoCreditRepository implements CreditRepository {
 
   listEntries(customerId: string, page: PageRequest): Promise<Page<CreditTransaction>> {
     return pageOfPartition(
-      this.client,
+      this.documentClient,
       {
-        tableName: this.tableName,
+        tableName: this.table,
         partitionKey: customerPartitionKey(customerId),
         prefix: LEDGER_ENTRY_PREFIX,
         page,

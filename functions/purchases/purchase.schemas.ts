@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AddressSchema } from '#shared/external/external-api.schemas.ts';
 import { PageQuerySchema } from '#shared/pagination.ts';
-import { AmountCentsSchema, ExternalIdSchema, ReasonSchema, TimestampSchema } from '#shared/schemas.ts';
+import { ExternalIdSchema, TimestampSchema } from '#shared/schemas.ts';
 
 const CentsSchema = z.number().int().min(0);
 
@@ -89,19 +89,6 @@ export const PurchaseSchema = z.object({
   refunds: z.array(RefundSchema).optional(),
 });
 
-export const RefundRequestSchema = z
-  .strictObject({
-    amountCents: AmountCentsSchema.optional(),
-    quantity: z.number().int().min(1).max(100).optional(),
-    reason: ReasonSchema,
-  })
-  .refine((body) => body.amountCents === undefined || body.quantity === undefined, {
-    message: 'give amountCents or quantity, not both (neither refunds all that remains)',
-    path: ['amountCents'],
-  });
-
-export const RefundResponseSchema = z.object({ refund: RefundSchema, purchase: PurchaseSchema });
-
 /** The saga's input: what the purchase Lambda hands to the state machine. */
 export const PurchaseSagaInputSchema = z.object({
   purchaseId: z.string().min(1),
@@ -121,5 +108,3 @@ export type Quote = z.infer<typeof QuoteSchema>;
 export type Purchase = z.infer<typeof PurchaseSchema>;
 export type Refund = z.infer<typeof RefundSchema>;
 export type PurchaseSagaInput = z.infer<typeof PurchaseSagaInputSchema>;
-export type RefundRequest = z.infer<typeof RefundRequestSchema>;
-export type RefundResponse = z.infer<typeof RefundResponseSchema>;

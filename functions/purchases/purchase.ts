@@ -1,35 +1,63 @@
 import { AppError, NotFoundError } from '#shared/errors.ts';
 import type { IdGenerator } from '#shared/ids.ts';
 import type { Page, PageRequest } from '#shared/pagination.ts';
-import { domainErrorFrom, parseLambdaErrorReport } from '#shared/saga/task-errors.ts';
 import {
   type CreatePurchaseRequest,
   type Purchase,
   type PurchaseSagaInput,
   PurchaseSchema,
 } from './purchase.schemas.ts';
-import type { PurchaseFilter, PurchaseRepository } from './reservation.ts';
 
-/** How a saga execution ended, as StartSyncExecution reports it. */
+/** How a saga execution ended, decoded by the saga's adapter. */
 export type SagaOutcome =
-  | { status: 'SUCCEEDED'; output: string | undefined }
-  | { status: 'FAILED'; error: string | undefined; cause: string | undefined }
-  | { status: 'TIMED_OUT' };
+  | { kind: 'purchased'; purchase: Purchase }
+  /** A rule or a dependency said no before anything shipped (nothing is held any more). */
+  | { kind: 'refused'; error: AppError }
+  /** CreateShipment failed and the hold was given back. */
+  | { kind: 'shipment-failed'; timedOut: boolean; reason?: string | undefined }
+  /** The request's Idempotency-Key already made this purchase (it may still be running). */
+  | { kind: 'duplicate'; purchaseId: string }
+  /** The execution outlived its timeout; the sweeper finishes what it left. */
+  | { kind: 'timed-out' };
 
 /** The purchase saga (statemachines/purchase.asl.json), run to its end. */
 export interface PurchaseSaga {
+  /** @throws Error when the execution ended in a way the saga never reports (a bug) */
   run(input: PurchaseSagaInput): Promise<SagaOutcome>;
+}
+
+export interface PurchaseFilter {
+  customerId?: string | undefined;
+  productId?: string | undefined;
+}
+
+export interface PurchaseReader {
+  getPurchase(purchaseId: string): Promise<Purchase | undefined>;
+  listPurchases(filter: PurchaseFilter, page: PageRequest): Promise<Page<Purchase>>;
 }
 
 export interface PurchaseDeps {
   saga: PurchaseSaga;
-  purchases: Pick<PurchaseRepository, 'getPurchase' | 'listPurchases'>;
+  purchases: PurchaseReader;
   newId: IdGenerator;
 }
 
-/** The name of the state machine's Fail state after a shipment failure was compensated. */
-const SHIPMENT_FAILED_STATE_ERROR = 'ShipmentFailed';
 const NOTHING_TAKEN = 'No purchase was saved and no credit was taken.';
+
+/**
+ * The purchase exactly as its first answer gave it, when it was committed: a replay answers this,
+ * not the purchase as refunds have changed it since.
+ */
+export function purchaseAsCommitted(purchase: Purchase): Purchase {
+  const { refunds: _refunds, ...stored } = purchase;
+  return PurchaseSchema.parse({
+    ...stored,
+    refundedCents: 0,
+    refundableCents: purchase.totalCents,
+    status: 'COMPLETED',
+    updatedAt: purchase.createdAt,
+  });
+}
 
 /**
  * Buys a product: runs the saga (quote, reserve, ship, commit; release on a shipment failure) and
@@ -59,50 +87,41 @@ export async function createPurchase(
     ...(context.operationId === undefined ? {} : { operationId: context.operationId }),
   });
 
-  switch (outcome.status) {
-    case 'SUCCEEDED':
-      return PurchaseSchema.parse(JSON.parse(outcome.output ?? 'null'));
-    case 'TIMED_OUT':
+  switch (outcome.kind) {
+    case 'purchased':
+      return outcome.purchase;
+    case 'refused':
+      throw outcome.error;
+    case 'shipment-failed':
+      if (outcome.timedOut) {
+        throw new AppError('UPSTREAM_TIMEOUT', `CreateShipment did not answer in time. ${NOTHING_TAKEN}`, {
+          operation: 'CreateShipment',
+          purchaseId,
+        });
+      }
+      throw new AppError('SHIPMENT_FAILED', `The shipment could not be created. ${NOTHING_TAKEN}`, {
+        purchaseId,
+        ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+      });
+    case 'duplicate': {
+      // The Idempotency-Key already bought something: its first answer, once it exists.
+      const existing = await deps.purchases.getPurchase(outcome.purchaseId);
+      if (existing) return purchaseAsCommitted(existing);
+      throw new AppError(
+        'REQUEST_IN_PROGRESS',
+        'A purchase with this Idempotency-Key is still running; retry later.',
+        {
+          purchaseId: outcome.purchaseId,
+        },
+      );
+    }
+    case 'timed-out':
       throw new AppError(
         'UPSTREAM_TIMEOUT',
         'The purchase did not finish in time. Credit it held is given back automatically unless its shipment went out; look the purchase up by its id.',
         { purchaseId },
       );
-    case 'FAILED':
-      return failed(deps, purchaseId, outcome);
   }
-}
-
-async function failed(
-  deps: PurchaseDeps,
-  purchaseId: string,
-  outcome: { error: string | undefined; cause: string | undefined },
-): Promise<Purchase> {
-  const report = parseLambdaErrorReport(outcome.cause);
-  const domainError = domainErrorFrom(report);
-
-  if (outcome.error === SHIPMENT_FAILED_STATE_ERROR) {
-    if (domainError?.code === 'UPSTREAM_TIMEOUT') {
-      throw new AppError('UPSTREAM_TIMEOUT', `CreateShipment did not answer in time. ${NOTHING_TAKEN}`, {
-        operation: 'CreateShipment',
-        purchaseId,
-      });
-    }
-    const reason =
-      domainError && !Array.isArray(domainError.details) ? domainError.details.reason : undefined;
-    throw new AppError('SHIPMENT_FAILED', `The shipment could not be created. ${NOTHING_TAKEN}`, {
-      purchaseId,
-      ...(typeof reason === 'string' ? { reason } : {}),
-    });
-  }
-
-  if (report?.errorType === 'DuplicatePurchaseError' && domainError && !Array.isArray(domainError.details)) {
-    // The Idempotency-Key already bought something: its purchase is the answer once it exists.
-    const existing = await deps.purchases.getPurchase(String(domainError.details.purchaseId));
-    if (existing) return existing;
-  }
-  if (domainError) throw domainError;
-  throw new Error(`purchase saga ${purchaseId} failed with ${outcome.error ?? 'no error name'}`);
 }
 
 /** @throws NotFoundError PURCHASE_NOT_FOUND */

@@ -1,8 +1,19 @@
 import { type SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
-import type { PurchaseSagaInput } from './purchase.schemas.ts';
+import { AppError } from '#shared/errors.ts';
+import { domainErrorFrom, parseLambdaErrorReport } from '#shared/saga/task-errors.ts';
+import { type PurchaseSagaInput, PurchaseSchema } from './purchase.schemas.ts';
 import type { PurchaseSaga, SagaOutcome } from './purchase.ts';
 
-/** Runs the saga as a synchronous Express execution, named after the purchase. */
+/** The state machine's Fail state after a shipment failure was compensated (purchase.asl.json). */
+const SHIPMENT_FAILED_STATE_ERROR = 'ShipmentFailed';
+/** The error name Reserve throws when the request's Idempotency-Key already bought. */
+const DUPLICATE_PURCHASE_ERROR = 'DuplicatePurchaseError';
+
+/**
+ * Runs the saga as a synchronous Express execution, named after the purchase, and decodes how it
+ * ended: Step Functions' status, the Fail state's error name, and the Lambda error report in its
+ * cause (see shared/saga/task-errors.ts). Nothing past this adapter knows a state name.
+ */
 export class StepFunctionsPurchaseSaga implements PurchaseSaga {
   constructor(
     private readonly client: SFNClient,
@@ -19,11 +30,36 @@ export class StepFunctionsPurchaseSaga implements PurchaseSaga {
     );
     switch (execution.status) {
       case 'SUCCEEDED':
-        return { status: 'SUCCEEDED', output: execution.output };
+        return { kind: 'purchased', purchase: PurchaseSchema.parse(JSON.parse(execution.output ?? 'null')) };
       case 'TIMED_OUT':
-        return { status: 'TIMED_OUT' };
+        return { kind: 'timed-out' };
       default:
-        return { status: 'FAILED', error: execution.error, cause: execution.cause };
+        return decodeFailure(input.purchaseId, execution.error, execution.cause);
     }
   }
+}
+
+/** @throws Error for a failure the saga never reports (a bug: the caller gets a 500) */
+export function decodeFailure(
+  purchaseId: string,
+  error: string | undefined,
+  cause: string | undefined,
+): SagaOutcome {
+  const report = parseLambdaErrorReport(cause);
+  const domainError = domainErrorFrom(report);
+  const details = domainError && !Array.isArray(domainError.details) ? domainError.details : {};
+
+  if (error === SHIPMENT_FAILED_STATE_ERROR) {
+    const reason = details.reason;
+    return {
+      kind: 'shipment-failed',
+      timedOut: domainError?.code === 'UPSTREAM_TIMEOUT',
+      reason: typeof reason === 'string' ? reason : undefined,
+    };
+  }
+  if (report?.errorType === DUPLICATE_PURCHASE_ERROR && typeof details.purchaseId === 'string') {
+    return { kind: 'duplicate', purchaseId: details.purchaseId };
+  }
+  if (domainError instanceof AppError) return { kind: 'refused', error: domainError };
+  throw new Error(`purchase saga ${purchaseId} failed with ${error ?? 'no error name'}`);
 }

@@ -25,12 +25,13 @@ import { stackUrls } from '../support/stack.ts';
 
 const ROOT_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
-type Sweeper = typeof import('../../functions/purchases/reservation.ts');
-type Deps = ReturnType<typeof import('../../functions/purchases/purchase.deps.ts').sagaStepDeps>;
+type Sweeper = typeof import('../../functions/purchases/saga/sweep-reservations.ts');
+type Deps = ReturnType<typeof import('../../functions/purchases/saga/saga.deps.ts').sagaStepDeps>;
 
 let machine: LocalStateMachine;
 let destroyClients: () => void;
 let reservation: Sweeper;
+let releaseCredit: typeof import('../../functions/purchases/saga/release-credit.ts').releaseCredit;
 let deps: Deps;
 let maxAgeMs: number;
 
@@ -38,7 +39,7 @@ let maxAgeMs: number;
 const sweepLater = () =>
   reservation.sweepReservations(
     { ...deps, clock: { now: () => new Date(Date.now() + maxAgeMs + 1_000) } },
-    { maxAgeMs, limit: 100 },
+    { maxAgeMs, pageSize: 100, deadline: new Date(Date.now() + 60_000) },
   );
 
 beforeAll(async () => {
@@ -53,8 +54,9 @@ beforeAll(async () => {
   });
   const { createLocalPurchaseStateMachine } = await import('../../local/step-functions.ts');
   const { getRuntime } = await import('../../functions/shared/runtime.ts');
-  const { sagaStepDeps } = await import('../../functions/purchases/purchase.deps.ts');
-  reservation = await import('../../functions/purchases/reservation.ts');
+  const { sagaStepDeps } = await import('../../functions/purchases/saga/saga.deps.ts');
+  reservation = await import('../../functions/purchases/saga/sweep-reservations.ts');
+  ({ releaseCredit } = await import('../../functions/purchases/saga/release-credit.ts'));
   machine = await createLocalPurchaseStateMachine(ROOT_DIR);
   const runtime = getRuntime();
   destroyClients = () => runtime.documentClient.destroy();
@@ -139,7 +141,7 @@ describe('reservation sweeper', () => {
 
   it('keeps holding, and reports, a hold whose execution died during the CreateShipment call', async () => {
     const { customerId, purchaseId } = await purchaseKilledAt('CreateShipment', (id) =>
-      deps.purchases.markShipping(id, new Date().toISOString()),
+      deps.reservations.markShipping(id, new Date().toISOString()),
     );
 
     const swept = await sweepLater();
@@ -147,9 +149,12 @@ describe('reservation sweeper', () => {
     expect(swept.needsReview).toContain(purchaseId);
     expect(swept.released).not.toContain(purchaseId);
     expect(await creditOf(customerId)).toMatchObject({ availableCents: 750, heldCents: 250 });
+    const awaiting = await deps.reservations.listAwaitingReview({ limit: 100 });
+    expect(awaiting.items.map((item) => item.purchaseId)).toContain(purchaseId);
+    expect((await sweepLater()).needsReview).not.toContain(purchaseId);
 
     // A person who learnt that nothing shipped releases it as the saga's compensation would.
-    await reservation.releaseCredit(deps, purchaseId);
+    await releaseCredit(deps, purchaseId);
     expect(await creditOf(customerId)).toMatchObject({ availableCents: 1_000, heldCents: 0 });
   });
 });

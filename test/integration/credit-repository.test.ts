@@ -1,11 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamoCreditRepository } from '../../functions/credit/credit.repository.ts';
 import type { CreditTransaction } from '../../functions/credit/credit.schemas.ts';
-import {
-  type CreditAccount,
-  OperationAlreadyAppliedError,
-  StaleAccountError,
-} from '../../functions/credit/credit.ts';
+import type { CreditAccount } from '../../functions/ledger/account.ts';
+import { OperationAlreadyAppliedError, StaleAccountError } from '../../functions/ledger/errors.ts';
 import { freshMainTable } from '../support/tables.ts';
 
 let repository: DynamoCreditRepository;

@@ -1,7 +1,8 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import type { Purchase, PurchaseSagaInput } from '../../functions/purchases/purchase.schemas.ts';
 import { createPurchase, type PurchaseDeps, type SagaOutcome } from '../../functions/purchases/purchase.ts';
-import { DuplicatePurchaseError } from '../../functions/purchases/reservation.ts';
+import { DuplicatePurchaseError } from '../../functions/purchases/saga/reservation.ts';
+import { decodeFailure } from '../../functions/purchases/step-functions-saga.ts';
 import {
   type AppError,
   InsufficientCreditError,
@@ -71,8 +72,8 @@ async function failureOf(promise: Promise<unknown>): Promise<AppError> {
 }
 
 describe('createPurchase', () => {
-  it('starts the saga with the purchase id, the actor and the operation, and answers its output', async () => {
-    const { deps, run } = makeDeps({ status: 'SUCCEEDED', output: JSON.stringify(PURCHASE) });
+  it('starts the saga with the purchase id, the actor and the operation, and answers its purchase', async () => {
+    const { deps, run } = makeDeps({ kind: 'purchased', purchase: PURCHASE });
 
     const purchase = await createPurchase(deps, REQUEST, { actor: 'rep-1', operationId: 'op-1' });
 
@@ -85,23 +86,19 @@ describe('createPurchase', () => {
     });
   });
 
-  it('turns a task error back into the domain error, code and details intact', async () => {
-    const thrown = toTaskError(
-      new InsufficientCreditError({ customerId: 'c1', availableCents: 5, requestedCents: 1000 }),
-    );
-    const { deps } = makeDeps({ status: 'FAILED', error: thrown.name, cause: reportOf(thrown) });
-
-    const error = await failureOf(createPurchase(deps, REQUEST, { actor: 'a' }));
-
-    expect(error).toMatchObject({
-      code: 'INSUFFICIENT_CREDIT',
-      details: { customerId: 'c1', availableCents: 5, requestedCents: 1000 },
+  it('answers a refusal with its own error', async () => {
+    const refusal = new InsufficientCreditError({
+      customerId: 'c1',
+      availableCents: 5,
+      requestedCents: 1000,
     });
+    const { deps } = makeDeps({ kind: 'refused', error: refusal });
+
+    expect(await failureOf(createPurchase(deps, REQUEST, { actor: 'a' }))).toBe(refusal);
   });
 
   it('answers a compensated shipment failure with SHIPMENT_FAILED, saying nothing was taken', async () => {
-    const thrown = toTaskError(new UpstreamError('CreateShipment', 'answered HTTP 500'));
-    const { deps } = makeDeps({ status: 'FAILED', error: 'ShipmentFailed', cause: reportOf(thrown) });
+    const { deps } = makeDeps({ kind: 'shipment-failed', timedOut: false, reason: 'answered HTTP 500' });
 
     const error = await failureOf(createPurchase(deps, REQUEST, { actor: 'a' }));
 
@@ -111,8 +108,7 @@ describe('createPurchase', () => {
   });
 
   it('answers a compensated shipment timeout with UPSTREAM_TIMEOUT', async () => {
-    const thrown = toTaskError(new UpstreamTimeoutError('CreateShipment', 3000));
-    const { deps } = makeDeps({ status: 'FAILED', error: 'ShipmentFailed', cause: reportOf(thrown) });
+    const { deps } = makeDeps({ kind: 'shipment-failed', timedOut: true });
 
     const error = await failureOf(createPurchase(deps, REQUEST, { actor: 'a' }));
 
@@ -120,48 +116,98 @@ describe('createPurchase', () => {
     expect(error.message).toContain('No purchase was saved and no credit was taken.');
   });
 
-  it('answers a Fail state without a report (a step that is not ours failed) as SHIPMENT_FAILED', async () => {
-    const { deps } = makeDeps({ status: 'FAILED', error: 'ShipmentFailed', cause: 'States.Timeout' });
+  it('answers an Idempotency-Key that already bought with that purchase as first answered, or 409 while it runs', async () => {
+    const outcome: SagaOutcome = { kind: 'duplicate', purchaseId: 'purchase-1' };
+    const refundedSince: Purchase = {
+      ...PURCHASE,
+      refundedCents: 300,
+      refundableCents: 700,
+      status: 'PARTIALLY_REFUNDED',
+      updatedAt: '2026-11-22T09:00:00.000Z',
+      refunds: [],
+    };
 
-    expect((await failureOf(createPurchase(deps, REQUEST, { actor: 'a' }))).code).toBe('SHIPMENT_FAILED');
-  });
+    const replay = await createPurchase(makeDeps(outcome, refundedSince).deps, REQUEST, { actor: 'a' });
 
-  it('answers an Idempotency-Key that already bought with that purchase, or 409 while it runs', async () => {
-    const thrown = toTaskError(new DuplicatePurchaseError('purchase-0'));
-    const outcome: SagaOutcome = { status: 'FAILED', error: thrown.name, cause: reportOf(thrown) };
-
-    expect(await createPurchase(makeDeps(outcome, PURCHASE).deps, REQUEST, { actor: 'a' })).toEqual(PURCHASE);
+    expect(JSON.stringify(replay)).toBe(JSON.stringify(PURCHASE));
     expect((await failureOf(createPurchase(makeDeps(outcome).deps, REQUEST, { actor: 'a' }))).code).toBe(
       'REQUEST_IN_PROGRESS',
     );
   });
 
   it('answers an execution that timed out with UPSTREAM_TIMEOUT naming the purchase', async () => {
-    const { deps } = makeDeps({ status: 'TIMED_OUT' });
+    const { deps } = makeDeps({ kind: 'timed-out' });
 
     const error = await failureOf(createPurchase(deps, REQUEST, { actor: 'a' }));
 
     expect(error).toMatchObject({ code: 'UPSTREAM_TIMEOUT', details: { purchaseId: 'purchase-1' } });
   });
 
-  it('lets an unexplained failure through as an internal error', async () => {
-    const { deps } = makeDeps({
-      status: 'FAILED',
-      error: 'TypeError',
-      cause: reportOf(new TypeError('x is undefined')),
-    });
-
-    const error = await failureOf(createPurchase(deps, REQUEST, { actor: 'a' }));
-
-    expect(error.code).toBeUndefined();
-  });
-
   it('refuses a promo code without starting the saga', async () => {
-    const { deps, run } = makeDeps({ status: 'SUCCEEDED', output: JSON.stringify(PURCHASE) });
+    const { deps, run } = makeDeps({ kind: 'purchased', purchase: PURCHASE });
 
     const error = await failureOf(createPurchase(deps, { ...REQUEST, promoCode: 'SAVE10' }, { actor: 'a' }));
 
     expect(error.code).toBe('PROMO_CODE_INVALID');
     expect(run).not.toHaveBeenCalled();
+  });
+});
+
+describe('decodeFailure (the Step Functions adapter)', () => {
+  it('turns a task error back into the domain error, code and details intact', () => {
+    const thrown = toTaskError(
+      new InsufficientCreditError({ customerId: 'c1', availableCents: 5, requestedCents: 1000 }),
+    );
+
+    const outcome = decodeFailure('purchase-1', thrown.name, reportOf(thrown));
+
+    expect(outcome).toMatchObject({
+      kind: 'refused',
+      error: {
+        code: 'INSUFFICIENT_CREDIT',
+        details: { customerId: 'c1', availableCents: 5, requestedCents: 1000 },
+      },
+    });
+  });
+
+  it('reads a compensated shipment failure with its reason', () => {
+    const thrown = toTaskError(new UpstreamError('CreateShipment', 'answered HTTP 500'));
+
+    expect(decodeFailure('purchase-1', 'ShipmentFailed', reportOf(thrown))).toEqual({
+      kind: 'shipment-failed',
+      timedOut: false,
+      reason: 'answered HTTP 500',
+    });
+  });
+
+  it('reads a compensated shipment timeout as timed out', () => {
+    const thrown = toTaskError(new UpstreamTimeoutError('CreateShipment', 3000));
+
+    expect(decodeFailure('purchase-1', 'ShipmentFailed', reportOf(thrown))).toMatchObject({
+      kind: 'shipment-failed',
+      timedOut: true,
+    });
+  });
+
+  it('reads a Fail state without a report (a step that is not ours failed) as a shipment failure', () => {
+    expect(decodeFailure('purchase-1', 'ShipmentFailed', 'States.Timeout')).toMatchObject({
+      kind: 'shipment-failed',
+      timedOut: false,
+    });
+  });
+
+  it('reads an Idempotency-Key that already bought as a duplicate of that purchase', () => {
+    const thrown = toTaskError(new DuplicatePurchaseError('purchase-0'));
+
+    expect(decodeFailure('purchase-1', thrown.name, reportOf(thrown))).toEqual({
+      kind: 'duplicate',
+      purchaseId: 'purchase-0',
+    });
+  });
+
+  it('lets an unexplained failure through as an internal error', () => {
+    expect(() => decodeFailure('purchase-1', 'TypeError', reportOf(new TypeError('x is undefined')))).toThrow(
+      /failed with TypeError/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { quotePurchase } from '../../functions/purchases/quote.ts';
+import { quotePurchase } from '../../functions/purchases/saga/quote.ts';
 import { UpstreamError } from '../../functions/shared/errors.ts';
 import type {
   ExternalCustomer,

@@ -77,6 +77,11 @@ export const purchasesOfCustomerPartition = (customerId: string): string =>
 export const purchasesOfProductPartition = (productId: string): string => `PURCHASES#PRODUCT#${productId}`;
 export const ALL_PURCHASES_PARTITION = 'PURCHASES';
 export const OPEN_RESERVATIONS_PARTITION = 'RESERVATIONS#OPEN';
+/**
+ * SHIPPING reservations whose saga died, by age: they wait for a person, out of the sweep's way
+ * (GSI3 too; a reservation is in one of the two partitions while it is open).
+ */
+export const RESERVATIONS_AWAITING_REVIEW_PARTITION = 'RESERVATIONS#REVIEW';
 
 /** The record that lets a retried HTTP request get its first answer back. */
 export const idempotencyRecordKey = (keyHash: string): ItemKey => ({

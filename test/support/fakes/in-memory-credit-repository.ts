@@ -1,11 +1,7 @@
 import type { CreditTransaction } from '../../../functions/credit/credit.schemas.ts';
-import {
-  type CreditAccount,
-  type CreditEntryWrite,
-  type CreditRepository,
-  OperationAlreadyAppliedError,
-  StaleAccountError,
-} from '../../../functions/credit/credit.ts';
+import type { CreditEntryWrite, CreditRepository } from '../../../functions/credit/credit.ts';
+import type { CreditAccount } from '../../../functions/ledger/account.ts';
+import { OperationAlreadyAppliedError, StaleAccountError } from '../../../functions/ledger/errors.ts';
 import type { Page, PageRequest } from '../../../functions/shared/pagination.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { UpstreamError } from '#shared/errors.ts';
 import type { CustomerDirectory, ProductCatalog } from '#shared/external/external-api.client.ts';
 import { dollarsToCents, multiplyCents } from '#shared/money.ts';
-import type { Quote } from './purchase.schemas.ts';
+import type { Quote } from '../purchase.schemas.ts';
 
 export interface QuoteDeps {
   customers: CustomerDirectory;

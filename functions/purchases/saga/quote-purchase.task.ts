@@ -1,6 +1,6 @@
 import { getRuntime } from '#shared/runtime.ts';
 import { sagaTask } from '#shared/saga/task.ts';
-import { PurchaseSagaInputSchema } from './purchase.schemas.ts';
+import { PurchaseSagaInputSchema } from '../purchase.schemas.ts';
 import { quotePurchase } from './quote.ts';
 
 const runtime = getRuntime();

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { getRuntime } from '#shared/runtime.ts';
 import { sagaTask } from '#shared/saga/task.ts';
-import { sagaStepDeps } from './purchase.deps.ts';
-import { shipPurchase } from './reservation.ts';
+import { commitPurchase } from './commit-purchase.ts';
+import { sagaStepDeps } from './saga.deps.ts';
 
 const deps = sagaStepDeps(getRuntime());
 
-/** Saga step CreateShipment: ships what the reservation holds, to the quoted address. */
+/** Saga step Commit: the hold becomes a spend, and the purchase is saved. Its output is the purchase. */
 export const handler = sagaTask(z.object({ purchaseId: z.string() }), (input) =>
-  shipPurchase(deps, input.purchaseId),
+  commitPurchase(deps, input.purchaseId),
 );

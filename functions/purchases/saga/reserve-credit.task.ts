@@ -1,8 +1,8 @@
 import { getRuntime } from '#shared/runtime.ts';
 import { sagaTask } from '#shared/saga/task.ts';
-import { sagaStepDeps } from './purchase.deps.ts';
-import { PurchaseSagaInputSchema, QuoteSchema } from './purchase.schemas.ts';
-import { reserveCredit } from './reservation.ts';
+import { PurchaseSagaInputSchema, QuoteSchema } from '../purchase.schemas.ts';
+import { reserveCredit } from './reserve-credit.ts';
+import { sagaStepDeps } from './saga.deps.ts';
 
 const deps = sagaStepDeps(getRuntime());
 

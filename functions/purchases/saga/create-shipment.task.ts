@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { getRuntime } from '#shared/runtime.ts';
 import { sagaTask } from '#shared/saga/task.ts';
-import { sagaStepDeps } from './purchase.deps.ts';
-import { releaseCredit } from './reservation.ts';
+import { sagaStepDeps } from './saga.deps.ts';
+import { shipPurchase } from './ship-purchase.ts';
 
 const deps = sagaStepDeps(getRuntime());
 
-/** Compensation of Reserve: gives the hold back (a no-op when nothing is held). */
+/** Saga step CreateShipment: ships what the reservation holds, to the quoted address. */
 export const handler = sagaTask(z.object({ purchaseId: z.string() }), (input) =>
-  releaseCredit(deps, input.purchaseId),
+  shipPurchase(deps, input.purchaseId),
 );

@@ -1,8 +1,8 @@
 import { httpRoute } from '#shared/http/route.ts';
 import { PageQuerySchema } from '#shared/pagination.ts';
 import { getRuntime } from '#shared/runtime.ts';
-import { refundRepository } from './purchase.deps.ts';
-import { PurchasePathSchema } from './purchase.schemas.ts';
+import { PurchasePathSchema } from '../purchases/purchase.schemas.ts';
+import { refundRepository } from './refund.deps.ts';
 import { listRefunds } from './refund.ts';
 
 const runtime = getRuntime();

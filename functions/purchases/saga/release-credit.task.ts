@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { getRuntime } from '#shared/runtime.ts';
 import { sagaTask } from '#shared/saga/task.ts';
-import { sagaStepDeps } from './purchase.deps.ts';
-import { commitPurchase } from './reservation.ts';
+import { releaseCredit } from './release-credit.ts';
+import { sagaStepDeps } from './saga.deps.ts';
 
 const deps = sagaStepDeps(getRuntime());
 
-/** Saga step Commit: the hold becomes a spend, and the purchase is saved. Its output is the purchase. */
+/** Compensation of Reserve: gives the hold back (a no-op when nothing is held). */
 export const handler = sagaTask(z.object({ purchaseId: z.string() }), (input) =>
-  commitPurchase(deps, input.purchaseId),
+  releaseCredit(deps, input.purchaseId),
 );

@@ -1,7 +1,8 @@
 import { httpRoute } from '#shared/http/route.ts';
 import { getRuntime } from '#shared/runtime.ts';
-import { refundDeps } from './purchase.deps.ts';
-import { PurchasePathSchema, RefundRequestSchema } from './purchase.schemas.ts';
+import { PurchasePathSchema } from '../purchases/purchase.schemas.ts';
+import { refundDeps } from './refund.deps.ts';
+import { RefundRequestSchema } from './refund.schemas.ts';
 import { refundPurchase } from './refund.ts';
 
 const runtime = getRuntime();

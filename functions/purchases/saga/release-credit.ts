@@ -1,0 +1,36 @@
+import { withOptimisticRetry } from '#shared/retry.ts';
+import { ReservationClosedError, type ReservationStatus } from './reservation.ts';
+import type { SagaStepDeps } from './saga-ports.ts';
+
+/**
+ * Compensation of Reserve: gives the hold back. Releasing twice, or releasing a purchase that never
+ * reserved, changes nothing. The saga releases PENDING and SHIPPING (it knows the call failed); the
+ * sweeper only PENDING (it cannot know).
+ * @throws ReservationClosedError when the reservation is in a status it may not release from
+ */
+export function releaseCredit(
+  deps: Pick<SagaStepDeps, 'reservations' | 'clock' | 'retry'>,
+  purchaseId: string,
+  options: { releasable?: readonly ReservationStatus[]; actor?: string } = {},
+): Promise<{ released: boolean }> {
+  const releasable = options.releasable ?? ['PENDING', 'SHIPPING'];
+  return withOptimisticRetry(
+    deps.retry,
+    `the reservation of purchase ${purchaseId} kept changing`,
+    async () => {
+      const reservation = await deps.reservations.getReservation(purchaseId);
+      if (!reservation || reservation.status === 'RELEASED') return { released: false };
+      if (!releasable.includes(reservation.status)) {
+        throw new ReservationClosedError(
+          `purchase ${purchaseId} is ${reservation.status}; it cannot be released`,
+        );
+      }
+      await deps.reservations.release(
+        reservation,
+        deps.clock.now().toISOString(),
+        options.actor ?? reservation.actor,
+      );
+      return { released: true };
+    },
+  );
+}

@@ -1,0 +1,350 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  ALL_PURCHASES_PARTITION,
+  creditAccountKey,
+  creditOperationKey,
+  OPEN_RESERVATIONS_PARTITION,
+  purchaseKey,
+  purchasesOfCustomerPartition,
+  purchasesOfProductPartition,
+  RESERVATIONS_AWAITING_REVIEW_PARTITION,
+  reservationKey,
+} from '#shared/db/keys.ts';
+import {
+  ConditionsFailedError,
+  type NamedWrite,
+  type TransactItem,
+  writeAtomically,
+} from '#shared/db/transactions.ts';
+import { InsufficientCreditError, ValidationError } from '#shared/errors.ts';
+import { decodeCursor, encodeCursor, type Page, type PageRequest } from '#shared/pagination.ts';
+import { StaleAccountError } from '../../ledger/errors.ts';
+import {
+  holdWrite,
+  ledgerEntryWrites,
+  lostRace,
+  operationMarkerWrite,
+  readOperationMarker,
+  releaseHoldWrite,
+} from '../../ledger/ledger-writes.ts';
+import { DynamoPurchaseRepository } from '../purchase.repository.ts';
+import { QuoteSchema } from '../purchase.schemas.ts';
+import {
+  DuplicatePurchaseError,
+  type Reservation,
+  ReservationChangedError,
+  type ReservationStatus,
+} from './reservation.ts';
+import type { PurchaseCommit, ReservationRepository } from './saga-ports.ts';
+
+type Item = Record<string, unknown>;
+
+export class DynamoReservationRepository implements ReservationRepository {
+  private readonly purchases: DynamoPurchaseRepository;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {
+    this.purchases = new DynamoPurchaseRepository(client, tableName);
+  }
+
+  async reserve(reservation: Reservation): Promise<'reserved' | 'already-reserved'> {
+    const { customerId, purchaseId, totalCents, operationId } = reservation;
+    const writes: NamedWrite<'account' | 'reservation' | 'operation'>[] = [
+      holdWrite(this.tableName, {
+        customerId,
+        totalCents,
+        at: reservation.createdAt,
+        actor: reservation.actor,
+      }),
+      {
+        name: 'reservation',
+        write: {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...reservationKey(purchaseId),
+              entity: 'RESERVATION',
+              ...reservation,
+              GSI3PK: OPEN_RESERVATIONS_PARTITION,
+              GSI3SK: `${reservation.createdAt}#${purchaseId}`,
+            },
+            // One hold per purchase: a retried step finds its own.
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      },
+    ];
+    if (operationId !== undefined) {
+      writes.push(
+        operationMarkerWrite(this.tableName, {
+          customerId,
+          operationId,
+          entity: 'PURCHASE_OPERATION',
+          fields: { purchaseId },
+        }),
+      );
+    }
+
+    try {
+      await writeAtomically(this.client, writes);
+      return 'reserved';
+    } catch (error) {
+      if (!(error instanceof ConditionsFailedError)) {
+        if (lostRace(error)) throw new StaleAccountError('account busy', { cause: error });
+        throw error;
+      }
+      if (error.has('reservation')) return 'already-reserved';
+      if (error.has('operation') && operationId !== undefined) {
+        const marker = await readOperationMarker(this.client, this.tableName, customerId, operationId);
+        throw new DuplicatePurchaseError(String(marker?.purchaseId));
+      }
+      const { Item } = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: creditAccountKey(customerId),
+          ConsistentRead: true,
+        }),
+      );
+      throw new InsufficientCreditError({
+        customerId,
+        availableCents: Number(Item?.availableCents ?? 0),
+        requestedCents: totalCents,
+      });
+    }
+  }
+
+  async getReservation(purchaseId: string): Promise<Reservation | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: reservationKey(purchaseId), ConsistentRead: true }),
+    );
+    return Item && toReservation(Item);
+  }
+
+  markShipping(purchaseId: string, at: string): Promise<void> {
+    return this.setStatus(purchaseId, { status: 'SHIPPING', from: ['PENDING', 'SHIPPING'], at });
+  }
+
+  markShipped(purchaseId: string, shipmentId: string, at: string): Promise<void> {
+    return this.setStatus(purchaseId, { status: 'SHIPPED', from: ['SHIPPING'], at, set: { shipmentId } });
+  }
+
+  markAwaitingReview(purchaseId: string, at: string, actor: string): Promise<void> {
+    return this.setStatus(purchaseId, {
+      status: 'SHIPPING',
+      from: ['SHIPPING'],
+      at,
+      set: { awaitingReviewSince: at, changedBy: actor, GSI3PK: RESERVATIONS_AWAITING_REVIEW_PARTITION },
+    });
+  }
+
+  async commit({ reservation, before, after, transaction, purchase }: PurchaseCommit): Promise<void> {
+    const { refundableCents: _derived, refunds: _refunds, ...stored } = purchase;
+    const writes: NamedWrite<'account' | 'entry' | 'reservation' | 'purchase'>[] = [
+      ...ledgerEntryWrites(this.tableName, { before, after, transaction }),
+      this.closeReservation(
+        reservation.purchaseId,
+        'COMMITTED',
+        'SHIPPED',
+        purchase.createdAt,
+        reservation.actor,
+      ),
+      {
+        name: 'purchase',
+        write: {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...purchaseKey(purchase.id),
+              entity: 'PURCHASE',
+              ...stored,
+              refundedQuantity: 0,
+              changedBy: reservation.actor,
+              GSI1PK: purchasesOfCustomerPartition(purchase.customerId),
+              GSI1SK: purchase.id,
+              GSI2PK: purchasesOfProductPartition(purchase.productId),
+              GSI2SK: purchase.id,
+              GSI3PK: ALL_PURCHASES_PARTITION,
+              GSI3SK: purchase.id,
+            },
+            // Written once, by the commit that closes the reservation.
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      },
+    ];
+    try {
+      await writeAtomically(this.client, writes);
+    } catch (error) {
+      if (error instanceof ConditionsFailedError && error.has('reservation', 'purchase')) {
+        throw new ReservationChangedError('reservation is no longer SHIPPED', { cause: error });
+      }
+      if (lostRace(error, 'account', 'entry')) {
+        throw new StaleAccountError('account changed since it was read', { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async release(reservation: Reservation, at: string, actor: string): Promise<void> {
+    const { customerId, purchaseId, totalCents, operationId } = reservation;
+    const writes: NamedWrite<'reservation' | 'account' | 'operation'>[] = [
+      this.closeReservation(purchaseId, 'RELEASED', reservation.status, at, actor),
+      releaseHoldWrite(this.tableName, { customerId, totalCents, at, actor }),
+    ];
+    if (operationId !== undefined) {
+      // A failed purchase gives its Idempotency-Key back: the client may retry with it.
+      writes.push({
+        name: 'operation',
+        write: {
+          Delete: {
+            TableName: this.tableName,
+            Key: creditOperationKey(customerId, operationId),
+            ConditionExpression: 'purchaseId = :purchaseId',
+            ExpressionAttributeValues: { ':purchaseId': purchaseId },
+          },
+        },
+      });
+    }
+    try {
+      await writeAtomically(this.client, writes);
+    } catch (error) {
+      if (lostRace(error, 'reservation')) {
+        throw new ReservationChangedError(`reservation is no longer ${reservation.status}`, { cause: error });
+      }
+      if (error instanceof ConditionsFailedError && error.has('account')) {
+        throw new Error(`account of ${customerId} does not hold purchase ${purchaseId}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  listOpenReservations(createdBefore: string, page: PageRequest): Promise<Page<Reservation>> {
+    return this.reservationsByAge(OPEN_RESERVATIONS_PARTITION, page, createdBefore);
+  }
+
+  listAwaitingReview(page: PageRequest): Promise<Page<Reservation>> {
+    return this.reservationsByAge(RESERVATIONS_AWAITING_REVIEW_PARTITION, page);
+  }
+
+  getPurchase(purchaseId: string) {
+    return this.purchases.getPurchase(purchaseId);
+  }
+
+  /** A page of one GSI3 reservation partition, oldest first, optionally created before a time. */
+  private async reservationsByAge(
+    partition: string,
+    page: PageRequest,
+    createdBefore?: string,
+  ): Promise<Page<Reservation>> {
+    const position = page.cursor === undefined ? undefined : decodeCursor(page.cursor, ['GSI3SK']);
+    if (page.cursor !== undefined && !position?.GSI3SK) {
+      throw new ValidationError([{ path: 'cursor', message: 'is not a cursor this list gave out' }]);
+    }
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'GSI3',
+        KeyConditionExpression:
+          createdBefore === undefined ? 'GSI3PK = :pk' : 'GSI3PK = :pk AND GSI3SK < :cutoff',
+        ExpressionAttributeValues: {
+          ':pk': partition,
+          ...(createdBefore === undefined ? {} : { ':cutoff': createdBefore }),
+        },
+        Limit: page.limit,
+        ...(position?.GSI3SK
+          ? {
+              ExclusiveStartKey: {
+                ...reservationKey(purchaseIdOf(position.GSI3SK)),
+                GSI3PK: partition,
+                GSI3SK: position.GSI3SK,
+              },
+            }
+          : {}),
+      }),
+    );
+    const last = Items.at(-1);
+    return {
+      items: Items.map(toReservation),
+      nextCursor: LastEvaluatedKey && last ? encodeCursor({ GSI3SK: String(last.GSI3SK) }) : null,
+    };
+  }
+
+  /** A reservation leaves GSI3 (open or awaiting review) when it commits or is released. */
+  private closeReservation(
+    purchaseId: string,
+    status: 'COMMITTED' | 'RELEASED',
+    expected: ReservationStatus,
+    at: string,
+    actor: string,
+  ): NamedWrite<'reservation'> {
+    const write: TransactItem = {
+      Update: {
+        TableName: this.tableName,
+        Key: reservationKey(purchaseId),
+        UpdateExpression: 'SET #status = :status, updatedAt = :at, changedBy = :actor REMOVE GSI3PK, GSI3SK',
+        // Still in the status it was read in.
+        ConditionExpression: '#status = :expected',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status, ':expected': expected, ':at': at, ':actor': actor },
+      },
+    };
+    return { name: 'reservation', write };
+  }
+
+  private async setStatus(
+    purchaseId: string,
+    change: { status: ReservationStatus; from: readonly ReservationStatus[]; at: string; set?: Item },
+  ): Promise<void> {
+    const allowed = Object.fromEntries(change.from.map((value, index) => [`:from${index}`, value]));
+    const extra = Object.entries(change.set ?? {});
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: reservationKey(purchaseId),
+          UpdateExpression: `SET #status = :status, updatedAt = :at${extra.map(([name]) => `, ${name} = :${name}`).join('')}`,
+          ConditionExpression: `#status IN (${Object.keys(allowed).join(', ')})`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': change.status,
+            ':at': change.at,
+            ...allowed,
+            ...Object.fromEntries(extra.map(([name, value]) => [`:${name}`, value])),
+          },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ReservationChangedError(`reservation is not ${change.from.join(' or ')}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+/** GSI3SK of a reservation is `{createdAt}#{purchaseId}`. */
+const purchaseIdOf = (sortKey: string): string => sortKey.slice(sortKey.lastIndexOf('#') + 1);
+
+function toReservation(item: Item): Reservation {
+  return {
+    purchaseId: String(item.purchaseId),
+    customerId: String(item.customerId),
+    productId: String(item.productId),
+    quote: QuoteSchema.parse(item.quote),
+    totalCents: Number(item.totalCents),
+    status: String(item.status) as ReservationStatus,
+    actor: String(item.actor),
+    operationId: item.operationId === undefined ? undefined : String(item.operationId),
+    // Reservations written before the key was stored used the per-purchase key.
+    shipmentKey:
+      item.shipmentKey === undefined ? `purchase-${String(item.purchaseId)}` : String(item.shipmentKey),
+    shipmentId: item.shipmentId === undefined ? undefined : String(item.shipmentId),
+    awaitingReviewSince:
+      item.awaitingReviewSince === undefined ? undefined : String(item.awaitingReviewSince),
+    createdAt: String(item.createdAt),
+    updatedAt: String(item.updatedAt),
+  };
+}

@@ -1,0 +1,66 @@
+import type { Clock } from '#shared/clock.ts';
+import type { ShipmentService } from '#shared/external/external-api.client.ts';
+import type { IdGenerator } from '#shared/ids.ts';
+import type { Page, PageRequest } from '#shared/pagination.ts';
+import type { RetryPolicy } from '#shared/retry.ts';
+import type { AccountReader, LedgerEntryWrite } from '../../ledger/account.ts';
+import type { Purchase } from '../purchase.schemas.ts';
+import type { Reservation } from './reservation.ts';
+
+/** What Commit writes: the ledger change that turns the hold into a spend, and the purchase. */
+export interface PurchaseCommit extends LedgerEntryWrite {
+  reservation: Reservation;
+  purchase: Purchase;
+}
+
+/** The saga's storage: reservations, and the commit that turns one into a purchase. */
+export interface ReservationRepository {
+  /**
+   * Holds the quote's total in one conditional write: available drops and held rises only if
+   * available covers the total; the reservation is created only if it does not exist.
+   * @returns 'already-reserved' when this purchase holds its credit already (a retried step)
+   * @throws InsufficientCreditError, DuplicatePurchaseError
+   * @throws StaleAccountError on a transaction conflict (retry)
+   */
+  reserve(reservation: Reservation): Promise<'reserved' | 'already-reserved'>;
+  getReservation(purchaseId: string): Promise<Reservation | undefined>;
+  /** PENDING or SHIPPING → SHIPPING. @throws ReservationChangedError when it is in neither */
+  markShipping(purchaseId: string, at: string): Promise<void>;
+  /** SHIPPING → SHIPPED with the shipment id. @throws ReservationChangedError otherwise */
+  markShipped(purchaseId: string, shipmentId: string, at: string): Promise<void>;
+  /**
+   * Turns the hold into a spend: account, PURCHASE ledger entry, reservation COMMITTED and the
+   * purchase, in one transaction.
+   * @throws StaleAccountError when the account moved on since it was read
+   * @throws ReservationChangedError when the reservation is no longer SHIPPED
+   */
+  commit(write: PurchaseCommit): Promise<void>;
+  /**
+   * Gives the hold back and marks the reservation RELEASED, conditional on it still being in the
+   * status it was read in. @throws ReservationChangedError when it is not
+   */
+  release(reservation: Reservation, at: string, actor: string): Promise<void>;
+  /** Reservations not yet committed or released, created before `createdBefore`, oldest first. */
+  listOpenReservations(createdBefore: string, page: PageRequest): Promise<Page<Reservation>>;
+  /**
+   * Takes a SHIPPING reservation out of the sweep's way into the review list; it stays held.
+   * @throws ReservationChangedError when it is no longer SHIPPING
+   */
+  markAwaitingReview(purchaseId: string, at: string, actor: string): Promise<void>;
+  /** The reservations that wait for a person, oldest first. */
+  listAwaitingReview(page: PageRequest): Promise<Page<Reservation>>;
+  /** The purchase a committed reservation became. */
+  getPurchase(purchaseId: string): Promise<Purchase | undefined>;
+}
+
+type LogFn = (message: string, fields: Record<string, unknown>) => void;
+
+export interface SagaStepDeps {
+  reservations: ReservationRepository;
+  accounts: AccountReader;
+  shipments: ShipmentService;
+  clock: Clock;
+  newId: IdGenerator;
+  retry: RetryPolicy;
+  logger: { warn: LogFn; error: LogFn };
+}

@@ -1,0 +1,123 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { DynamoCreditRepository } from '../../functions/credit/credit.repository.ts';
+import { applyChange, emptyAccount } from '../../functions/ledger/account.ts';
+import { DynamoReservationRepository } from '../../functions/purchases/saga/reservation.repository.ts';
+import type { Reservation } from '../../functions/purchases/saga/reservation.ts';
+import type { SagaStepDeps } from '../../functions/purchases/saga/saga-ports.ts';
+import { sweepReservations } from '../../functions/purchases/saga/sweep-reservations.ts';
+import { freshMainTable } from '../support/tables.ts';
+
+const QUOTE = {
+  product: {
+    id: 'p1',
+    sku: 'SKU-1',
+    name: 'Thing',
+    description: 'a thing',
+    priceCents: 100,
+    lastModifiedAt: '2026-01-01T00:00:00.000Z',
+  },
+  customer: {
+    id: 'c1',
+    name: 'John',
+    email: 'j@example.com',
+    shippingAddress: { line1: '1 Main', city: 'X', postalCode: '1', state: 'S', country: 'US' },
+    lastModifiedAt: '2026-01-01T00:00:00.000Z',
+  },
+  quantity: 1,
+  unitPriceCents: 100,
+  subtotalCents: 100,
+  discountCents: 0,
+  totalCents: 100,
+};
+
+let reservations: DynamoReservationRepository;
+let credit: DynamoCreditRepository;
+
+beforeAll(async () => {
+  const { client, tableName } = await freshMainTable();
+  reservations = new DynamoReservationRepository(client, tableName);
+  credit = new DynamoCreditRepository(client, tableName);
+});
+
+function reservation(customerId: string, index: number, createdAt: Date): Reservation {
+  const purchaseId = `${customerId}-${String(index).padStart(4, '0')}`;
+  return {
+    purchaseId,
+    customerId,
+    productId: 'p1',
+    quote: QUOTE,
+    totalCents: 100,
+    status: 'PENDING',
+    actor: 'test',
+    shipmentKey: `purchase-${purchaseId}`,
+    createdAt: createdAt.toISOString(),
+    updatedAt: createdAt.toISOString(),
+  };
+}
+
+const deps = (now: Date): SagaStepDeps => ({
+  reservations,
+  accounts: credit,
+  shipments: {
+    createShipment: () => Promise.reject(new Error('the sweeper never ships')),
+  },
+  clock: { now: () => now },
+  newId: () => `id-${Math.random()}`,
+  retry: { maxAttempts: 3, wait: () => Promise.resolve() },
+  logger: { warn: () => undefined, error: () => undefined },
+});
+
+describe('reservation sweeper', () => {
+  it('releases a stale PENDING hold behind 150 SHIPPING holds awaiting review, and lists those for review', async () => {
+    const customerId = `sweep-${Date.now()}`;
+    const account = applyChange(
+      emptyAccount(customerId),
+      { customerId, type: 'GRANT', availableDeltaCents: 100_000, reason: 'test', actor: 'test' },
+      { id: 'grant-1', now: new Date().toISOString() },
+    );
+    await credit.appendEntry(account);
+    const longAgo = Date.now() - 3_600_000;
+    for (let index = 0; index < 150; index++) {
+      const stuck = reservation(customerId, index, new Date(longAgo + index));
+      await reservations.reserve(stuck);
+      await reservations.markShipping(stuck.purchaseId, stuck.createdAt);
+    }
+    const pending = reservation(customerId, 150, new Date(longAgo + 1_000));
+    await reservations.reserve(pending);
+
+    const now = new Date();
+    const result = await sweepReservations(deps(now), {
+      maxAgeMs: 120_000,
+      pageSize: 100,
+      deadline: new Date(now.getTime() + 60_000),
+    });
+
+    expect(result.released).toEqual([pending.purchaseId]);
+    expect(result.needsReview).toHaveLength(150);
+    expect(result.complete).toBe(true);
+    expect(await credit.getAccount(customerId)).toMatchObject({ availableCents: 85_000, heldCents: 15_000 });
+    const awaiting = [
+      ...(await reservations.listAwaitingReview({ limit: 100 })).items,
+      ...(
+        await reservations.listAwaitingReview({
+          limit: 100,
+          cursor: (await reservations.listAwaitingReview({ limit: 100 })).nextCursor ?? undefined,
+        })
+      ).items,
+    ];
+    expect(awaiting.map((item) => item.purchaseId).sort()).toEqual(
+      Array.from({ length: 150 }, (_, index) => reservation(customerId, index, now).purchaseId),
+    );
+    expect(
+      awaiting.every((item) => item.status === 'SHIPPING' && item.awaitingReviewSince !== undefined),
+    ).toBe(true);
+
+    // Once out of the sweep's way, they are not read again.
+    const again = await sweepReservations(deps(now), {
+      maxAgeMs: 120_000,
+      pageSize: 100,
+      deadline: new Date(now.getTime() + 60_000),
+    });
+    expect(again).toEqual({ released: [], committed: [], needsReview: [], complete: true });
+  });
+});
