@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withSortedKeys } from '#shared/canonical-json.ts';
 import { AmountCentsSchema, ExternalIdSchema, ReasonSchema, TimestampSchema } from '#shared/schemas.ts';
 
 export const CustomerPathSchema = z.strictObject({ customerId: ExternalIdSchema });
@@ -6,7 +7,7 @@ export const CustomerPathSchema = z.strictObject({ customerId: ExternalIdSchema 
 export const CreditChangeRequestSchema = z.strictObject({
   amountCents: AmountCentsSchema,
   reason: ReasonSchema,
-  metadata: z.record(z.string().max(100), z.json()).optional(),
+  metadata: z.record(z.string().max(100), z.json()).transform(withSortedKeys).optional(),
 });
 
 export const CreditSchema = z.object({
@@ -32,7 +33,8 @@ export const CreditTransactionSchema = z.object({
   actor: z.string(),
   purchaseId: z.string().optional(),
   refundId: z.string().optional(),
-  metadata: z.record(z.string(), z.json()).optional(),
+  /** Keys in sorted order, as stored: a replay rebuilt from storage reads exactly as the first answer. */
+  metadata: z.record(z.string(), z.json()).transform(withSortedKeys).optional(),
   createdAt: TimestampSchema,
 });
 

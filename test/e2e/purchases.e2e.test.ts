@@ -50,6 +50,16 @@ const buy = (body: Record<string, unknown>, headers: Record<string, string> = {}
 const shipmentCalls = async (): Promise<CallRecord[]> =>
   (await callLog()).filter((call) => call.operation === 'CreateShipment');
 
+/** Waits (bounded) until the mock has answered `count` CreateShipment calls, late ones included. */
+async function waitForShipmentAnswers(count: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const answered = (await shipmentCalls()).filter((call) => call.status !== 0);
+    if (answered.length >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the mock answered fewer than ${count} CreateShipment calls`);
+}
+
 async function expectNothingBought(
   customerId: string,
   creditBefore: { balanceCents: number; availableCents: number },
@@ -336,6 +346,39 @@ describe('Idempotency-Key on POST /v1/purchases', () => {
     expect(failed.status).toBe(502);
     expect(retried.status).toBe(201);
     expect(await creditOf(customerId)).toMatchObject({ balanceCents: 700, heldCents: 0 });
+  });
+
+  it('asks for the same shipment when a purchase that timed out is retried with the same key (finding 1)', async () => {
+    const { customerId, productId } = await customerAndProduct(1_000, 3);
+    const headers = { 'idempotency-key': `slow-${customerId}` };
+    // The Shipment API processes the first call, but only after our 3 s timeout.
+    await setFaults([{ operation: 'CreateShipment', kind: 'delay', delayMs: 3_500, count: 1 }]);
+
+    const timedOut = await buy({ customerId, productId }, headers);
+    const retried = await buy({ customerId, productId }, headers);
+    await waitForShipmentAnswers(2);
+
+    expect(timedOut.status).toBe(504);
+    expect(retried.status).toBe(201);
+    const calls = await shipmentCalls();
+    expect(calls).toHaveLength(2);
+    expect(new Set(calls.map((call) => call.idempotencyKey)).size).toBe(1);
+    expect(new Set(calls.map((call) => call.shipmentId))).toEqual(new Set([retried.body.shipmentId]));
+    expect(await creditOf(customerId)).toMatchObject({ balanceCents: 700, heldCents: 0 });
+  });
+
+  it('derives the shipment key from the Idempotency-Key when there is one, else from the purchase', async () => {
+    const { customerId, productId } = await customerAndProduct(1_000, 1);
+
+    const keyed = await buy({ customerId, productId }, { 'idempotency-key': `keyed-${customerId}` });
+    const keyless = await buy({ customerId, productId });
+
+    expect([keyed.status, keyless.status]).toEqual([201, 201]);
+    const keys = (await shipmentCalls()).map((call) => call.idempotencyKey);
+    expect(keys).toEqual([
+      expect.stringMatching(/^purchase-op-[0-9a-f]{64}$/),
+      `purchase-${keyless.body.id}`,
+    ]);
   });
 });
 

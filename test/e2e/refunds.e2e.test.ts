@@ -131,6 +131,38 @@ describe('POST /v1/purchases/{purchaseId}/refunds', () => {
     await expectBooksAgree(customerId, purchase.id);
   });
 
+  it('mixes refunds by amount and by quantity: the last unit returns exactly what remains (finding 6)', async () => {
+    const { customerId, purchase } = await purchased(1, 2);
+
+    const dime = await refund(purchase.id, { amountCents: 10 });
+    const firstUnit = await refund(purchase.id, { quantity: 1 });
+    const lastUnit = await refund(purchase.id, { quantity: 1 });
+
+    expect([dime.status, firstUnit.status, lastUnit.status]).toEqual([201, 201, 201]);
+    expect(firstUnit.body.refund).toMatchObject({ amountCents: 100, quantity: 1 });
+    expect(lastUnit.body.refund).toMatchObject({ amountCents: 90, quantity: 1 });
+    expect(lastUnit.body.purchase).toMatchObject({
+      refundedCents: 200,
+      refundableCents: 0,
+      status: 'REFUNDED',
+    });
+    await expectBooksAgree(customerId, purchase.id);
+  });
+
+  it('never lets a unit refund take more than remains after refunds by amount', async () => {
+    const { customerId, purchase } = await purchased(1, 3);
+
+    await refund(purchase.id, { amountCents: 250 });
+    const unit = await refund(purchase.id, { quantity: 1 });
+    const after = await refund(purchase.id, { quantity: 1 });
+
+    expect(unit.body.refund).toMatchObject({ amountCents: 50, quantity: 1 });
+    expect(unit.body.purchase).toMatchObject({ refundedCents: 300, status: 'REFUNDED' });
+    expect(after.status).toBe(422);
+    expect(after.body.error.code).toBe('PURCHASE_NOT_REFUNDABLE');
+    await expectBooksAgree(customerId, purchase.id);
+  });
+
   it('never refunds more than was paid under 20 concurrent partial refunds', async () => {
     const { customerId, purchase } = await purchased(10, 1);
 

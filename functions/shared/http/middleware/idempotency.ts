@@ -54,7 +54,10 @@ export function idempotency(store: IdempotencyStore, clock: Clock): MiddlewareOb
       const fingerprint = sha256(
         `${event.requestContext.http.method} ${event.rawPath}\n${canonicalJson(event.parsed.body ?? null)}`,
       );
-      event.parsed.idempotency = { key, fingerprint, operationId: sha256(`${key}\n${fingerprint}`) };
+      // The operation is the caller's: the same key from another caller is another operation (the
+      // ledger's markers and the shipment's idempotency key derive from it).
+      const operationId = sha256(`${event.parsed.actor}\n${key}\n${fingerprint}`);
+      event.parsed.idempotency = { key, fingerprint, operationId };
 
       const keyHash = sha256(key);
       const claim = await store.claim(keyHash, fingerprint, clock.now());
