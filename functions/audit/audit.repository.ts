@@ -7,22 +7,28 @@ import {
 import { ConditionsFailedError, writeAtomically } from '#shared/db/transactions.ts';
 import { ValidationError } from '#shared/errors.ts';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from '#shared/pagination.ts';
-import { type AuditEntityType, type AuditRecord, AuditRecordSchema } from './audit.schemas.ts';
+import type { AuditEntityType, AuditRecord } from './audit.schemas.ts';
 import type { AuditEntry, AuditRepository } from './audit.ts';
+import {
+  ALL_RECORDS_PARTITION,
+  entityPartition,
+  eventKey,
+  hasParts,
+  partsQuery,
+  recordFromItems,
+  recordItems,
+  SEQUENCE_KEY_PREFIX as SEQUENCE_PREFIX,
+  typePartition,
+} from './audit-items.ts';
 
-const SEQUENCE_PREFIX = 'SEQ#';
-const ALL = 'ALL';
 /** Attempts at taking the entity's next sequence number (only a second projector could take it first). */
 const MAX_ATTEMPTS = 5;
-
-const entityPartition = (type: string, id: string): string => `${type}#${id}`;
-const eventKey = (eventId: string) => ({ PK: `EVENT#${eventId}`, SK: 'EVENT' });
-const sequenceKey = (sequence: number): string => `${SEQUENCE_PREFIX}${String(sequence).padStart(12, '0')}`;
 
 /**
  * The audit table. Records are only ever put, each with a condition that it is new: together with
  * IAM (only the projector may put; nobody may update or delete) that is what makes it append-only.
- * A marker per stream record makes a redelivered record a no-op.
+ * A marker per stream record makes a redelivered record a no-op. A record too large for one item
+ * keeps its images in parts, written in the same transaction (see audit-items.ts).
  */
 export class DynamoAuditRepository implements AuditRepository {
   constructor(
@@ -36,7 +42,6 @@ export class DynamoAuditRepository implements AuditRepository {
     );
     if (seen) return false;
     const PK = entityPartition(entry.entityType, entry.entityId);
-    const timeKey = `${entry.at}#${entry.id}`;
 
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const { Items = [] } = await this.client.send(
@@ -50,7 +55,7 @@ export class DynamoAuditRepository implements AuditRepository {
         }),
       );
       const sequence = Number(Items[0]?.sequence ?? 0) + 1;
-      const record: AuditRecord = { ...entry, sequence };
+      const { record, parts } = recordItems({ ...entry, sequence });
       try {
         await writeAtomically(this.client, [
           {
@@ -69,20 +74,19 @@ export class DynamoAuditRepository implements AuditRepository {
             write: {
               Put: {
                 TableName: this.tableName,
-                Item: {
-                  PK,
-                  SK: sequenceKey(sequence),
-                  GSI1PK: `TYPE#${entry.entityType}`,
-                  GSI1SK: timeKey,
-                  GSI2PK: ALL,
-                  GSI2SK: timeKey,
-                  ...record,
-                },
+                Item: record,
                 // The sequence slot is free: no other projector took it.
                 ConditionExpression: 'attribute_not_exists(PK)',
               },
             },
           },
+          // Under the marker's partition: new whenever the marker is.
+          ...parts.map((part, index) => ({
+            name: `part-${index}`,
+            write: {
+              Put: { TableName: this.tableName, Item: part, ConditionExpression: 'attribute_not_exists(PK)' },
+            },
+          })),
         ]);
         return true;
       } catch (error) {
@@ -102,8 +106,8 @@ export class DynamoAuditRepository implements AuditRepository {
     const partition = byEntity
       ? entityPartition(filter.entityType ?? '', filter.entityId ?? '')
       : filter.entityType !== undefined
-        ? `TYPE#${filter.entityType}`
-        : ALL;
+        ? typePartition(filter.entityType)
+        : ALL_RECORDS_PARTITION;
     const [pkName, skName] = index === undefined ? ['PK', 'SK'] : [`${index}PK`, `${index}SK`];
 
     const position = page.cursor === undefined ? undefined : decodeCursor(page.cursor, ['PK', 'SK', 'at']);
@@ -133,7 +137,7 @@ export class DynamoAuditRepository implements AuditRepository {
     const items = Items.slice(0, page.limit);
     const last = items.at(-1);
     return {
-      items: items.map((item) => AuditRecordSchema.parse(item)),
+      items: await Promise.all(items.map((item) => this.withImages(item))),
       nextCursor:
         Items.length > page.limit && last
           ? encodeCursor({
@@ -143,5 +147,27 @@ export class DynamoAuditRepository implements AuditRepository {
             })
           : null,
     };
+  }
+
+  /** The record, with its images read back from their parts when it keeps them there. */
+  private async withImages(item: Record<string, unknown>): Promise<AuditRecord> {
+    if (!hasParts(item)) return recordFromItems(item, []);
+    const query = partsQuery(String(item.id));
+    const parts: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: query.condition,
+          ExpressionAttributeValues: query.values,
+          ConsistentRead: true,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      parts.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return recordFromItems(item, parts);
   }
 }

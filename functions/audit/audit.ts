@@ -1,3 +1,4 @@
+import { canonicalJson } from '#shared/canonical-json.ts';
 import type { Page, PageRequest } from '#shared/pagination.ts';
 import type { AuditAction, AuditEntityType, AuditRecord } from './audit.schemas.ts';
 
@@ -60,10 +61,56 @@ const STORAGE_ATTRIBUTES = new Set([
   'GSI3SK',
 ]);
 
-const content = (item: Item | undefined): Item | null =>
-  item === undefined
-    ? null
-    : Object.fromEntries(Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name)));
+const content = (item: Item): Item =>
+  Object.fromEntries(Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name)));
+
+/**
+ * The top-level attributes that differ between two images: `before` holds their old values and
+ * `after` their new ones, so a removed attribute is in `before` only and an added one in `after` only.
+ * Values are compared as canonical JSON (map key order does not matter).
+ */
+export function changedAttributes(before: Item, after: Item): { before: Item; after: Item } {
+  const changed = (name: string): boolean =>
+    !Object.hasOwn(before, name) ||
+    !Object.hasOwn(after, name) ||
+    canonicalJson(before[name]) !== canonicalJson(after[name]);
+  return {
+    before: Object.fromEntries(Object.entries(before).filter(([name]) => changed(name))),
+    after: Object.fromEntries(Object.entries(after).filter(([name]) => changed(name))),
+  };
+}
+
+/**
+ * The images a record keeps. An update keeps only what it changed: a large item's record then stays
+ * small (the contract allows leaving unchanged attributes out); creation and deletion keep the item.
+ */
+function imagesOf(change: StoredChange): Pick<AuditEntry, 'before' | 'after'> {
+  if (change.kind === 'MODIFY' && change.before && change.after) {
+    return changedAttributes(content(change.before), content(change.after));
+  }
+  return {
+    before: change.before ? content(change.before) : null,
+    after: change.after ? content(change.after) : null,
+  };
+}
+
+/**
+ * What a trail (oldest first) says its entity is now: CREATED's `after`, then each UPDATED laid over
+ * it (its `after` set, the attributes it has in `before` only removed); nothing after DELETED.
+ */
+export function foldTrail(trail: readonly Pick<AuditEntry, 'action' | 'before' | 'after'>[]): Item | null {
+  let state: Item | null = null;
+  for (const { action, before, after } of trail) {
+    if (action === 'DELETED') {
+      state = null;
+      continue;
+    }
+    const next: Item = action === 'CREATED' ? {} : { ...(state ?? {}) };
+    for (const name of Object.keys(before ?? {})) delete next[name];
+    state = { ...next, ...after };
+  }
+  return state;
+}
 
 /** Who changed the item: the writer records it in `changedBy`, or the item names its `actor`. */
 function actorOf(item: Item): string {
@@ -94,8 +141,7 @@ export function auditEntryFor(change: StoredChange): AuditEntry | undefined {
     entityType: audited.type,
     entityId,
     action: ACTIONS[change.kind],
-    before: content(change.before),
-    after: content(change.after),
+    ...imagesOf(change),
     actor: actorOf(item),
     at,
   };

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { api, createCustomer, createProduct, grant, type Page } from '../support/api-client.ts';
+import { expectBooksToBalance } from '../support/reconcile.ts';
 
 interface AuditRecord {
   id: string;
@@ -22,6 +24,22 @@ async function trail(query: string, count: number): Promise<AuditRecord[]> {
     if (answer.body.items.length >= count || Date.now() > deadline) return answer.body.items;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * The entity as its trail says it is now, read as the contract puts it: CREATED's `after` is the
+ * whole item, an UPDATED record holds what changed (an attribute in `before` but not in `after` is gone).
+ */
+function fold(newestFirst: AuditRecord[]): Record<string, unknown> {
+  let state: Record<string, unknown> = {};
+  for (const record of [...newestFirst].reverse()) {
+    if (record.action === 'CREATED') state = { ...record.after };
+    for (const name of Object.keys(record.before ?? {})) {
+      if (record.action === 'UPDATED' && !(name in (record.after ?? {}))) delete state[name];
+    }
+    if (record.action === 'UPDATED') state = { ...state, ...record.after };
+  }
+  return state;
 }
 
 describe('GET /v1/audit', () => {
@@ -48,15 +66,59 @@ describe('GET /v1/audit', () => {
     ]);
     expect(purchaseTrail[0]?.before).toMatchObject({ refundedCents: 0, status: 'COMPLETED' });
     expect(purchaseTrail[0]?.after).toMatchObject({ refundedCents: 100, status: 'PARTIALLY_REFUNDED' });
-    // grant, hold, spend, refund
-    expect(creditTrail.map((record) => record.after?.availableCents)).toEqual([700, 600, 600, 1_000]);
-    expect(creditTrail.map((record) => record.after?.heldCents)).toEqual([0, 0, 400, 0]);
+    // grant, hold, spend, refund: each state is the trail folded up to that record
+    const creditStates = creditTrail.map((_, index) => fold(creditTrail.slice(index)));
+    expect(creditStates.map((state) => state.availableCents)).toEqual([700, 600, 600, 1_000]);
+    expect(creditStates.map((state) => state.heldCents)).toEqual([0, 0, 400, 0]);
     expect(reservationTrail.map((record) => record.after?.status)).toEqual([
       'COMMITTED',
       'SHIPPED',
       'SHIPPING',
       'PENDING',
     ]);
+  });
+
+  it('keeps every change of the reservation and purchase of a product with a 390 KB description', async () => {
+    // Incompressible text, so no storage trick can make the item small.
+    const description = randomBytes(390 * 1024)
+      .toString('base64')
+      .slice(0, 390 * 1024);
+    const customerId = await createCustomer();
+    const product = await createProduct(3, 'Huge Product', description);
+    await grant(customerId, 1_000);
+    const purchase = await api<{ id: string; product: { description: string } }>('POST', '/v1/purchases', {
+      body: { customerId, productId: product.id },
+    });
+    expect(purchase.status).toBe(201);
+    expect(purchase.body.product.description).toBe(description);
+    const refund = await api('POST', `/v1/purchases/${purchase.body.id}/refunds`, {
+      body: { reason: 'too long to read' },
+    });
+    expect(refund.status).toBe(201);
+
+    const reservationTrail = await trail(`entityType=RESERVATION&entityId=${purchase.body.id}`, 4);
+    const purchaseTrail = await trail(`entityType=PURCHASE&entityId=${purchase.body.id}`, 2);
+
+    expect(reservationTrail.map((record) => [record.sequence, record.action, fold([record]).status])).toEqual(
+      [
+        [4, 'UPDATED', 'COMMITTED'],
+        [3, 'UPDATED', 'SHIPPED'],
+        [2, 'UPDATED', 'SHIPPING'],
+        [1, 'CREATED', 'PENDING'],
+      ],
+    );
+    expect(purchaseTrail.map((record) => [record.sequence, record.action, fold([record]).status])).toEqual([
+      [2, 'UPDATED', 'REFUNDED'],
+      [1, 'CREATED', 'COMPLETED'],
+    ]);
+    const created = [reservationTrail.at(-1), purchaseTrail.at(-1)];
+    expect(created.map((record) => JSON.stringify(record?.after).includes(description))).toEqual([
+      true,
+      true,
+    ]);
+    expect(fold(purchaseTrail)).toMatchObject({ status: 'REFUNDED', refundedCents: 300 });
+    expect(fold(reservationTrail)).toMatchObject({ status: 'COMMITTED' });
+    await expectBooksToBalance();
   });
 
   it('lists by entity type and all, page by page', async () => {

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { DynamoAuditRepository } from '../../functions/audit/audit.repository.ts';
 import { projectStreamBatch } from '../../functions/audit/audit-stream.ts';
-import { freshAuditTable } from '../support/tables.ts';
+import { freshAuditTable, freshMainTable } from '../support/tables.ts';
 
 let audit: DynamoAuditRepository;
 const logged: string[] = [];
@@ -93,6 +95,53 @@ describe('audit projector', () => {
       (await audit.list({ entityType: 'CREDIT' }, { limit: 10 })).items.map((item) => item.entityId).sort(),
     ).toEqual(['c1', 'c2']);
     expect(logged).toEqual(['audit record not stored']);
+  });
+
+  it('keeps every record of an item as large as DynamoDB accepts, whole, created, changed and deleted', async () => {
+    // Incompressible text: the record cannot be made small, only be stored some other way.
+    const text = (): string =>
+      randomBytes(400 * 1024)
+        .toString('base64')
+        .slice(0, 408_000);
+    const purchase = (description: string) => ({
+      PK: 'PURCHASE#big',
+      SK: 'PURCHASE',
+      entity: 'PURCHASE',
+      id: 'big',
+      status: 'COMPLETED',
+      product: { id: 'prod-1', description },
+      changedBy: 'rep-1',
+      updatedAt: '2026-11-21T12:00:00.000Z',
+    });
+    const first = purchase(text());
+    const second = { ...purchase(text()), status: 'REFUNDED' };
+    const main = await freshMainTable();
+    await main.client.send(new PutCommand({ TableName: main.tableName, Item: second })); // DynamoDB takes it
+
+    const { batchItemFailures } = await projectStreamBatch(
+      deps(),
+      batch(
+        record('INSERT', undefined, first),
+        record('MODIFY', first, second),
+        record('REMOVE', second, undefined),
+      ),
+    );
+
+    expect(batchItemFailures).toEqual([]);
+    const { items } = await audit.list({ entityType: 'PURCHASE', entityId: 'big' }, { limit: 10 });
+    const { PK: _pk, SK: _sk, entity: _entity, ...content } = second;
+    expect(items.map((item) => [item.sequence, item.action])).toEqual([
+      [3, 'DELETED'],
+      [2, 'UPDATED'],
+      [1, 'CREATED'],
+    ]);
+    expect(items[0]?.before).toEqual(content);
+    expect(items[1]?.before).toEqual({ status: 'COMPLETED', product: first.product });
+    expect(items[1]?.after).toEqual({ status: 'REFUNDED', product: second.product });
+    expect(items[2]?.after).toEqual({ ...content, status: 'COMPLETED', product: first.product });
+    const byType = await audit.list({ entityType: 'PURCHASE' }, { limit: 10 });
+    expect(byType.items.map((item) => item.sequence).sort()).toEqual([1, 2, 3]);
+    expect(byType.items.find((item) => item.sequence === 1)?.after).toEqual(items[2]?.after);
   });
 
   it('ignores items that are not entities (idempotency records, operation markers)', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { DynamoAuditRepository } from '../../functions/audit/audit.repository.ts';
@@ -18,6 +19,24 @@ async function store(item: Record<string, unknown>, audited = true): Promise<voi
     kind: 'INSERT',
     before: undefined,
     after: item,
+    observedAt: '2026-11-21T12:00:00.000Z',
+  });
+  if (audited && entry) await audit.append(entry);
+}
+
+/** Replaces a stored item and, unless told not to, audits the change as the stream would report it. */
+async function update(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  audited = true,
+): Promise<void> {
+  await client.send(new PutCommand({ TableName: tables.main, Item: after }));
+  const entry = auditEntryFor({
+    eventId: `e-${Math.random()}`,
+    sequenceNumber: '2',
+    kind: 'MODIFY',
+    before,
+    after,
     observedAt: '2026-11-21T12:00:00.000Z',
   });
   if (audited && entry) await audit.append(entry);
@@ -58,6 +77,45 @@ describe('reconcile', () => {
 
     expect(report.breaches).toEqual([]);
     expect(report.checked).toMatchObject({ customers: 1, auditedItems: 3, auditRecords: 3 });
+  });
+
+  it('folds trails whose updates hold only what changed, for items of any size DynamoDB takes', async () => {
+    const reservation = {
+      PK: 'RESERVATION#p1',
+      SK: 'RESERVATION',
+      entity: 'RESERVATION',
+      purchaseId: 'p1',
+      customerId: 'c1',
+      totalCents: 0,
+      status: 'PENDING',
+      quote: {
+        product: {
+          description: randomBytes(300 * 1024)
+            .toString('base64')
+            .slice(0, 400_000),
+        },
+      },
+      GSI3PK: 'RESERVATIONS#OPEN',
+    };
+    const { GSI3PK: _closed, ...committed } = { ...reservation, status: 'COMMITTED', shipmentId: 's1' };
+    await store(reservation);
+    await update(reservation, { ...reservation, status: 'SHIPPING' });
+    await update({ ...reservation, status: 'SHIPPING' }, committed);
+
+    const report = await reconcile(client, tables);
+
+    expect(report.breaches).toEqual([]);
+    expect(report.checked).toMatchObject({ auditedItems: 1, auditRecords: 3 });
+  });
+
+  it('reports a trail that lacks a change', async () => {
+    const reservation = { PK: 'R#p1', SK: 'R', entity: 'RESERVATION', purchaseId: 'p1', status: 'SHIPPED' };
+    await store(reservation);
+    await update(reservation, { ...reservation, status: 'COMMITTED' }, false);
+
+    const { breaches } = await reconcile(client, tables);
+
+    expect(breaches).toEqual(['RESERVATION p1: audit trail does not fold to its current state']);
   });
 
   it('reports a balance the ledger does not explain, and a hold no reservation explains', async () => {

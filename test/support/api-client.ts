@@ -117,14 +117,10 @@ export const allTransactions = (customerId: string): Promise<Transaction[]> =>
 export async function createProduct(
   price: number,
   name = 'Test Product',
+  description = 'for tests',
 ): Promise<{ id: string; sku: string }> {
   const sku = `SKU-${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
-  return mock<{ id: string; sku: string }>('POST', '/products', {
-    sku,
-    name,
-    description: 'for tests',
-    price,
-  });
+  return mock<{ id: string; sku: string }>('POST', '/products', { sku, name, description, price });
 }
 
 export interface CallRecord {

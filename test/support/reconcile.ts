@@ -29,4 +29,4 @@ export async function expectBooksToBalance(): Promise<ReconciliationReport> {
 }
 
 const isAuditLag = (breach: string): boolean =>
-  breach.endsWith('no audit record') || breach.endsWith('latest audit record is not its current state');
+  breach.endsWith('no audit record') || breach.endsWith('audit trail does not fold to its current state');

@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import {
   type AuditEntry,
   auditEntryFor,
+  changedAttributes,
+  foldTrail,
   projectChanges,
   type StoredChange,
 } from '../../functions/audit/audit.ts';
@@ -49,12 +51,92 @@ describe('auditEntryFor', () => {
     );
 
     expect(entry).toMatchObject({ action: 'UPDATED', actor: 'rep-2', at: '2026-11-21T12:00:05.000Z' });
-    expect(entry?.after).toEqual({ id: 'p1', changedBy: 'rep-2', updatedAt: '2026-11-21T12:00:05.000Z' });
+    expect(entry?.after).toEqual({ changedBy: 'rep-2', updatedAt: '2026-11-21T12:00:05.000Z' });
+  });
+
+  it('keeps only the attributes an update changed, so a large unchanged attribute stays out', () => {
+    const product = { description: 'x'.repeat(300_000), priceCents: 300 };
+    const before = { PK: 'R#p1', entity: 'RESERVATION', purchaseId: 'p1', status: 'PENDING', product };
+    const after = { ...before, status: 'SHIPPING', updatedAt: '2026-11-21T12:00:06.000Z' };
+
+    const entry = auditEntryFor(change('MODIFY', before, after));
+
+    expect(entry).toMatchObject({
+      action: 'UPDATED',
+      before: { status: 'PENDING' },
+      after: { status: 'SHIPPING', updatedAt: '2026-11-21T12:00:06.000Z' },
+    });
+    expect(Object.keys(entry?.before ?? {})).toEqual(['status']);
+  });
+
+  it('keeps the whole item when it is created or deleted', () => {
+    const item = { PK: 'P#p1', entity: 'PURCHASE', id: 'p1', totalCents: 300 };
+
+    expect(auditEntryFor(change('INSERT', undefined, item))).toMatchObject({
+      before: null,
+      after: { id: 'p1', totalCents: 300 },
+    });
+    expect(auditEntryFor(change('REMOVE', item, undefined))).toMatchObject({
+      before: { id: 'p1', totalCents: 300 },
+      after: null,
+    });
   });
 
   it('skips items that are not entities, and refuses an entity without an id', () => {
     expect(auditEntryFor(change('INSERT', undefined, { entity: 'CREDIT_OPERATION' }))).toBeUndefined();
     expect(() => auditEntryFor(change('INSERT', undefined, { entity: 'PURCHASE' }))).toThrow(/no id/);
+  });
+});
+
+describe('changedAttributes', () => {
+  it('names each top-level attribute that differs, with its old and its new value', () => {
+    expect(
+      changedAttributes(
+        { same: 1, changed: 'a', nested: { a: 1, b: [1, 2] }, removed: true },
+        { same: 1, changed: 'b', nested: { a: 1, b: [1, 3] }, added: null },
+      ),
+    ).toEqual({
+      before: { changed: 'a', nested: { a: 1, b: [1, 2] }, removed: true },
+      after: { changed: 'b', nested: { a: 1, b: [1, 3] }, added: null },
+    });
+  });
+
+  it('sees no change in a map whose keys come in another order, nor in an unchanged item', () => {
+    expect(changedAttributes({ m: { a: 1, b: 2 } }, { m: { b: 2, a: 1 } })).toEqual({
+      before: {},
+      after: {},
+    });
+    expect(changedAttributes({ a: 1 }, { a: 1 })).toEqual({ before: {}, after: {} });
+  });
+
+  it('tells a value that became another type from one that stayed', () => {
+    expect(changedAttributes({ a: 1, b: '1' }, { a: '1', b: '1' })).toEqual({
+      before: { a: 1 },
+      after: { a: '1' },
+    });
+  });
+});
+
+describe('foldTrail', () => {
+  it('rebuilds the item from its creation and the changes made since', () => {
+    const item = { id: 'p1', status: 'PENDING', note: 'x', big: 'y'.repeat(1_000) };
+    const { note: _removed, ...kept } = item;
+    const v2 = { ...kept, status: 'SHIPPING', shipmentId: 's1' };
+    const trail = [
+      auditEntryFor(change('INSERT', undefined, { entity: 'PURCHASE', ...item })),
+      auditEntryFor(change('MODIFY', { entity: 'PURCHASE', ...item }, { entity: 'PURCHASE', ...v2 })),
+    ].map((entry) => entry as AuditEntry);
+
+    expect(foldTrail(trail)).toEqual(v2);
+  });
+
+  it('leaves nothing after a deletion', () => {
+    expect(
+      foldTrail([
+        { action: 'CREATED', before: null, after: { a: 1 } },
+        { action: 'DELETED', before: { a: 1 }, after: null },
+      ]),
+    ).toBeNull();
   });
 });
 

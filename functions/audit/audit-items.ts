@@ -1,0 +1,94 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { type AuditRecord, AuditRecordSchema } from './audit.schemas.ts';
+
+/**
+ * How an audit record is laid out in the audit table. A record is one item: under its entity
+ * (`PK` type#id, `SK` SEQ#n), indexed by type (GSI1) and for all (GSI2), by time. A marker keyed by
+ * the stream record's event id makes a redelivery recognisable.
+ *
+ * A record whose images would take it near DynamoDB's 400 KB item limit (a CREATED or DELETED record
+ * of a large item, or an update that changed a large attribute) keeps them elsewhere: `before` and
+ * `after` as gzipped JSON, cut into parts under the marker's partition (`PART#1`, `PART#2`…), written
+ * in the same transaction as the record. The record then says how many parts it has.
+ */
+
+type Item = Record<string, unknown>;
+type Images = Pick<AuditRecord, 'before' | 'after'>;
+
+const SEQUENCE_PREFIX = 'SEQ#';
+const PART_PREFIX = 'PART#';
+/** Records up to this size (as JSON, which measures these items at least as large as DynamoDB does) keep their images inline. */
+const INLINE_LIMIT_BYTES = 350 * 1024;
+/**
+ * Bytes of gzipped images per part. Two images of at most 400 KB each gzip to at most about 800 KB,
+ * so a record has at most 3 parts: a 5-item transaction (DynamoDB Local allows 10, AWS 100).
+ */
+const PART_BYTES = 300 * 1024;
+
+export const SEQUENCE_KEY_PREFIX = SEQUENCE_PREFIX;
+export const entityPartition = (type: string, id: string): string => `${type}#${id}`;
+export const typePartition = (type: string): string => `TYPE#${type}`;
+export const ALL_RECORDS_PARTITION = 'ALL';
+export const eventKey = (eventId: string): { PK: string; SK: string } => ({
+  PK: `EVENT#${eventId}`,
+  SK: 'EVENT',
+});
+export const sequenceKey = (sequence: number): string =>
+  `${SEQUENCE_PREFIX}${String(sequence).padStart(12, '0')}`;
+const partKey = (eventId: string, part: number): { PK: string; SK: string } => ({
+  PK: eventKey(eventId).PK,
+  SK: `${PART_PREFIX}${String(part).padStart(3, '0')}`,
+});
+
+export const isRecordItem = (item: Item): boolean => String(item.SK).startsWith(SEQUENCE_PREFIX);
+export const isPartItem = (item: Item): boolean => String(item.SK).startsWith(PART_PREFIX);
+
+/** The query that reads a record's parts, in order. */
+export const partsQuery = (eventId: string): { condition: string; values: Record<string, string> } => ({
+  condition: 'PK = :pk AND begins_with(SK, :parts)',
+  values: { ':pk': eventKey(eventId).PK, ':parts': PART_PREFIX },
+});
+
+/** The items that store a record: the record itself and, when its images are too large for it, their parts. */
+export function recordItems(record: AuditRecord): { record: Item; parts: Item[] } {
+  const timeKey = `${record.at}#${record.id}`;
+  const item: Item = {
+    PK: entityPartition(record.entityType, record.entityId),
+    SK: sequenceKey(record.sequence),
+    GSI1PK: typePartition(record.entityType),
+    GSI1SK: timeKey,
+    GSI2PK: ALL_RECORDS_PARTITION,
+    GSI2SK: timeKey,
+    ...record,
+  };
+  if (Buffer.byteLength(JSON.stringify(item)) <= INLINE_LIMIT_BYTES) return { record: item, parts: [] };
+
+  const { before, after, ...rest } = item;
+  const packed = gzipSync(JSON.stringify({ before, after }));
+  const parts: Item[] = [];
+  for (let offset = 0; offset < packed.length; offset += PART_BYTES) {
+    parts.push({
+      ...partKey(record.id, parts.length + 1),
+      data: packed.subarray(offset, offset + PART_BYTES),
+    });
+  }
+  return { record: { ...rest, imageParts: parts.length }, parts };
+}
+
+/**
+ * The record a stored item holds, with its images read back from its parts when it has them.
+ * @throws Error when the record names parts that are not all there (they are written in one transaction)
+ */
+export function recordFromItems(item: Item, parts: readonly Item[]): AuditRecord {
+  if (item.imageParts === undefined) return AuditRecordSchema.parse(item);
+  const ordered = [...parts].sort((a, b) => String(a.SK).localeCompare(String(b.SK)));
+  if (ordered.length !== Number(item.imageParts)) {
+    throw new Error(`audit record ${String(item.id)}: ${ordered.length} of ${String(item.imageParts)} parts`);
+  }
+  const packed = Buffer.concat(ordered.map((part) => part.data as Uint8Array));
+  const images = JSON.parse(gunzipSync(packed).toString('utf8')) as Images;
+  return AuditRecordSchema.parse({ ...item, before: images.before, after: images.after });
+}
+
+/** Whether a stored record keeps its images in parts (the reader must fetch them). */
+export const hasParts = (item: Item): boolean => item.imageParts !== undefined;
