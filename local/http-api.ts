@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RouteDeclaration } from '../functions/routes.ts';
@@ -24,7 +24,10 @@ const MAX_READ_BYTES = 10 * 1024 * 1024;
  * handler module (the same module CDK deploys), and the handler's result becomes the response.
  * Unmatched requests go to the `$default` route, as in AWS.
  */
-export async function createHttpApi(routes: readonly RouteDeclaration[], rootDir: string): Promise<Server> {
+export async function createHttpApi(
+  routes: readonly RouteDeclaration[],
+  rootDir: string,
+): Promise<RequestListener> {
   const loaded: LoadedRoute[] = [];
   for (const declaration of routes) {
     const module = (await import(pathToFileURL(`${rootDir}/${declaration.entry}`).href)) as {
@@ -34,12 +37,51 @@ export async function createHttpApi(routes: readonly RouteDeclaration[], rootDir
   }
   const fallback = loaded.find((route) => route.declaration.path === '$default');
 
-  return createServer((request, response) => {
+  return (request, response) => {
     serve(loaded, fallback, request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ message: 'Internal Server Error' }));
     });
-  });
+  };
+}
+
+/** How soon a caller turned away while the stack starts should ask again. */
+const STARTING_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Keeps the public API closed until the stack says it is ready: until then every request, `/health`
+ * included, gets the contract's 503 SERVICE_UNAVAILABLE with Retry-After. The gate sits in the
+ * local API Gateway stand-in, so no handler has a local-only path.
+ */
+export function readinessGate(listener: RequestListener): { listener: RequestListener; open(): void } {
+  let ready = false;
+  return {
+    listener: (request, response) => {
+      if (ready) return listener(request, response);
+      const requestId = randomUUID();
+      // Drain the body so the connection can be reused.
+      request.resume();
+      response
+        .writeHead(503, {
+          'content-type': 'application/json',
+          'retry-after': String(STARTING_RETRY_AFTER_SECONDS),
+          'x-request-id': requestId,
+        })
+        .end(
+          JSON.stringify({
+            error: {
+              code: 'SERVICE_UNAVAILABLE',
+              message: 'The local stack is still starting; retry in a moment.',
+              details: {},
+              requestId,
+            },
+          }),
+        );
+    },
+    open: () => {
+      ready = true;
+    },
+  };
 }
 
 async function serve(

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ROUTES } from '../functions/routes.ts';
@@ -11,7 +11,7 @@ import {
   startDynamoDbLocal,
   useLocalAwsEnvironment,
 } from './dynamodb-local.ts';
-import { createHttpApi } from './http-api.ts';
+import { createHttpApi, readinessGate } from './http-api.ts';
 import { freePort, stopChild, waitForPort } from './processes.ts';
 import {
   createLocalPurchaseStateMachine,
@@ -39,11 +39,16 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
+  /** Answers 503 SERVICE_UNAVAILABLE to everything until `markReady()`. */
   apiUrl: string;
+  /** The same API, open from the start and closed by `markReady()`: for the stack's own startup work. */
+  startupApiUrl: string;
   mockApiUrl: string;
   dynamoDbEndpoint: string;
   stepFunctionsEndpoint: string;
   tables: { main: string; audit: string };
+  /** Opens the public API (then `GET /health` says ok) and closes the startup one. */
+  markReady(): void;
   stop(): Promise<void>;
 }
 
@@ -101,13 +106,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(auditFeed.stop);
 
-    const api = await listen(await createHttpApi(ROUTES, ROOT_DIR), options.apiPort, stops);
+    // Demo data needs the API before the stack may call itself ready: it goes through a second,
+    // ungated listener on a free loopback port, closed once the public one opens.
+    const routes = await createHttpApi(ROUTES, ROOT_DIR);
+    const gate = readinessGate(routes);
+    const api = await listen(createServer(gate.listener), options.apiPort, stops);
+    const startupServer = createServer(routes);
+    const startupApi = await listen(startupServer, 0, stops);
     return {
       apiUrl: `http://127.0.0.1:${api.port}`,
+      startupApiUrl: `http://127.0.0.1:${startupApi.port}`,
       mockApiUrl,
       dynamoDbEndpoint,
       stepFunctionsEndpoint,
       tables,
+      markReady: () => {
+        gate.open();
+        startupServer.close();
+        startupServer.closeAllConnections();
+      },
       stop,
     };
   } catch (error) {

@@ -9,10 +9,12 @@ import { LOCAL_STACK_FILE, type LocalStack, ROOT_DIR, startLocalStack } from './
  *   MOCK_API_PORT (4010)   the mock external Customers/Products/Shipments API
  *   DYNAMODB_PORT (free)   DynamoDB Local
  *   DATA_DIR (.local/data) where DynamoDB Local keeps data between runs; DYNAMODB_IN_MEMORY=1 keeps none
- *   SEED_DEMO_DATA (1)     grant demo credit to the seeded customers
+ *   SEED_DEMO_DATA (1)     grant demo credit to the seeded customers and make one demo purchase
  *   SWEEP_INTERVAL_SECONDS (60)  how often the reservation sweeper runs
  *   EXIT_WITH_PARENT       1: stop when stdin closes (set by the tests, which start it as a child)
- * Ctrl-C, SIGTERM or a crash stops every child process.
+ * Ctrl-C, SIGTERM or a crash stops every child process. The API answers 503 until the stack is ready:
+ * demo data loaded (or skipped with a warning; it never stops the start) and the whereabouts file
+ * written. Then `GET /health` says ok.
  */
 const env = process.env;
 const port = (name: string, fallback: number): number => {
@@ -61,7 +63,12 @@ try {
     tablePrefix: 'purchase-',
     sweepIntervalMs: Number(env.SWEEP_INTERVAL_SECONDS ?? 60) * 1000,
   });
-  if (env.SEED_DEMO_DATA !== '0') await loadDemoData(stack.apiUrl);
+  const demoData =
+    env.SEED_DEMO_DATA === '0'
+      ? 'not loaded (SEED_DEMO_DATA=0)'
+      : (await loadDemoData(stack.startupApiUrl))
+        ? 'loaded'
+        : 'incomplete (see the warnings above)';
 
   const [john] = DEMO_CUSTOMER_IDS;
   console.log(`
@@ -74,15 +81,21 @@ Purchase service is running locally.
                        -d '{"customerId":"${john}","productId":"660e8400-e29b-41d4-a716-446655440003"}'
                      curl ${stack.apiUrl}/v1/audit
   check the books    npm run reconcile
+  demo data          ${demoData}
   mock external API  ${stack.mockApiUrl}  (customers, products, shipments; /__control for tests)
   Step Functions     ${stack.stepFunctionsEndpoint}  (the purchase saga, statemachines/purchase.asl.json)
   DynamoDB Local     ${stack.dynamoDbEndpoint}  (tables ${stack.tables.main}, ${stack.tables.audit}; data in ${inMemory ? 'memory' : dataDir})
 Press Ctrl-C to stop.`);
   // Where the stack is: for the tests that started it, or for `npm run reconcile` beside `npm start`.
-  const { stop: _stop, ...where } = stack;
+  const { apiUrl, mockApiUrl, dynamoDbEndpoint, stepFunctionsEndpoint, tables } = stack;
   stackFile = env.LOCAL_STACK_READY_FILE ?? LOCAL_STACK_FILE;
   mkdirSync(dirname(stackFile), { recursive: true });
-  writeFileSync(stackFile, JSON.stringify(where));
+  writeFileSync(
+    stackFile,
+    JSON.stringify({ apiUrl, mockApiUrl, dynamoDbEndpoint, stepFunctionsEndpoint, tables }),
+  );
+  // Only now: whoever sees `/health` ok finds the whereabouts file written.
+  stack.markReady();
 } catch (error) {
   console.error('local stack failed to start:', error);
   await shutdown(1);

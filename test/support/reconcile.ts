@@ -12,9 +12,10 @@ const AUDIT_CATCH_UP_MS = 20_000;
  * through the stream, a moment after the change: the check is repeated while audit records are all
  * that is missing, up to a bound, so the test waits for the feed but never depends on its speed.
  */
-export async function expectBooksToBalance(): Promise<ReconciliationReport> {
+export async function expectBooksToBalance(
+  stack: { dynamoDbEndpoint: string; mainTable: string; auditTable: string } = stackUrls(),
+): Promise<ReconciliationReport> {
   useLocalAwsEnvironment();
-  const stack = stackUrls();
   const client = createDocumentClient({ endpoint: stack.dynamoDbEndpoint });
   const tables = { main: stack.mainTable, audit: stack.auditTable };
   const deadline = Date.now() + AUDIT_CATCH_UP_MS;

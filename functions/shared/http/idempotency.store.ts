@@ -28,7 +28,7 @@ export interface IdempotencyStore {
 /** How long a first answer is kept for replay (then the key may be used afresh). */
 const RECORD_TTL_SECONDS = 24 * 60 * 60;
 /** Longer than any handler may run, so a live request never loses its claim. */
-const LOCK_MS = 60_000;
+export const LOCK_MS = 60_000;
 
 export class DynamoIdempotencyStore implements IdempotencyStore {
   constructor(
