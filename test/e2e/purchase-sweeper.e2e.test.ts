@@ -157,4 +157,28 @@ describe('reservation sweeper', () => {
     await releaseCredit(deps, purchaseId);
     expect(await creditOf(customerId)).toMatchObject({ availableCents: 1_000, heldCents: 0 });
   });
+
+  it('rolls forward to a purchase when CreateShipment shipped but its state timed out', async () => {
+    const customerId = await createCustomer();
+    await grant(customerId, 1_000);
+    const { id: productId } = await createProduct(2.5);
+    const purchaseId = `01LATE${Date.now().toString(36).toUpperCase().padStart(20, '0')}`;
+    const { handler: createShipment } = await import('../../functions/purchases/saga/create-shipment.task.ts');
+
+    const execution = await machine.execute(
+      { purchaseId, customerId, productId, quantity: 1, actor: 'test' },
+      purchaseId,
+      {
+        // The call went through, but its answer came after the state's timeout.
+        CreateShipment: async (input) => {
+          await createShipment(input);
+          throw Object.assign(new Error('Task timed out'), { name: 'States.Timeout' });
+        },
+      },
+    );
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output ?? '{}')).toMatchObject({ id: purchaseId, totalCents: 250 });
+    expect(await creditOf(customerId)).toMatchObject({ balanceCents: 750, availableCents: 750, heldCents: 0 });
+  });
 });

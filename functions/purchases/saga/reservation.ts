@@ -58,7 +58,15 @@ export class DuplicatePurchaseError extends AppError {
 
 /** The reservation was released or committed before this step ran; the step must not go on. */
 export class ReservationClosedError extends Error {
-  override readonly name = 'ReservationClosedError';
+  override readonly name: string = 'ReservationClosedError';
+}
+
+/**
+ * A compensation found the reservation SHIPPED (or already COMMITTED): the shipment went out after
+ * all, so the saga must roll forward to Commit, never release.
+ */
+export class ReservationShippedError extends ReservationClosedError {
+  override readonly name = 'ReservationShippedError';
 }
 
 /** The reservation is not in the state a write expected: read it again and decide again. */
