@@ -28,7 +28,14 @@ export interface RouteDeclaration {
   readonly externalApi: boolean;
   /** Whether the function runs the purchase saga (StartSyncExecution), and so waits for it. */
   readonly startsPurchaseSaga?: boolean;
+  /** Lambda's timeout: under API Gateway's 30 s, and under the idempotency lock's 60 s. */
+  readonly timeoutSeconds: number;
 }
+
+/** Enough for a few DynamoDB calls and one external read, each with its own timeout. */
+const ROUTE_TIMEOUT_SECONDS = 15;
+/** The purchase waits for the saga (25 s at most) and then answers. */
+const PURCHASE_ROUTE_TIMEOUT_SECONDS = 28;
 
 const READ: readonly DynamoAction[] = ['GetItem', 'Query'];
 const LEDGER_WRITE: readonly DynamoAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'];
@@ -41,6 +48,7 @@ export const ROUTES = [
     entry: 'functions/credit/get-credit.http.ts',
     mainTable: READ,
     externalApi: true,
+    timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
   {
     operationId: 'GrantCredit',
@@ -49,6 +57,7 @@ export const ROUTES = [
     entry: 'functions/credit/grant-credit.http.ts',
     mainTable: LEDGER_WRITE,
     externalApi: true,
+    timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
   {
     operationId: 'DeductCredit',
@@ -57,6 +66,7 @@ export const ROUTES = [
     entry: 'functions/credit/deduct-credit.http.ts',
     mainTable: LEDGER_WRITE,
     externalApi: true,
+    timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
   {
     operationId: 'ListCreditTransactions',
@@ -65,6 +75,7 @@ export const ROUTES = [
     entry: 'functions/credit/list-credit-transactions.http.ts',
     mainTable: READ,
     externalApi: true,
+    timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
   {
     operationId: 'CreatePurchase',
@@ -75,6 +86,7 @@ export const ROUTES = [
     mainTable: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
     externalApi: false,
     startsPurchaseSaga: true,
+    timeoutSeconds: PURCHASE_ROUTE_TIMEOUT_SECONDS,
   },
   {
     operationId: 'ListPurchases',
@@ -83,6 +95,7 @@ export const ROUTES = [
     entry: 'functions/purchases/list-purchases.http.ts',
     mainTable: READ,
     externalApi: false,
+    timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
   {
     operationId: 'GetPurchase',
@@ -91,6 +104,7 @@ export const ROUTES = [
     entry: 'functions/purchases/get-purchase.http.ts',
     mainTable: READ,
     externalApi: false,
+    timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
   {
     operationId: 'RefundPurchase',
@@ -99,6 +113,7 @@ export const ROUTES = [
     entry: 'functions/refunds/refund-purchase.http.ts',
     mainTable: LEDGER_WRITE,
     externalApi: false,
+    timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
   {
     operationId: 'ListRefunds',
@@ -107,6 +122,7 @@ export const ROUTES = [
     entry: 'functions/refunds/list-refunds.http.ts',
     mainTable: READ,
     externalApi: false,
+    timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
   {
     operationId: 'ListAudit',
@@ -116,6 +132,7 @@ export const ROUTES = [
     mainTable: [],
     auditTable: ['Query'],
     externalApi: false,
+    timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
   {
     operationId: 'Health',
@@ -124,6 +141,7 @@ export const ROUTES = [
     entry: 'functions/ops/health.http.ts',
     mainTable: ['GetItem'],
     externalApi: false,
+    timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
   {
     operationId: 'RouteNotFound',
@@ -132,5 +150,6 @@ export const ROUTES = [
     entry: 'functions/ops/route-not-found.http.ts',
     mainTable: [],
     externalApi: false,
+    timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
 ] as const satisfies readonly RouteDeclaration[];

@@ -32,10 +32,6 @@ const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ESM_REQUIRE_SHIM =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
-/** Route functions answer within API Gateway's 30 s; the purchase function waits for the saga (25 s). */
-const ROUTE_TIMEOUT_SECONDS = 15;
-const PURCHASE_ROUTE_TIMEOUT_SECONDS = 28;
-
 export interface PurchaseServiceStackProps extends StackProps {
   /** Base URL of the other team's Customers/Products/Shipments API. */
   externalApiBaseUrl: string;
@@ -103,7 +99,7 @@ export class PurchaseServiceStack extends Stack {
         entry: route.entry,
         mainTable: route.mainTable,
         ...(route.auditTable ? { auditTable: route.auditTable } : {}),
-        timeoutSeconds: route.startsPurchaseSaga ? PURCHASE_ROUTE_TIMEOUT_SECONDS : ROUTE_TIMEOUT_SECONDS,
+        timeoutSeconds: route.timeoutSeconds,
         ...(route.startsPurchaseSaga
           ? { environment: { PURCHASE_STATE_MACHINE_ARN: purchaseSaga.stateMachineArn } }
           : {}),

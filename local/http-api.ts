@@ -3,7 +3,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RouteDeclaration } from '../functions/routes.ts';
-import { lambdaContext } from './lambda-context.ts';
+import { invokeWithTimeout, LambdaTimeoutError } from './lambda-context.ts';
 
 type Handler = (
   event: APIGatewayProxyEventV2,
@@ -117,10 +117,20 @@ async function serve(
   }
 
   const event = toEvent(request, url, method, body, target.route.declaration, target.params);
-  const result = await target.route.handler(
-    event,
-    lambdaContext(target.route.declaration.operationId, 29_000),
-  );
+  const { operationId, timeoutSeconds } = target.route.declaration;
+  let result: APIGatewayProxyStructuredResultV2;
+  try {
+    result = await invokeWithTimeout(operationId, timeoutSeconds, (context) =>
+      target.route.handler(event, context),
+    );
+  } catch (error) {
+    if (!(error instanceof LambdaTimeoutError)) throw error;
+    // What API Gateway answers when its Lambda timed out (not our error shape: AWS's own).
+    response
+      .writeHead(500, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ message: 'Internal Server Error' }));
+    return;
+  }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
   response.writeHead(result.statusCode ?? 200, headers).end(result.body ?? '');

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { PURCHASE_STATE_MACHINE, SAGA_TASKS } from '../functions/workers.ts';
-import { lambdaContext } from './lambda-context.ts';
+import { invokeWithTimeout } from './lambda-context.ts';
 import './promise-with-resolvers.ts';
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 
@@ -69,13 +69,16 @@ export function substitute(definition: string, values: Record<string, string>): 
 
 /**
  * Calls a handler the way Lambda does for Step Functions: the state goes in and the result comes out
- * as JSON, and a thrown error becomes Lambda's `{errorType, errorMessage, trace}` report, named after
+ * as JSON, within the task's declared timeout, and a thrown error becomes Lambda's `{errorType, errorMessage, trace}` report, named after
  * the error. That report is the `Cause` a Catch sees, as in AWS.
  */
-function asLambda(id: string, handler: TaskHandler): TaskFunction {
+function asLambda(task: { id: string; timeoutSeconds: number }, handler: TaskHandler): TaskFunction {
   return async (input) => {
     try {
-      const result = await handler(JSON.parse(JSON.stringify(input)), lambdaContext(`local-${id}`, 10_000));
+      const event: unknown = JSON.parse(JSON.stringify(input));
+      const result = await invokeWithTimeout(`local-${task.id}`, task.timeoutSeconds, (context) =>
+        handler(event, context),
+      );
       return JSON.parse(JSON.stringify(result ?? null)) as Json;
     } catch (error) {
       const thrown = error instanceof Error ? error : new Error(String(error));
@@ -98,7 +101,7 @@ export async function createLocalPurchaseStateMachine(rootDir: string): Promise<
     const module = (await import(pathToFileURL(`${rootDir}/${task.entry}`).href)) as { handler: TaskHandler };
     const arn = localFunctionArn(task.id);
     substitutions[task.arnPlaceholder] = arn;
-    functionsByArn.set(arn, asLambda(task.id, module.handler));
+    functionsByArn.set(arn, asLambda(task, module.handler));
   }
   const definition = JSON.parse(
     substitute(readFileSync(`${rootDir}/${PURCHASE_STATE_MACHINE.definitionFile}`, 'utf8'), substitutions),

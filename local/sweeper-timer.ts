@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { RESERVATION_SWEEPER } from '../functions/workers.ts';
-import { lambdaContext } from './lambda-context.ts';
+import { invokeWithTimeout } from './lambda-context.ts';
 
 /**
  * Runs the reservation sweeper's handler (the module CDK schedules with EventBridge) every
@@ -15,7 +15,9 @@ export function startSweeperTimer(
   const timer = setInterval(() => {
     running = running
       .then(() =>
-        handler({}, lambdaContext(RESERVATION_SWEEPER.id, RESERVATION_SWEEPER.timeoutSeconds * 1000)),
+        invokeWithTimeout(RESERVATION_SWEEPER.id, RESERVATION_SWEEPER.timeoutSeconds, (context) =>
+          handler({}, context),
+        ),
       )
       .catch(() => undefined);
   }, intervalMs);

@@ -163,7 +163,9 @@ describe('reservation sweeper', () => {
     await grant(customerId, 1_000);
     const { id: productId } = await createProduct(2.5);
     const purchaseId = `01LATE${Date.now().toString(36).toUpperCase().padStart(20, '0')}`;
-    const { handler: createShipment } = await import('../../functions/purchases/saga/create-shipment.task.ts');
+    const { handler: createShipment } = await import(
+      '../../functions/purchases/saga/create-shipment.task.ts'
+    );
 
     const execution = await machine.execute(
       { purchaseId, customerId, productId, quantity: 1, actor: 'test' },
@@ -179,6 +181,10 @@ describe('reservation sweeper', () => {
 
     expect(execution.status).toBe('SUCCEEDED');
     expect(JSON.parse(execution.output ?? '{}')).toMatchObject({ id: purchaseId, totalCents: 250 });
-    expect(await creditOf(customerId)).toMatchObject({ balanceCents: 750, availableCents: 750, heldCents: 0 });
+    expect(await creditOf(customerId)).toMatchObject({
+      balanceCents: 750,
+      availableCents: 750,
+      heldCents: 0,
+    });
   });
 });
