@@ -16,6 +16,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import type { FunctionEnvironment } from '../functions/environment.ts';
 import { type DynamoAction, ROUTES, type RouteDeclaration } from '../functions/routes.ts';
 import { AUDIT_TABLE, MAIN_TABLE, type TableDeclaration } from '../functions/shared/db/tables.ts';
 import {
@@ -43,7 +44,7 @@ interface FunctionSpec {
   mainTable: readonly DynamoAction[];
   auditTable?: readonly DynamoAction[];
   timeoutSeconds: number;
-  environment?: Record<string, string>;
+  environment?: FunctionEnvironment;
 }
 
 interface Tables {
@@ -213,6 +214,12 @@ export class PurchaseServiceStack extends Stack {
   }
 
   private lambda(spec: FunctionSpec, tables: Tables, externalApiBaseUrl: string): NodejsFunction {
+    const environment: FunctionEnvironment = {
+      [MAIN_TABLE.nameVariable]: tables.main.tableName,
+      ...(spec.auditTable ? { [AUDIT_TABLE.nameVariable]: tables.audit.tableName } : {}),
+      EXTERNAL_API_BASE_URL: externalApiBaseUrl,
+      ...spec.environment,
+    };
     const fn = new NodejsFunction(this, spec.id, {
       entry: join(ROOT_DIR, spec.entry),
       handler: 'handler',
@@ -228,12 +235,9 @@ export class PurchaseServiceStack extends Stack {
       projectRoot: ROOT_DIR,
       depsLockFilePath: join(ROOT_DIR, 'package-lock.json'),
       environment: {
-        [MAIN_TABLE.nameVariable]: tables.main.tableName,
-        ...(spec.auditTable ? { [AUDIT_TABLE.nameVariable]: tables.audit.tableName } : {}),
-        EXTERNAL_API_BASE_URL: externalApiBaseUrl,
+        ...environment,
         POWERTOOLS_SERVICE_NAME: 'purchase-service',
         NODE_OPTIONS: '--enable-source-maps',
-        ...spec.environment,
       },
       bundling: {
         format: OutputFormat.ESM,

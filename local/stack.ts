@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { FunctionEnvironment } from '../functions/environment.ts';
 import { ROUTES } from '../functions/routes.ts';
 import { AUDIT_TABLE, MAIN_TABLE } from '../functions/shared/db/tables.ts';
 import { AUDIT_PROJECTOR, RESERVATION_SWEEPER } from '../functions/workers.ts';
@@ -85,13 +86,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // all of it, the Step Functions endpoint included, is set before any of them loads.
     const stepFunctionsPort = await freePort();
     const stepFunctionsEndpoint = `http://127.0.0.1:${stepFunctionsPort}`;
-    Object.assign(process.env, {
+    const environment: FunctionEnvironment = {
       [MAIN_TABLE.nameVariable]: tables.main,
       [AUDIT_TABLE.nameVariable]: tables.audit,
       EXTERNAL_API_BASE_URL: mockApiUrl,
       DYNAMODB_ENDPOINT: dynamoDbEndpoint,
       STEPFUNCTIONS_ENDPOINT: stepFunctionsEndpoint,
       PURCHASE_STATE_MACHINE_ARN: LOCAL_PURCHASE_STATE_MACHINE_ARN,
+    };
+    Object.assign(process.env, environment, {
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
     const purchaseSaga = await createLocalPurchaseStateMachine(ROOT_DIR);

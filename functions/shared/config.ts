@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EnvironmentVariable } from '../environment.ts';
 
 /**
  * Configuration is read once, at cold start, from the environment; a missing or malformed
@@ -23,7 +24,7 @@ const ConfigSchema = z.object({
   RESERVATION_MAX_AGE_SECONDS: z.coerce.number().int().min(30).default(120),
   /** Who is recorded as the actor when the request names none (until authentication lands). */
   DEFAULT_ACTOR: z.string().min(1).max(100).default('system'),
-});
+} satisfies Record<EnvironmentVariable, z.ZodType>);
 
 export type Config = z.infer<typeof ConfigSchema>;
 

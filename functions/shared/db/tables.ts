@@ -1,3 +1,5 @@
+import type { EnvironmentVariable } from '../../environment.ts';
+
 /**
  * The DynamoDB tables, declared once. The CDK stack and the local runtime both build their tables
  * from these declarations, so a key or index cannot differ between AWS and a laptop.
@@ -19,7 +21,7 @@ export interface TableDeclaration {
   readonly timeToLiveAttribute?: string;
   readonly stream?: 'NEW_AND_OLD_IMAGES';
   /** The environment variable through which functions learn the table's name. */
-  readonly nameVariable: string;
+  readonly nameVariable: EnvironmentVariable;
 }
 
 /** Single-table design: credit accounts, ledger entries, reservations, purchases, idempotency records. */

@@ -1,0 +1,22 @@
+/**
+ * Every environment variable the functions read, declared once: `shared/config.ts` parses exactly
+ * these, and the CDK stack and the local runtime set them through `FunctionEnvironment`, so a name
+ * cannot be misspelt in one of the three. Dependency-free on purpose: `infra/` imports it.
+ * (Powertools' own variables, such as POWERTOOLS_SERVICE_NAME, are its business, not ours.)
+ */
+export const ENVIRONMENT_VARIABLES = {
+  MAIN_TABLE_NAME: 'the main table',
+  AUDIT_TABLE_NAME: 'the audit table (only the audit functions)',
+  EXTERNAL_API_BASE_URL: "the other team's Customers/Products/Shipments API",
+  EXTERNAL_API_TIMEOUT_MS: 'how long one external call may take',
+  DYNAMODB_ENDPOINT: 'DynamoDB Local, where DynamoDB is not AWS’s',
+  STEPFUNCTIONS_ENDPOINT: 'the local Step Functions runner, where Step Functions is not AWS’s',
+  PURCHASE_STATE_MACHINE_ARN: 'the purchase saga (only the purchase function)',
+  RESERVATION_MAX_AGE_SECONDS: 'the age past which the sweeper finishes a reservation',
+  DEFAULT_ACTOR: 'who is recorded when the request names nobody',
+} as const;
+
+export type EnvironmentVariable = keyof typeof ENVIRONMENT_VARIABLES;
+
+/** What a function's environment may hold of ours. */
+export type FunctionEnvironment = Partial<Record<EnvironmentVariable, string>>;
