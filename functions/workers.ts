@@ -33,20 +33,13 @@ export const PURCHASE_STATE_MACHINE = {
 
 export const SAGA_TASKS = [
   {
-    id: 'QuotePurchase',
-    arnPlaceholder: 'QuotePurchaseFunctionArn',
-    entry: 'functions/purchases/saga/quote-purchase.task.ts',
-    mainTable: [],
-    externalApi: true,
-    timeoutSeconds: 7,
-  },
-  {
     id: 'ReserveCredit',
     arnPlaceholder: 'ReserveCreditFunctionArn',
     entry: 'functions/purchases/saga/reserve-credit.task.ts',
     mainTable: ['GetItem', 'PutItem', 'UpdateItem'],
-    externalApi: false,
-    timeoutSeconds: 4,
+    // It quotes first: customer and product, read now (3 s at most), then holds.
+    externalApi: true,
+    timeoutSeconds: 8,
   },
   {
     id: 'CreateShipment',

@@ -67,10 +67,14 @@ export function substitute(definition: string, values: Record<string, string>): 
   });
 }
 
+/** Step Functions' limit on a state's input or output, which the local engine does not enforce itself. */
+const MAX_STATE_BYTES = 256 * 1024;
+
 /**
  * Calls a handler the way Lambda does for Step Functions: the state goes in and the result comes out
- * as JSON, within the task's declared timeout, and a thrown error becomes Lambda's `{errorType, errorMessage, trace}` report, named after
- * the error. That report is the `Cause` a Catch sees, as in AWS.
+ * as JSON (at most 256 KiB of it), within the task's declared timeout, and a thrown error becomes
+ * Lambda's `{errorType, errorMessage, trace}` report, named after the error. That report is the
+ * `Cause` a Catch sees, as in AWS.
  */
 function asLambda(task: { id: string; timeoutSeconds: number }, handler: TaskHandler): TaskFunction {
   return async (input) => {
@@ -79,8 +83,15 @@ function asLambda(task: { id: string; timeoutSeconds: number }, handler: TaskHan
       const result = await invokeWithTimeout(`local-${task.id}`, task.timeoutSeconds, (context) =>
         handler(event, context),
       );
-      return JSON.parse(JSON.stringify(result ?? null)) as Json;
+      const output = JSON.stringify(result ?? null);
+      if (Buffer.byteLength(output) > MAX_STATE_BYTES) {
+        throw Object.assign(new Error(`the output of ${task.id} is over 256 KiB`), {
+          name: 'States.DataLimitExceeded',
+        });
+      }
+      return JSON.parse(output) as Json;
     } catch (error) {
+      if (error instanceof Error && error.name === 'States.DataLimitExceeded') throw error;
       const thrown = error instanceof Error ? error : new Error(String(error));
       const report = {
         errorType: thrown.name,

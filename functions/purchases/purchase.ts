@@ -10,7 +10,7 @@ import {
 
 /** How a saga execution ended, decoded by the saga's adapter. */
 export type SagaOutcome =
-  | { kind: 'purchased'; purchase: Purchase }
+  | { kind: 'purchased'; purchaseId: string }
   /** A rule or a dependency said no before anything shipped (nothing is held any more). */
   | { kind: 'refused'; error: AppError }
   /** CreateShipment failed and the hold was given back. */
@@ -88,8 +88,11 @@ export async function createPurchase(
   });
 
   switch (outcome.kind) {
-    case 'purchased':
-      return outcome.purchase;
+    case 'purchased': {
+      const purchase = await deps.purchases.getPurchase(outcome.purchaseId);
+      if (!purchase) throw new Error(`purchase ${outcome.purchaseId} committed but not found`);
+      return purchaseAsCommitted(purchase);
+    }
     case 'refused':
       throw outcome.error;
     case 'shipment-failed':

@@ -1,11 +1,14 @@
 import { type SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
 import { AppError } from '#shared/errors.ts';
 import { domainErrorFrom, parseLambdaErrorReport } from '#shared/saga/task-errors.ts';
-import { type PurchaseSagaInput, PurchaseSchema } from './purchase.schemas.ts';
+import type { PurchaseSagaInput } from './purchase.schemas.ts';
 import type { PurchaseSaga, SagaOutcome } from './purchase.ts';
 
 /** The state machine's Fail state after a shipment failure was compensated (purchase.asl.json). */
 const SHIPMENT_FAILED_STATE_ERROR = 'ShipmentFailed';
+/** What a successful execution outputs (Commit's result). */
+const SagaOutputSchema = z.object({ purchaseId: z.string().min(1) });
 /** The error name Reserve throws when the request's Idempotency-Key already bought. */
 const DUPLICATE_PURCHASE_ERROR = 'DuplicatePurchaseError';
 
@@ -30,7 +33,10 @@ export class StepFunctionsPurchaseSaga implements PurchaseSaga {
     );
     switch (execution.status) {
       case 'SUCCEEDED':
-        return { kind: 'purchased', purchase: PurchaseSchema.parse(JSON.parse(execution.output ?? 'null')) };
+        return {
+          kind: 'purchased',
+          purchaseId: SagaOutputSchema.parse(JSON.parse(execution.output ?? 'null')).purchaseId,
+        };
       case 'TIMED_OUT':
         return { kind: 'timed-out' };
       default:

@@ -180,7 +180,8 @@ describe('reservation sweeper', () => {
     );
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(JSON.parse(execution.output ?? '{}')).toMatchObject({ id: purchaseId, totalCents: 250 });
+    expect(JSON.parse(execution.output ?? '{}')).toEqual({ purchaseId });
+    expect((await api('GET', `/v1/purchases/${purchaseId}`)).body).toMatchObject({ totalCents: 250 });
     expect(await creditOf(customerId)).toMatchObject({
       balanceCents: 750,
       availableCents: 750,

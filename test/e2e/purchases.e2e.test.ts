@@ -282,6 +282,17 @@ describe('POST /v1/purchases', () => {
     await expectNothingBought(customerId, { balanceCents: 1_000, availableCents: 1_000 });
   });
 
+  it('answers 502 UPSTREAM_ERROR for a product too large to keep with the purchase, and holds nothing', async () => {
+    const { customerId } = await customerAndProduct(1_000, 1);
+    const product = await createProduct(1, 'Huge Product', 'x'.repeat(400 * 1024));
+
+    const answer = await buy({ customerId, productId: product.id });
+
+    expect(answer.status).toBe(502);
+    expect(answer.body.error).toMatchObject({ code: 'UPSTREAM_ERROR', details: { operation: 'GetProduct' } });
+    await expectNothingBought(customerId, { balanceCents: 1_000, availableCents: 1_000 });
+  });
+
   it('refuses a promo code with 422 until promo codes exist', async () => {
     const { customerId, productId } = await customerAndProduct(1_000, 1);
 

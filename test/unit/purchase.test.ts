@@ -73,7 +73,10 @@ async function failureOf(promise: Promise<unknown>): Promise<AppError> {
 
 describe('createPurchase', () => {
   it('starts the saga with the purchase id, the actor and the operation, and answers its purchase', async () => {
-    const { deps, run } = makeDeps({ kind: 'purchased', purchase: PURCHASE });
+    const { deps, run } = makeDeps(
+      { kind: 'purchased', purchaseId: 'purchase-1' },
+      { ...PURCHASE, refunds: [] },
+    );
 
     const purchase = await createPurchase(deps, REQUEST, { actor: 'rep-1', operationId: 'op-1' });
 
@@ -144,7 +147,7 @@ describe('createPurchase', () => {
   });
 
   it('refuses a promo code without starting the saga', async () => {
-    const { deps, run } = makeDeps({ kind: 'purchased', purchase: PURCHASE });
+    const { deps, run } = makeDeps({ kind: 'purchased', purchaseId: 'purchase-1' }, PURCHASE);
 
     const error = await failureOf(createPurchase(deps, { ...REQUEST, promoCode: 'SAVE10' }, { actor: 'a' }));
 

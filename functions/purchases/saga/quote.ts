@@ -3,6 +3,13 @@ import type { CustomerDirectory, ProductCatalog } from '#shared/external/externa
 import { dollarsToCents, multiplyCents } from '#shared/money.ts';
 import type { Quote } from '../purchase.schemas.ts';
 
+/**
+ * The reservation and the purchase each keep the quote's snapshots in one DynamoDB item (400 KB at
+ * most); the rest of either item fits in the margin. A larger product cannot be bought: it is the
+ * other team's data we cannot keep, a 502 before anything is held.
+ */
+export const MAX_QUOTE_BYTES = 400 * 1024 - 4 * 1024;
+
 export interface QuoteDeps {
   customers: CustomerDirectory;
   products: ProductCatalog;
@@ -36,7 +43,7 @@ export async function quotePurchase(
     throw new UpstreamError('GetProduct', 'answered a price too large to charge exactly');
   }
   const discountCents = 0; // promo codes come with their own issue
-  return {
+  const quote: Quote = {
     product: {
       id: product.id,
       sku: product.sku,
@@ -58,4 +65,8 @@ export async function quotePurchase(
     discountCents,
     totalCents: subtotalCents - discountCents,
   };
+  if (Buffer.byteLength(JSON.stringify(quote)) > MAX_QUOTE_BYTES) {
+    throw new UpstreamError('GetProduct', 'answered a product too large to keep with the purchase');
+  }
+  return quote;
 }

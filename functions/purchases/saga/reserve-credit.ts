@@ -1,17 +1,22 @@
 import { withOptimisticRetry } from '#shared/retry.ts';
-import type { PurchaseSagaInput, Quote } from '../purchase.schemas.ts';
+import type { PurchaseSagaInput } from '../purchase.schemas.ts';
+import { type QuoteDeps, quotePurchase } from './quote.ts';
 import { shipmentIdempotencyKey } from './reservation.ts';
 import type { SagaStepDeps } from './saga-ports.ts';
 
 /**
- * Saga step Reserve. Idempotent: a retried step finds its reservation and holds nothing more.
+ * Saga step Reserve: quotes the purchase (customer and product read now) and holds its total. The
+ * quote goes straight into the reservation, so no snapshot travels in the saga's state. Idempotent:
+ * a retried step finds its reservation and holds nothing more (the first quote stands).
+ * @throws NotFoundError, UpstreamError, UpstreamTimeoutError from the quote (nothing held)
  * @throws InsufficientCreditError, DuplicatePurchaseError
  * @throws ConflictError when contention outlasts the retry budget (DynamoDB's transaction conflicts)
  */
-export function reserveCredit(
-  deps: Pick<SagaStepDeps, 'reservations' | 'clock' | 'retry'>,
-  input: PurchaseSagaInput & { quote: Quote },
+export async function reserveCredit(
+  deps: Pick<SagaStepDeps, 'reservations' | 'clock' | 'retry'> & QuoteDeps,
+  input: PurchaseSagaInput,
 ): Promise<{ reserved: true }> {
+  const quote = await quotePurchase(deps, input);
   return withOptimisticRetry(
     deps.retry,
     'The balance kept changing under concurrent updates; retry the purchase.',
@@ -21,8 +26,8 @@ export function reserveCredit(
         purchaseId: input.purchaseId,
         customerId: input.customerId,
         productId: input.productId,
-        quote: input.quote,
-        totalCents: input.quote.totalCents,
+        quote,
+        totalCents: quote.totalCents,
         status: 'PENDING',
         actor: input.actor,
         operationId: input.operationId,
