@@ -1,7 +1,7 @@
 import { AppError, NotFoundError } from '#shared/errors.ts';
 import type { IdGenerator } from '#shared/ids.ts';
 import type { Page, PageRequest } from '#shared/pagination.ts';
-import { domainErrorFrom, parseLambdaErrorReport } from '#shared/saga/task-errors.ts';
+import { domainErrorFrom, parseLambdaErrorReport, platformOverloadFrom } from '#shared/saga/task-errors.ts';
 import {
   type CreatePurchaseRequest,
   type Purchase,
@@ -36,7 +36,7 @@ const NOTHING_TAKEN = 'No purchase was saved and no credit was taken.';
  * turns how it ended into the purchase or the contract's error.
  *
  * @throws NotFoundError, InsufficientCreditError, AppError SHIPMENT_FAILED / UPSTREAM_ERROR /
- *   UPSTREAM_TIMEOUT / PROMO_CODE_INVALID / REQUEST_IN_PROGRESS
+ *   UPSTREAM_TIMEOUT / PROMO_CODE_INVALID / REQUEST_IN_PROGRESS / SERVICE_UNAVAILABLE
  */
 export async function createPurchase(
   deps: PurchaseDeps,
@@ -102,7 +102,10 @@ async function failed(
     if (existing) return existing;
   }
   if (domainError) throw domainError;
-  throw new Error(`purchase saga ${purchaseId} failed with ${outcome.error ?? 'no error name'}`);
+  throw (
+    platformOverloadFrom(outcome.error) ??
+    new Error(`purchase saga ${purchaseId} failed with ${outcome.error ?? 'no error name'}`)
+  );
 }
 
 /** @throws NotFoundError PURCHASE_NOT_FOUND */

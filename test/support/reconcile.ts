@@ -15,7 +15,7 @@ const AUDIT_CATCH_UP_MS = 20_000;
 export async function expectBooksToBalance(): Promise<ReconciliationReport> {
   useLocalAwsEnvironment();
   const stack = stackUrls();
-  const client = createDocumentClient({ endpoint: stack.dynamoDbEndpoint });
+  const client = createDocumentClient({ endpoint: stack.dynamoDbEndpoint, requestTimeoutMs: 30_000 });
   const tables = { main: stack.mainTable, audit: stack.auditTable };
   const deadline = Date.now() + AUDIT_CATCH_UP_MS;
   let report = await reconcile(client, tables);
