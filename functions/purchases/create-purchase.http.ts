@@ -18,7 +18,7 @@ const sfn = new SFNClient({
   // did reach Step Functions would run the saga twice. The client retries, with its Idempotency-Key.
   maxAttempts: 1,
   // The execution ends by its 25 s timeout; an answer later than that will not come.
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 26_000, throwOnRequestTimeout: true },
+  requestHandler: { requestTimeout: 26_000, throwOnRequestTimeout: true },
   ...(endpoint === undefined ? {} : { endpoint, disableHostPrefix: true }),
 });
 // A throttled StartSyncExecution started nothing: 503, and the client retries with its key.

@@ -10,7 +10,6 @@ import { SERVICE_UNAVAILABLE_STEP, serviceUnavailableMiddleware } from '../aws/s
  * release failing too) stays inside its 15 s Lambda timeout, and a saga step's inside its own.
  */
 export const DYNAMODB_REQUEST_TIMEOUT_MS = 1_000;
-export const DYNAMODB_CONNECTION_TIMEOUT_MS = 500;
 export const DYNAMODB_MAX_ATTEMPTS = 3;
 
 /**
@@ -25,7 +24,7 @@ export function createDocumentClient(
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     maxAttempts: DYNAMODB_MAX_ATTEMPTS,
     requestHandler: {
-      connectionTimeout: DYNAMODB_CONNECTION_TIMEOUT_MS,
+      // Its clock starts with the request, so it covers waiting for a socket and connecting too.
       requestTimeout: options.requestTimeoutMs ?? DYNAMODB_REQUEST_TIMEOUT_MS,
       // Without it the handler only logs a request that outlives requestTimeout.
       throwOnRequestTimeout: true,
