@@ -229,7 +229,7 @@ describe('overload answers 503 SERVICE_UNAVAILABLE with Retry-After and changes 
     );
 
     expectServiceUnavailable(lost);
-    // The SDK's retries carry the first attempt's ClientRequestToken: one transaction, whole.
+    // The first attempt committed, whole; its retries (same ClientRequestToken) added nothing.
     const ledger = (await customerItems(customerId)).filter((item) => item.entity === 'CREDIT_TRANSACTION');
     expect(ledger.map((entry) => entry.amountCents)).toEqual([1_000, 250]);
 
