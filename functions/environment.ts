@@ -10,6 +10,7 @@ export const ENVIRONMENT_VARIABLES = {
   EXTERNAL_API_BASE_URL: "the other team's Customers/Products/Shipments API",
   EXTERNAL_API_TIMEOUT_MS: 'how long one external call may take',
   DYNAMODB_ENDPOINT: 'DynamoDB Local, where DynamoDB is not AWS’s',
+  DYNAMODB_REQUEST_TIMEOUT_MS: 'how long one DynamoDB attempt may take (1 s unless set)',
   STEPFUNCTIONS_ENDPOINT: 'the local Step Functions runner, where Step Functions is not AWS’s',
   PURCHASE_STATE_MACHINE_ARN: 'the purchase saga (only the purchase function)',
   RESERVATION_MAX_AGE_SECONDS: 'the age past which the sweeper finishes a reservation',

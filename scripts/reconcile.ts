@@ -27,7 +27,8 @@ if (env.MAIN_TABLE_NAME && env.AUDIT_TABLE_NAME) {
   process.exit(2);
 }
 
-const client = createDocumentClient({ endpoint: where.endpoint });
+// A tool that scans 1 MB pages, not a route with a deadline: it may wait longer per call.
+const client = createDocumentClient({ endpoint: where.endpoint, requestTimeoutMs: 30_000 });
 const report = await reconcile(client, where).catch((error: unknown) => {
   console.error(`Could not read ${where.main} / ${where.audit} (is the stack running?):`, String(error));
   process.exit(2);

@@ -64,7 +64,7 @@ export function purchaseAsCommitted(purchase: Purchase): Purchase {
  * turns how it ended into the purchase or the contract's error.
  *
  * @throws NotFoundError, InsufficientCreditError, AppError SHIPMENT_FAILED / UPSTREAM_ERROR /
- *   UPSTREAM_TIMEOUT / PROMO_CODE_INVALID / REQUEST_IN_PROGRESS
+ *   UPSTREAM_TIMEOUT / PROMO_CODE_INVALID / REQUEST_IN_PROGRESS / SERVICE_UNAVAILABLE
  */
 export async function createPurchase(
   deps: PurchaseDeps,

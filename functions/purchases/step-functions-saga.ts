@@ -1,7 +1,7 @@
 import { type SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { AppError } from '#shared/errors.ts';
-import { domainErrorFrom, parseLambdaErrorReport } from '#shared/saga/task-errors.ts';
+import { domainErrorFrom, parseLambdaErrorReport, platformOverloadFrom } from '#shared/saga/task-errors.ts';
 import type { PurchaseSagaInput } from './purchase.schemas.ts';
 import type { PurchaseSaga, SagaOutcome } from './purchase.ts';
 
@@ -67,5 +67,8 @@ export function decodeFailure(
     return { kind: 'duplicate', purchaseId: details.purchaseId };
   }
   if (domainError instanceof AppError) return { kind: 'refused', error: domainError };
+  // Step Functions or Lambda itself gave up (a state or function timeout, Lambda throttled): overload.
+  const overload = platformOverloadFrom(error);
+  if (overload) return { kind: 'refused', error: overload };
   throw new Error(`purchase saga ${purchaseId} failed with ${error ?? 'no error name'}`);
 }

@@ -13,6 +13,8 @@ const ConfigSchema = z.object({
   EXTERNAL_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(25_000).default(3_000),
   /** Set only where DynamoDB is not AWS's (DynamoDB Local); AWS's own endpoint otherwise. */
   DYNAMODB_ENDPOINT: z.url().optional(),
+  /** Each DynamoDB attempt's timeout; unset, db/document-client.ts's budget applies. Tests shorten it. */
+  DYNAMODB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(5_000).optional(),
   /** Set only where Step Functions is not AWS's (the local runner). */
   STEPFUNCTIONS_ENDPOINT: z.url().optional(),
   /** The purchase saga; only the purchase function needs it (it checks at cold start). */

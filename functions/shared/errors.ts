@@ -115,3 +115,24 @@ export class UpstreamTimeoutError extends AppError {
     );
   }
 }
+
+/**
+ * A dependency (DynamoDB, Step Functions) is throttling, timing out or unreachable, and the request
+ * answers early rather than wait: nothing was changed that a retry with the same Idempotency-Key
+ * would not find. `retryAfterSeconds` becomes the `Retry-After` header; it is in the details too,
+ * so it survives the trip through a saga task.
+ */
+export class ServiceUnavailableError extends AppError {
+  override readonly name = 'ServiceUnavailableError';
+  constructor(
+    readonly retryAfterSeconds: number,
+    options?: ErrorOptions,
+  ) {
+    super(
+      'SERVICE_UNAVAILABLE',
+      'The service is busy; retry later (with the same Idempotency-Key, if the request had one).',
+      { retryAfterSeconds },
+      options,
+    );
+  }
+}

@@ -20,7 +20,10 @@ let runtime: Runtime | undefined;
 export function getRuntime(): Runtime {
   if (runtime) return runtime;
   const config = loadConfig();
-  const documentClient = createDocumentClient({ endpoint: config.DYNAMODB_ENDPOINT });
+  const documentClient = createDocumentClient({
+    endpoint: config.DYNAMODB_ENDPOINT,
+    requestTimeoutMs: config.DYNAMODB_REQUEST_TIMEOUT_MS,
+  });
   runtime = {
     config,
     documentClient,

@@ -16,7 +16,7 @@ export async function expectBooksToBalance(
   stack: { dynamoDbEndpoint: string; mainTable: string; auditTable: string } = stackUrls(),
 ): Promise<ReconciliationReport> {
   useLocalAwsEnvironment();
-  const client = createDocumentClient({ endpoint: stack.dynamoDbEndpoint });
+  const client = createDocumentClient({ endpoint: stack.dynamoDbEndpoint, requestTimeoutMs: 30_000 });
   const tables = { main: stack.mainTable, audit: stack.auditTable };
   const deadline = Date.now() + AUDIT_CATCH_UP_MS;
   let report = await reconcile(client, tables);

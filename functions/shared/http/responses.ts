@@ -13,13 +13,31 @@ export function jsonResponse(statusCode: number, body: unknown, requestId: strin
   };
 }
 
+/** Used when an error that asks the caller to come back later does not say when. */
+const DEFAULT_RETRY_AFTER_SECONDS = 1;
+/** Statuses whose answer always says when to come back (the contract's 429 and 503). */
+const COME_BACK_LATER = new Set([429, 503]);
+
 export function errorResponse(
   code: ErrorCode,
   message: string,
   details: unknown,
   requestId: string,
 ): HttpResponse {
-  return jsonResponse(STATUS_BY_CODE[code], { error: { code, message, details, requestId } }, requestId);
+  const status = STATUS_BY_CODE[code];
+  const response = jsonResponse(status, { error: { code, message, details, requestId } }, requestId);
+  if (COME_BACK_LATER.has(status)) {
+    response.headers = { ...response.headers, 'retry-after': String(retryAfterSeconds(details)) };
+  }
+  return response;
+}
+
+/** `details.retryAfterSeconds` when the error set one (ServiceUnavailableError does), else a default. */
+function retryAfterSeconds(details: unknown): number {
+  const seconds = (details as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isInteger(seconds) && seconds > 0
+    ? seconds
+    : DEFAULT_RETRY_AFTER_SECONDS;
 }
 
 /**

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { systemClock } from '../clock.ts';
+import { ServiceUnavailableError } from '../errors.ts';
 import { logger } from '../logger.ts';
 import type { IdempotencyStore } from './idempotency.store.ts';
 import { errorResponse } from './middleware/error-response.ts';
@@ -18,6 +19,14 @@ interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodTyp
   /** Given for money-moving POSTs: they honour `Idempotency-Key`. */
   idempotency?: IdempotencyStore;
 }
+
+/**
+ * How long before Lambda's own timeout a route gives up on its use case and answers 503: time for
+ * the error answer and the idempotency release, so a slow dependency never ends as API Gateway's
+ * bare 500/503 with the key still locked.
+ */
+export const ROUTE_ANSWER_MARGIN_MS = 1_000;
+const ROUTE_DEADLINE_RETRY_AFTER_SECONDS = 5;
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 
@@ -38,12 +47,22 @@ export function httpRoute<
   spec: RouteSpec<P, Q, B>,
   run: (input: ParsedRequest<Infer<P>, Infer<Q>, Infer<B>>) => Promise<RouteResult>,
 ): (event: RouteEvent, context: Context) => Promise<HttpResponse> {
-  const handler = middy<RouteEvent, HttpResponse>(async (event: RouteEvent) => {
-    // parseRequest always sets `parsed` before the handler runs, with values the schemas produced.
-    const input = event.parsed as ParsedRequest<Infer<P>, Infer<Q>, Infer<B>>;
-    const result = await run(input);
-    return jsonResponse(result.statusCode, result.body, input.requestId);
-  })
+  const handler = middy<RouteEvent, HttpResponse>(
+    async (event: RouteEvent) => {
+      // parseRequest always sets `parsed` before the handler runs, with values the schemas produced.
+      const input = event.parsed as ParsedRequest<Infer<P>, Infer<Q>, Infer<B>>;
+      const result = await run(input);
+      return jsonResponse(result.statusCode, result.body, input.requestId);
+    },
+    {
+      timeoutEarlyInMillis: ROUTE_ANSWER_MARGIN_MS,
+      timeoutEarlyResponse: () => {
+        throw new ServiceUnavailableError(ROUTE_DEADLINE_RETRY_AFTER_SECONDS, {
+          cause: new Error('the route ran out of time'),
+        });
+      },
+    },
+  )
     .before((request) => {
       logger.resetKeys();
       logger.appendKeys({ requestId: request.event.requestContext.requestId, route: request.event.routeKey });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError, type ErrorCode } from '../errors.ts';
+import { AppError, type ErrorCode, ServiceUnavailableError } from '../errors.ts';
 import { STATUS_BY_CODE } from '../http/status-by-code.ts';
 
 /**
@@ -58,4 +58,29 @@ export function domainErrorFrom(report: LambdaErrorReport | undefined): AppError
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Errors Step Functions names for its platform rather than for a step's rule: a task that timed out
+ * (its Lambda waiting on a DynamoDB that hangs) or Lambda refusing or failing the invocation. The
+ * state machine retries them where that fits the budget; one that still ends the execution is
+ * overload, not a bug.
+ */
+const PLATFORM_OVERLOAD_ERRORS = new Set([
+  'States.Timeout',
+  'Sandbox.Timedout',
+  'Lambda.TooManyRequestsException',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+]);
+/** Long enough for a throttled Lambda or a stuck table to recover. */
+const PLATFORM_RETRY_AFTER_SECONDS = 5;
+
+/** @returns the 503 for an execution that failed with a platform overload error, else undefined */
+export function platformOverloadFrom(errorName: string | undefined): ServiceUnavailableError | undefined {
+  if (errorName === undefined || !PLATFORM_OVERLOAD_ERRORS.has(errorName)) return undefined;
+  return new ServiceUnavailableError(PLATFORM_RETRY_AFTER_SECONDS, {
+    cause: new Error(`the purchase saga failed with ${errorName}`),
+  });
 }
