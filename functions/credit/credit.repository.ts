@@ -8,7 +8,7 @@ import {
   DynamoAccountReader,
   ledgerEntryWrites,
   lostRace,
-  operationMarkerWrite,
+  operationMarkerWrites,
   readOperationMarker,
 } from '../ledger/ledger-writes.ts';
 import { type CreditTransaction, CreditTransactionSchema } from './credit.schemas.ts';
@@ -24,17 +24,15 @@ export class DynamoCreditRepository extends DynamoAccountReader implements Credi
 
   async appendEntry(write: CreditEntryWrite): Promise<void> {
     const { after, operationId } = write;
-    const writes: NamedWrite<'account' | 'entry' | 'operation'>[] = ledgerEntryWrites(this.table, write);
-    if (operationId !== undefined) {
-      writes.push(
-        operationMarkerWrite(this.table, {
-          customerId: after.customerId,
-          operationId,
-          entity: 'CREDIT_OPERATION',
-          fields: { entrySK: ledgerEntryKey(after.customerId, after.version).SK },
-        }),
-      );
-    }
+    const writes: NamedWrite<'account' | 'entry' | 'operation'>[] = [
+      ...ledgerEntryWrites(this.table, write),
+      ...operationMarkerWrites(this.table, {
+        customerId: after.customerId,
+        operationId,
+        entity: 'CREDIT_OPERATION',
+        fields: { entrySK: ledgerEntryKey(after.customerId, after.version).SK },
+      }),
+    ];
     try {
       await writeAtomically(this.documentClient, writes);
     } catch (error) {

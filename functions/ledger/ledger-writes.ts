@@ -70,42 +70,33 @@ export function ledgerEntryWrites(
   ];
 }
 
+interface Hold {
+  customerId: string;
+  totalCents: number;
+  at: string;
+  actor: string;
+}
+
 /**
  * Holds `totalCents` (available → held) without reading first: the condition is the check.
  * Bumping the version makes a ledger writer that read the account before this hold read it again.
  */
-export function holdWrite(
-  tableName: string,
-  hold: { customerId: string; totalCents: number; at: string; actor: string },
-): NamedWrite<'account'> {
-  return {
-    name: 'account',
-    write: {
-      Update: {
-        TableName: tableName,
-        Key: creditAccountKey(hold.customerId),
-        UpdateExpression:
-          'SET availableCents = availableCents - :total, heldCents = heldCents + :total, ' +
-          'updatedAt = :now, changedBy = :actor ADD #version :one',
-        // Enough available credit.
-        ConditionExpression: 'availableCents >= :total',
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: {
-          ':total': hold.totalCents,
-          ':now': hold.at,
-          ':actor': hold.actor,
-          ':one': 1,
-        },
-      },
-    },
-  };
-}
+export const holdWrite = (tableName: string, hold: Hold): NamedWrite<'account'> =>
+  // Enough available credit.
+  moveHeldCredit(tableName, hold, { sign: '-', condition: 'availableCents >= :total' });
 
-/** Gives a hold back (held → available); the hold must be in the account. */
-export function releaseHoldWrite(
+/** Gives a hold back (held → available). */
+export const releaseHoldWrite = (tableName: string, hold: Hold): NamedWrite<'account'> =>
+  // The hold is in the account: anything else is a broken invariant, not a race.
+  moveHeldCredit(tableName, hold, { sign: '+', condition: 'heldCents >= :total' });
+
+/** Moves `totalCents` between available and held credit: `sign` is what happens to available. */
+function moveHeldCredit(
   tableName: string,
-  hold: { customerId: string; totalCents: number; at: string; actor: string },
+  hold: Hold,
+  move: { sign: '+' | '-'; condition: string },
 ): NamedWrite<'account'> {
+  const opposite = move.sign === '-' ? '+' : '-';
   return {
     name: 'account',
     write: {
@@ -113,10 +104,9 @@ export function releaseHoldWrite(
         TableName: tableName,
         Key: creditAccountKey(hold.customerId),
         UpdateExpression:
-          'SET availableCents = availableCents + :total, heldCents = heldCents - :total, ' +
+          `SET availableCents = availableCents ${move.sign} :total, heldCents = heldCents ${opposite} :total, ` +
           'updatedAt = :now, changedBy = :actor ADD #version :one',
-        // The hold is in the account: anything else is a broken invariant, not a race.
-        ConditionExpression: 'heldCents >= :total',
+        ConditionExpression: move.condition,
         ExpressionAttributeNames: { '#version': 'version' },
         ExpressionAttributeValues: {
           ':total': hold.totalCents,
@@ -132,26 +122,35 @@ export function releaseHoldWrite(
 /**
  * Marks that an idempotent operation changed this customer's credit, with what it made; written in
  * the same transaction as the change, so an operation applies once even if its HTTP record is lost.
+ * No write when the request carried no Idempotency-Key.
  */
-export function operationMarkerWrite(
+export function operationMarkerWrites(
   tableName: string,
-  marker: { customerId: string; operationId: string; entity: string; fields: Record<string, unknown> },
-): NamedWrite<'operation'> {
-  return {
-    name: 'operation',
-    write: {
-      Put: {
-        TableName: tableName,
-        Item: {
-          ...creditOperationKey(marker.customerId, marker.operationId),
-          entity: marker.entity,
-          ...marker.fields,
+  marker: {
+    customerId: string;
+    operationId: string | undefined;
+    entity: string;
+    fields: Record<string, unknown>;
+  },
+): NamedWrite<'operation'>[] {
+  if (marker.operationId === undefined) return [];
+  return [
+    {
+      name: 'operation',
+      write: {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...creditOperationKey(marker.customerId, marker.operationId),
+            entity: marker.entity,
+            ...marker.fields,
+          },
+          // This operation has not been applied before.
+          ConditionExpression: 'attribute_not_exists(PK)',
         },
-        // This operation has not been applied before.
-        ConditionExpression: 'attribute_not_exists(PK)',
       },
     },
-  };
+  ];
 }
 
 /** Reads an operation's marker, or undefined when the operation never applied. */

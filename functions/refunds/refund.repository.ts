@@ -7,7 +7,7 @@ import { OperationAlreadyAppliedError, StaleAccountError } from '../ledger/error
 import {
   ledgerEntryWrites,
   lostRace,
-  operationMarkerWrite,
+  operationMarkerWrites,
   readOperationMarker,
 } from '../ledger/ledger-writes.ts';
 import { toPurchase } from '../purchases/purchase.repository.ts';
@@ -70,17 +70,13 @@ export class DynamoRefundRepository implements RefundRepository {
           },
         },
       },
+      ...operationMarkerWrites(this.tableName, {
+        customerId,
+        operationId,
+        entity: 'REFUND_OPERATION',
+        fields: { purchaseId: refund.purchaseId, refundId: refund.id },
+      }),
     ];
-    if (operationId !== undefined) {
-      writes.push(
-        operationMarkerWrite(this.tableName, {
-          customerId,
-          operationId,
-          entity: 'REFUND_OPERATION',
-          fields: { purchaseId: refund.purchaseId, refundId: refund.id },
-        }),
-      );
-    }
     try {
       await writeAtomically(this.client, writes);
     } catch (error) {

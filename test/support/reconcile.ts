@@ -5,7 +5,7 @@ import { type ReconciliationReport, reconcile } from '../../scripts/reconciliati
 import { stackUrls } from './stack.ts';
 
 /** The audit follows the table's stream; how long it may take to catch up before a gap counts. */
-const AUDIT_CATCH_UP_MS = 20_000;
+const AUDIT_CATCH_UP_MS = 60_000;
 
 /**
  * Runs `npm run reconcile`'s checks on the test stack and fails on any breach. Audit records arrive

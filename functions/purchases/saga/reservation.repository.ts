@@ -24,7 +24,7 @@ import {
   holdWrite,
   ledgerEntryWrites,
   lostRace,
-  operationMarkerWrite,
+  operationMarkerWrites,
   readOperationMarker,
   releaseHoldWrite,
 } from '../../ledger/ledger-writes.ts';
@@ -76,17 +76,13 @@ export class DynamoReservationRepository implements ReservationRepository {
           },
         },
       },
+      ...operationMarkerWrites(this.tableName, {
+        customerId,
+        operationId,
+        entity: 'PURCHASE_OPERATION',
+        fields: { purchaseId },
+      }),
     ];
-    if (operationId !== undefined) {
-      writes.push(
-        operationMarkerWrite(this.tableName, {
-          customerId,
-          operationId,
-          entity: 'PURCHASE_OPERATION',
-          fields: { purchaseId },
-        }),
-      );
-    }
 
     try {
       await writeAtomically(this.client, writes);
