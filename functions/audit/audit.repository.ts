@@ -6,9 +6,20 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { failedConditionIndexes } from '#shared/db/transactions.ts';
-import { ValidationError } from '#shared/errors.ts';
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from '#shared/pagination.ts';
-import { type AuditEntityType, type AuditRecord, AuditRecordSchema } from './audit.schemas.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  matching,
+  type Page,
+  type PageRequest,
+  prefixed,
+} from '#shared/pagination.ts';
+import {
+  type AuditEntityType,
+  AuditEntityTypeSchema,
+  type AuditRecord,
+  AuditRecordSchema,
+} from './audit.schemas.ts';
 import type { AuditEntry, AuditRepository } from './audit.ts';
 
 const SEQUENCE_PREFIX = 'SEQ#';
@@ -19,6 +30,11 @@ const MAX_ATTEMPTS = 5;
 const entityPartition = (type: string, id: string): string => `${type}#${id}`;
 const eventKey = (eventId: string) => ({ PK: `EVENT#${eventId}`, SK: 'EVENT' });
 const sequenceKey = (sequence: number): string => `${SEQUENCE_PREFIX}${String(sequence).padStart(12, '0')}`;
+/** The shapes of `sequenceKey` and of the index sort key `{at}#{event id}`, for cursors. */
+const SEQUENCE_KEY = /^SEQ#\d{12}$/;
+const TIME_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z#.+$/s;
+const auditedTypes = (type: AuditEntityType | undefined): readonly AuditEntityType[] =>
+  type === undefined ? AuditEntityTypeSchema.options : [type];
 
 /**
  * The audit table. Records are only ever put, each with a condition that it is new: together with
@@ -104,11 +120,14 @@ export class DynamoAuditRepository implements AuditRepository {
         : ALL;
     const [pkName, skName] = index === undefined ? ['PK', 'SK'] : [`${index}PK`, `${index}SK`];
 
-    const position = page.cursor === undefined ? undefined : decodeCursor(page.cursor, ['PK', 'SK', 'at']);
-    const foreign = byEntity && position !== undefined && position.PK !== partition;
-    if (page.cursor !== undefined && (!position?.SK?.startsWith(SEQUENCE_PREFIX) || foreign)) {
-      throw new ValidationError([{ path: 'cursor', message: 'is not a cursor this list gave out' }]);
-    }
+    const position = decodeCursor(page.cursor, {
+      // The entity the list is of, an entity of the listed type, or any audited entity.
+      PK: byEntity
+        ? (pk) => pk === partition
+        : (pk) => auditedTypes(filter.entityType).some((type) => prefixed(`${type}#`)(pk)),
+      SK: matching(SEQUENCE_KEY),
+      at: matching(TIME_KEY),
+    });
     const input: QueryCommandInput = {
       TableName: this.tableName,
       KeyConditionExpression: '#pk = :pk',

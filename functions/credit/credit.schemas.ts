@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { AmountCentsSchema, ExternalIdSchema, ReasonSchema, TimestampSchema } from '#shared/schemas.ts';
+import { storableJsonObject } from '#shared/storable-json.ts';
 
 export const CustomerPathSchema = z.strictObject({ customerId: ExternalIdSchema });
 
 export const CreditChangeRequestSchema = z.strictObject({
   amountCents: AmountCentsSchema,
   reason: ReasonSchema,
-  metadata: z.record(z.string().max(100), z.json()).optional(),
+  metadata: storableJsonObject(z.string().max(100)).optional(),
 });
 
 export const CreditSchema = z.object({

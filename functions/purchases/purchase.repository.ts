@@ -20,7 +20,8 @@ import {
   reservationKey,
 } from '#shared/db/keys.ts';
 import { failedConditionIndexes, isTransactionConflict } from '#shared/db/transactions.ts';
-import { InsufficientCreditError, ValidationError } from '#shared/errors.ts';
+import { InsufficientCreditError } from '#shared/errors.ts';
+import { isIssuedId } from '#shared/ids.ts';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from '#shared/pagination.ts';
 import { ledgerEntryItems, type TransactItem } from '../credit/credit.repository.ts';
 import { StaleAccountError } from '../credit/credit.ts';
@@ -266,16 +267,13 @@ export class DynamoPurchaseRepository implements PurchaseRepository {
 
   async listPurchases(filter: PurchaseFilter, page: PageRequest): Promise<Page<Purchase>> {
     const { index, partition } = purchaseIndex(filter);
-    const position = page.cursor === undefined ? undefined : decodeCursor(page.cursor, ['id']);
-    if (page.cursor !== undefined && position?.id === undefined) {
-      throw new ValidationError([{ path: 'cursor', message: 'is not a cursor this list gave out' }]);
-    }
+    const position = decodeCursor(page.cursor, { id: isIssuedId });
     // Both filters: the customer's index, narrowed to the product. A filter applies after Limit,
     // so pages are read until one more than asked is found (or the index ends).
     const narrowToProduct = index === 'GSI1' && filter.productId !== undefined;
     const found: Item[] = [];
     let startKey: Item | undefined = position && {
-      ...purchaseKey(position.id ?? ''),
+      ...purchaseKey(position.id),
       [`${index}PK`]: partition,
       [`${index}SK`]: position.id,
     };

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/**
+ * How deep a client's JSON may nest, counting the object itself as level 1. DynamoDB refuses an item
+ * nested more than 32 levels; the audit trail stores our items one level down (`after.metadata`),
+ * and the margin leaves room for the next such wrapper.
+ */
+export const MAX_JSON_DEPTH = 16;
+
+/** DynamoDB numbers: 38 significant digits, magnitudes from 1e-130 to below 1e126 (or zero). */
+const DYNAMODB_MIN_MAGNITUDE = 1e-130;
+
+type Json = z.infer<ReturnType<typeof z.json>>;
+
+/**
+ * A JSON object that DynamoDB stores, and gives back, exactly as the client sent it (after
+ * `JSON.parse`). Without this a valid-looking request fails in the write, a 500:
+ * - integers must be safe: the SDK's marshaller refuses larger ones, and `JSON.parse` has already
+ *   rounded them (9007199254740993 arrives as …992);
+ * - fractions must be at least 1e-130 in magnitude (DynamoDB underflows below); a double's shortest
+ *   form has at most 17 significant digits, so the 38-digit limit holds, and a fraction is always
+ *   below 2^53, so the upper limit does too;
+ * - keys must not be empty (DynamoDB: "Empty attribute name");
+ * - strings must not be empty: DynamoDB Local, which `npm start` and the tests run, refuses them in
+ *   any attribute, so they are refused everywhere to keep one contract;
+ * - nesting at most MAX_JSON_DEPTH levels.
+ * Each issue names the field's path.
+ */
+export function storableJsonObject(keySchema: z.ZodString): z.ZodType<Record<string, Json>> {
+  return z.record(keySchema, z.json()).superRefine((value, context) => {
+    for (const issue of unstorable(value, [], 1)) context.addIssue({ code: 'custom', ...issue });
+  });
+}
+
+interface Issue {
+  path: (string | number)[];
+  message: string;
+}
+
+function* unstorable(value: Json, path: (string | number)[], depth: number): Generator<Issue> {
+  if (typeof value === 'number') {
+    if (!storableNumber(value)) {
+      yield {
+        path,
+        message:
+          'must be a safe integer, or a fraction of magnitude 1e-130 or more (DynamoDB stores no other)',
+      };
+    }
+    return;
+  }
+  if (typeof value === 'string') {
+    if (value === '') yield { path, message: 'must not be an empty string' };
+    return;
+  }
+  if (value === null || typeof value === 'boolean') return;
+  if (depth > MAX_JSON_DEPTH) {
+    yield { path, message: `nests deeper than ${MAX_JSON_DEPTH} levels` };
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const [index, element] of value.entries()) yield* unstorable(element, [...path, index], depth + 1);
+    return;
+  }
+  for (const [key, element] of Object.entries(value)) {
+    if (key === '') yield { path, message: 'has an empty key' };
+    else yield* unstorable(element, [...path, key], depth + 1);
+  }
+}
+
+function storableNumber(value: number): boolean {
+  if (Number.isInteger(value)) return Number.isSafeInteger(value);
+  return Number.isFinite(value) && Math.abs(value) >= DYNAMODB_MIN_MAGNITUDE;
+}
