@@ -28,16 +28,29 @@ type Json = z.infer<ReturnType<typeof z.json>>;
  */
 export function storableJsonObject(keySchema: z.ZodString): z.ZodType<Record<string, Json>> {
   return z.record(keySchema, z.json()).superRefine((value, context) => {
-    for (const issue of unstorable(value, [], 1)) context.addIssue({ code: 'custom', ...issue });
+    for (const issue of unstorableFields(value)) context.addIssue({ code: 'custom', ...issue });
   });
 }
 
-interface Issue {
+export interface StorageIssue {
   path: (string | number)[];
   message: string;
 }
 
-function* unstorable(value: Json, path: (string | number)[], depth: number): Generator<Issue> {
+/**
+ * What in `value` DynamoDB would refuse or change, by path (the rules above). Undefined fields are
+ * fine: the document client leaves them out.
+ */
+export function unstorableFields(value: unknown, maxDepth = MAX_JSON_DEPTH): StorageIssue[] {
+  return [...unstorable(value, [], 1, maxDepth)];
+}
+
+function* unstorable(
+  value: unknown,
+  path: (string | number)[],
+  depth: number,
+  maxDepth: number,
+): Generator<StorageIssue> {
   if (typeof value === 'number') {
     if (!storableNumber(value)) {
       yield {
@@ -52,18 +65,20 @@ function* unstorable(value: Json, path: (string | number)[], depth: number): Gen
     if (value === '') yield { path, message: 'must not be an empty string' };
     return;
   }
-  if (value === null || typeof value === 'boolean') return;
-  if (depth > MAX_JSON_DEPTH) {
-    yield { path, message: `nests deeper than ${MAX_JSON_DEPTH} levels` };
+  if (typeof value !== 'object' || value === null) return;
+  if (depth > maxDepth) {
+    yield { path, message: `nests deeper than ${maxDepth} levels` };
     return;
   }
   if (Array.isArray(value)) {
-    for (const [index, element] of value.entries()) yield* unstorable(element, [...path, index], depth + 1);
+    for (const [index, element] of value.entries()) {
+      yield* unstorable(element, [...path, index], depth + 1, maxDepth);
+    }
     return;
   }
   for (const [key, element] of Object.entries(value)) {
     if (key === '') yield { path, message: 'has an empty key' };
-    else yield* unstorable(element, [...path, key], depth + 1);
+    else yield* unstorable(element, [...path, key], depth + 1, maxDepth);
   }
 }
 

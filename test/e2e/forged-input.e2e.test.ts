@@ -117,6 +117,68 @@ describe('external data outside the range of a JavaScript Date', () => {
   );
 });
 
+describe('external data that a purchase cannot keep as given', () => {
+  // DynamoDB Local, which the local stack runs, refuses an empty string in any attribute.
+  it.each([
+    ['customer', { name: '' }, 'GetCustomer'],
+    ['customer', { email: '' }, 'GetCustomer'],
+    ['product', { description: '' }, 'GetProduct'],
+    ['product', { name: '' }, 'GetProduct'],
+  ])(
+    'a %s with %j: POST /v1/purchases is 502 UPSTREAM_ERROR naming %s, and takes no credit',
+    async (kind, fields, operation) => {
+      const buyer = await createCustomer();
+      await grant(buyer, 1_000);
+      const product = await createProduct(1);
+      const id = kind === 'customer' ? buyer : product.id;
+      const record = await mock<Record<string, unknown>>('GET', `/${kind}s/${id}`);
+      await mock('PATCH', `/${kind}s/${id}`, { ...record, ...fields });
+
+      const answer = await api<ErrorBody & { error: { details: { operation: string } } }>(
+        'POST',
+        '/v1/purchases',
+        {
+          body: { customerId: buyer, productId: product.id },
+        },
+      );
+
+      expect(answer.status).toBe(502);
+      expect(answer.body.error).toMatchObject({ code: 'UPSTREAM_ERROR', details: { operation } });
+      expect(await creditOf(buyer)).toMatchObject({
+        balanceCents: 1_000,
+        availableCents: 1_000,
+        heldCents: 0,
+      });
+    },
+  );
+
+  it('buys for a customer whose address has an empty second line, keeping no second line', async () => {
+    const buyer = await createCustomer();
+    await grant(buyer, 1_000);
+    const product = await createProduct(1);
+    const address = {
+      line1: '1 Test St',
+      line2: '',
+      city: 'Testville',
+      postalCode: '00001',
+      state: 'TS',
+      country: 'US',
+    };
+    await mock('PATCH', `/customers/${buyer}`, { shippingAddress: address });
+
+    const answer = await api<{ customer: { shippingAddress: Record<string, string> } }>(
+      'POST',
+      '/v1/purchases',
+      {
+        body: { customerId: buyer, productId: product.id },
+      },
+    );
+
+    expect(answer.status).toBe(201);
+    expect(answer.body.customer.shippingAddress).toEqual({ ...address, line2: undefined });
+  });
+});
+
 describe('grant metadata that DynamoDB cannot store as given', () => {
   const nested = (depth: number): unknown => (depth === 0 ? 'leaf' : { a: nested(depth - 1) });
 
