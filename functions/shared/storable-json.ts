@@ -20,16 +20,21 @@ type Json = z.infer<ReturnType<typeof z.json>>;
  * - fractions must be at least 1e-130 in magnitude (DynamoDB underflows below); a double's shortest
  *   form has at most 17 significant digits, so the 38-digit limit holds, and a fraction is always
  *   below 2^53, so the upper limit does too;
- * - keys must not be empty (DynamoDB: "Empty attribute name");
+ * - keys must not be empty (DynamoDB: "Empty attribute name"), nor `__proto__` (a JavaScript object
+ *   drops it on the way, silently);
  * - strings must not be empty: DynamoDB Local, which `npm start` and the tests run, refuses them in
  *   any attribute, so they are refused everywhere to keep one contract;
  * - nesting at most MAX_JSON_DEPTH levels.
  * Each issue names the field's path.
  */
-export function storableJsonObject(keySchema: z.ZodString): z.ZodType<Record<string, Json>> {
-  return z.record(keySchema, z.json()).superRefine((value, context) => {
-    for (const issue of unstorableFields(value)) context.addIssue({ code: 'custom', ...issue });
-  });
+export function storableJsonObject(keySchema: z.ZodString): z.ZodType<Record<string, Json>, unknown> {
+  // The body as parsed, before zod copies it: a copy has already lost a `__proto__` key.
+  return z
+    .unknown()
+    .superRefine((value, context) => {
+      for (const issue of unstorableFields(value)) context.addIssue({ code: 'custom', ...issue });
+    })
+    .pipe(z.record(keySchema, z.json()));
 }
 
 export interface StorageIssue {
@@ -78,6 +83,7 @@ function* unstorable(
   }
   for (const [key, element] of Object.entries(value)) {
     if (key === '') yield { path, message: 'has an empty key' };
+    else if (key === '__proto__') yield { path, message: 'has the key "__proto__", which no object keeps' };
     else yield* unstorable(element, [...path, key], depth + 1, maxDepth);
   }
 }

@@ -189,6 +189,7 @@ describe('grant metadata that DynamoDB cannot store as given', () => {
     ['a nested unsafe integer', '{"a": [1, {"b": -9007199254740993}]}', 'body.metadata.a.1.b'],
     ['an empty key', '{"a": {"": 1}}', 'body.metadata.a'],
     ['an empty top-level key', '{"": 1}', 'body.metadata'],
+    ['a __proto__ key, which an object drops', '{"a": {"__proto__": 0}}', 'body.metadata.a'],
     ['an empty string', '{"a": [""]}', 'body.metadata.a.0'],
     ['nesting 41 levels deep', JSON.stringify(nested(41)), `body.metadata${'.a'.repeat(16)}`],
   ])(
