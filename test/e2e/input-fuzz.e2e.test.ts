@@ -26,6 +26,8 @@ import { expectBooksToBalance } from '../support/reconcile.ts';
 const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? 20);
 const EXTERNAL_RUNS = Number(process.env.FUZZ_EXTERNAL_RUNS ?? Math.max(20, Math.round(RUNS_PER_ROUTE)));
 const SEED = Number(process.env.FUZZ_SEED ?? 20_250_509);
+/** Generous: a request takes milliseconds, a purchase with its setup a few hundred. */
+const TIMEOUT_MS = Math.max(60_000, RUNS_PER_ROUTE * ROUTES.length * 200, EXTERNAL_RUNS * 1_000);
 /** Every route unless FUZZ_ROUTES names some (comma-separated operationIds). */
 const ONLY = process.env.FUZZ_ROUTES?.split(',');
 /** Our input is a 4xx when it is wrong; a 5xx would be our fault. */
@@ -96,71 +98,80 @@ beforeAll(async () => {
 
 afterAll(() => {
   const byStatus = [...statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status}: ${count}`);
-  process.stdout.write(`input fuzz: ${sent} generated requests sent (${byStatus.join(', ')})\n`);
+  process.stdout.write(
+    `input fuzz (seed ${SEED}): ${sent} generated requests sent (${byStatus.join(', ')})\n`,
+  );
 });
 
 describe('generated input on every route', () => {
-  it('answers every generated request with no 5xx, and changes only what its 2xx answers report', async () => {
-    const before = {
-      credit: await creditOf(probe.customerId),
-      transactions: await allTransactions(probe.customerId),
-      purchases: await allPages<Purchase>(`/v1/purchases?customerId=${probe.customerId}`),
-    };
-    // What 2xx answers said they changed, keyed by id (an idempotent replay answers the same id).
-    const changes = new Map<string, { amountCents: number; purchaseId?: string; metadata?: unknown }>();
+  it(
+    'answers every generated request with no 5xx, and changes only what its 2xx answers report',
+    async () => {
+      const before = {
+        credit: await creditOf(probe.customerId),
+        transactions: await allTransactions(probe.customerId),
+        purchases: await allPages<Purchase>(`/v1/purchases?customerId=${probe.customerId}`),
+      };
+      // What 2xx answers said they changed, keyed by id (an idempotent replay answers the same id).
+      const changes = new Map<string, { amountCents: number; purchaseId?: string; metadata?: unknown }>();
 
-    for (const [index, route] of ROUTES.entries()) {
-      if (ONLY && !ONLY.includes(route.operationId)) continue;
-      await fc.assert(
-        fc.asyncProperty(requestFor(route, ids), async (request) => {
-          const answer = await send(request);
+      for (const [index, route] of ROUTES.entries()) {
+        if (ONLY && !ONLY.includes(route.operationId)) continue;
+        await fc.assert(
+          fc.asyncProperty(requestFor(route, ids), async (request) => {
+            const answer = await send(request);
 
-          expectStatusIn(OUR_INPUT_STATUSES, { route: route.operationId, request }, answer);
-          if (answer.status === 201) {
-            const sentBody = JSON.parse(request.rawBody ?? '{}') as { metadata?: unknown };
-            const { transaction, refund } = answer.body as {
-              transaction?: Transaction & { metadata?: unknown };
-              refund?: { id: string; amountCents: number; purchaseId: string };
-            };
-            if (transaction) {
-              // What DynamoDB stored is what the client sent, to the last digit.
-              expect(asJson(transaction.metadata)).toEqual(asJson(sentBody.metadata));
-              changes.set(transaction.id, {
-                amountCents: transaction.amountCents,
-                metadata: sentBody.metadata,
-              });
-            } else if (refund) {
-              changes.set(refund.id, { amountCents: refund.amountCents, purchaseId: refund.purchaseId });
-            } else {
-              throw new Error(`${route.operationId} made something the fuzz cannot account for`);
+            expectStatusIn(OUR_INPUT_STATUSES, { route: route.operationId, request }, answer);
+            if (answer.status === 201) {
+              const sentBody = JSON.parse(request.rawBody ?? '{}') as { metadata?: unknown };
+              const { transaction, refund } = answer.body as {
+                transaction?: Transaction & { metadata?: unknown };
+                refund?: { id: string; amountCents: number; purchaseId: string };
+              };
+              if (transaction) {
+                // What DynamoDB stored is what the client sent, to the last digit.
+                expect(asJson(transaction.metadata)).toEqual(asJson(sentBody.metadata));
+                changes.set(transaction.id, {
+                  amountCents: transaction.amountCents,
+                  metadata: sentBody.metadata,
+                });
+              } else if (refund) {
+                changes.set(refund.id, { amountCents: refund.amountCents, purchaseId: refund.purchaseId });
+              } else {
+                throw new Error(`${route.operationId} made something the fuzz cannot account for`);
+              }
             }
-          }
-        }),
-        { numRuns: RUNS_PER_ROUTE, seed: SEED + index },
-      );
-    }
+          }),
+          { numRuns: RUNS_PER_ROUTE, seed: SEED + index },
+        );
+      }
 
-    const changed = [...changes.values()];
-    const credit: Credit = await creditOf(probe.customerId);
-    expect(credit.balanceCents).toBe(before.credit.balanceCents + sum(changed.map((c) => c.amountCents)));
-    expect(credit.heldCents).toBe(0);
-    const transactions = await allTransactions(probe.customerId);
-    const grantsAndDeductions = changed.filter((change) => change.purchaseId === undefined).length;
-    const refunds = changed.length - grantsAndDeductions;
-    expect(transactions).toHaveLength(before.transactions.length + grantsAndDeductions + refunds);
-    for (const [id, change] of changes) {
-      const stored = transactions.find((entry) => entry.id === id) as { metadata?: unknown } | undefined;
-      if (change.purchaseId === undefined) expect(asJson(stored?.metadata)).toEqual(asJson(change.metadata));
-    }
-    const purchases = await allPages<Purchase>(`/v1/purchases?customerId=${probe.customerId}`);
-    expect(purchases.map((purchase) => purchase.id)).toEqual(before.purchases.map((purchase) => purchase.id));
-    for (const purchase of purchases) {
-      const was = before.purchases.find((candidate) => candidate.id === purchase.id);
-      const refunded = sum(changed.filter((c) => c.purchaseId === purchase.id).map((c) => c.amountCents));
-      expect(purchase.refundedCents).toBe((was?.refundedCents ?? 0) + refunded);
-    }
-    await expectBooksToBalance();
-  });
+      const changed = [...changes.values()];
+      const credit: Credit = await creditOf(probe.customerId);
+      expect(credit.balanceCents).toBe(before.credit.balanceCents + sum(changed.map((c) => c.amountCents)));
+      expect(credit.heldCents).toBe(0);
+      const transactions = await allTransactions(probe.customerId);
+      const grantsAndDeductions = changed.filter((change) => change.purchaseId === undefined).length;
+      const refunds = changed.length - grantsAndDeductions;
+      expect(transactions).toHaveLength(before.transactions.length + grantsAndDeductions + refunds);
+      for (const [id, change] of changes) {
+        const stored = transactions.find((entry) => entry.id === id) as { metadata?: unknown } | undefined;
+        if (change.purchaseId === undefined)
+          expect(asJson(stored?.metadata)).toEqual(asJson(change.metadata));
+      }
+      const purchases = await allPages<Purchase>(`/v1/purchases?customerId=${probe.customerId}`);
+      expect(purchases.map((purchase) => purchase.id)).toEqual(
+        before.purchases.map((purchase) => purchase.id),
+      );
+      for (const purchase of purchases) {
+        const was = before.purchases.find((candidate) => candidate.id === purchase.id);
+        const refunded = sum(changed.filter((c) => c.purchaseId === purchase.id).map((c) => c.amountCents));
+        expect(purchase.refundedCents).toBe((was?.refundedCents ?? 0) + refunded);
+      }
+      await expectBooksToBalance();
+    },
+    TIMEOUT_MS,
+  );
 });
 
 describe('generated external data', () => {
@@ -241,61 +252,68 @@ describe('generated external data', () => {
     lastModifiedAt: epochMillis,
   });
 
-  it('answers GET credit and POST /v1/purchases over any external data with 2xx, 404, 422 or 502, never a partial change', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        productChange,
-        customerChange,
-        fc.integer({ min: 1, max: 3 }),
-        async (productFields, customerFields, quantity) => {
-          const { customerId, productId } = await customerAndProduct(10_000, 1);
-          const product = await mock<Record<string, unknown>>('GET', `/products/${productId}`);
-          const customer = await mock<Record<string, unknown>>('GET', `/customers/${customerId}`);
-          // POST with the record's id replaces it whole: unlike PATCH, it can set lastModifiedAt too.
-          await mock(
-            'POST',
-            '/products',
-            JSON.parse(serialize({ ...product, ...productFields, id: productId })),
-          );
-          await mock(
-            'POST',
-            '/customers',
-            JSON.parse(serialize({ ...customer, ...customerFields, id: customerId })),
-          );
+  it(
+    'answers GET credit and POST /v1/purchases over any external data with 2xx, 404, 422 or 502, never a partial change',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          productChange,
+          customerChange,
+          fc.integer({ min: 1, max: 3 }),
+          async (productFields, customerFields, quantity) => {
+            const { customerId, productId } = await customerAndProduct(10_000, 1);
+            const product = await mock<Record<string, unknown>>('GET', `/products/${productId}`);
+            const customer = await mock<Record<string, unknown>>('GET', `/customers/${customerId}`);
+            // POST with the record's id replaces it whole: unlike PATCH, it can set lastModifiedAt too.
+            await mock(
+              'POST',
+              '/products',
+              JSON.parse(serialize({ ...product, ...productFields, id: productId })),
+            );
+            await mock(
+              'POST',
+              '/customers',
+              JSON.parse(serialize({ ...customer, ...customerFields, id: customerId })),
+            );
 
-          const credit = await send({
-            method: 'GET',
-            path: `/v1/customers/${customerId}/credit`,
-            query: [],
-            headers: {},
-          });
-          const purchase = await send({
-            method: 'POST',
-            path: '/v1/purchases',
-            query: [],
-            rawBody: JSON.stringify({ customerId, productId, quantity }),
-            headers: {},
-          });
+            const credit = await send({
+              method: 'GET',
+              path: `/v1/customers/${customerId}/credit`,
+              query: [],
+              headers: {},
+            });
+            const purchase = await send({
+              method: 'POST',
+              path: '/v1/purchases',
+              query: [],
+              rawBody: JSON.stringify({ customerId, productId, quantity }),
+              headers: {},
+            });
 
-          expectStatusIn([200, 502], { productFields, customerFields }, credit);
-          expectStatusIn([201, 422, 502], { productFields, customerFields }, purchase);
-          if (purchase.status === 502)
-            expect(purchase.body).toMatchObject({ error: { code: 'UPSTREAM_ERROR' } });
-          const bought = await allPages<Purchase>(`/v1/purchases?customerId=${customerId}`);
-          const now = await creditAfterRepair(customerId, customer);
-          if (purchase.status === 201) {
-            expect(bought).toHaveLength(1);
-            expect(now).toMatchObject({ balanceCents: 10_000 - (bought[0]?.totalCents ?? 0), heldCents: 0 });
-          } else {
-            expect(bought).toEqual([]);
-            expect(now).toMatchObject({ balanceCents: 10_000, availableCents: 10_000, heldCents: 0 });
-          }
-        },
-      ),
-      { numRuns: EXTERNAL_RUNS, seed: SEED },
-    );
-    await expectBooksToBalance();
-  });
+            expectStatusIn([200, 502], { productFields, customerFields }, credit);
+            expectStatusIn([201, 422, 502], { productFields, customerFields }, purchase);
+            if (purchase.status === 502)
+              expect(purchase.body).toMatchObject({ error: { code: 'UPSTREAM_ERROR' } });
+            const bought = await allPages<Purchase>(`/v1/purchases?customerId=${customerId}`);
+            const now = await creditAfterRepair(customerId, customer);
+            if (purchase.status === 201) {
+              expect(bought).toHaveLength(1);
+              expect(now).toMatchObject({
+                balanceCents: 10_000 - (bought[0]?.totalCents ?? 0),
+                heldCents: 0,
+              });
+            } else {
+              expect(bought).toEqual([]);
+              expect(now).toMatchObject({ balanceCents: 10_000, availableCents: 10_000, heldCents: 0 });
+            }
+          },
+        ),
+        { numRuns: EXTERNAL_RUNS, seed: SEED },
+      );
+      await expectBooksToBalance();
+    },
+    TIMEOUT_MS,
+  );
 });
 
 /** The credit of a customer whose external record may be broken: it is put back first, to be read. */

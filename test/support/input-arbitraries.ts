@@ -236,7 +236,7 @@ function query(route: RouteDeclaration, ids: KnownIds): fc.Arbitrary<[string, st
     { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 10 }) },
   );
   return fc
-    .uniqueArray(name, { maxLength: 3 })
+    .uniqueArray(name, { minLength: 1, maxLength: 3 })
     .chain((names) =>
       fc.tuple(
         ...names.map((name) =>
