@@ -90,7 +90,8 @@ async function serve(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  // Prefixed, not resolved against a base: a path that starts with `//` would be read as a host.
+  const url = new URL(`http://localhost${request.url ?? '/'}`);
   const method = request.method ?? 'GET';
   const body = await readBody(request);
   if (body === undefined) {

@@ -5,9 +5,15 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionsFailedError, writeAtomically } from '#shared/db/transactions.ts';
-import { ValidationError } from '#shared/errors.ts';
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from '#shared/pagination.ts';
-import type { AuditEntityType, AuditRecord } from './audit.schemas.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  matching,
+  type Page,
+  type PageRequest,
+  prefixed,
+} from '#shared/pagination.ts';
+import { type AuditEntityType, AuditEntityTypeSchema, type AuditRecord } from './audit.schemas.ts';
 import type { AuditEntry, AuditRepository } from './audit.ts';
 import {
   ALL_RECORDS_PARTITION,
@@ -23,6 +29,12 @@ import {
 
 /** Attempts at taking the entity's next sequence number (only a second projector could take it first). */
 const MAX_ATTEMPTS = 5;
+
+/** The shapes of a sequence key and of the index sort key `{at}#{event id}`, for cursors. */
+const SEQUENCE_KEY = /^SEQ#\d{12}$/;
+const TIME_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z#.+$/s;
+const auditedTypes = (type: AuditEntityType | undefined): readonly AuditEntityType[] =>
+  type === undefined ? AuditEntityTypeSchema.options : [type];
 
 /**
  * The audit table. Records are only ever put, each with a condition that it is new: together with
@@ -110,11 +122,14 @@ export class DynamoAuditRepository implements AuditRepository {
         : ALL_RECORDS_PARTITION;
     const [pkName, skName] = index === undefined ? ['PK', 'SK'] : [`${index}PK`, `${index}SK`];
 
-    const position = page.cursor === undefined ? undefined : decodeCursor(page.cursor, ['PK', 'SK', 'at']);
-    const foreign = byEntity && position !== undefined && position.PK !== partition;
-    if (page.cursor !== undefined && (!position?.SK?.startsWith(SEQUENCE_PREFIX) || foreign)) {
-      throw new ValidationError([{ path: 'cursor', message: 'is not a cursor this list gave out' }]);
-    }
+    const position = decodeCursor(page.cursor, {
+      // The entity the list is of, an entity of the listed type, or any audited entity.
+      PK: byEntity
+        ? (pk) => pk === partition
+        : (pk) => auditedTypes(filter.entityType).some((type) => prefixed(`${type}#`)(pk)),
+      SK: matching(SEQUENCE_KEY),
+      at: matching(TIME_KEY),
+    });
     const input: QueryCommandInput = {
       TableName: this.tableName,
       KeyConditionExpression: '#pk = :pk',

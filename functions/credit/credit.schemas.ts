@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { withSortedKeys } from '#shared/canonical-json.ts';
 import { AmountCentsSchema, ExternalIdSchema, ReasonSchema, TimestampSchema } from '#shared/schemas.ts';
+import { storableJsonObject } from '#shared/storable-json.ts';
 
 export const CustomerPathSchema = z.strictObject({ customerId: ExternalIdSchema });
 
 export const CreditChangeRequestSchema = z.strictObject({
   amountCents: AmountCentsSchema,
   reason: ReasonSchema,
-  metadata: z.record(z.string().max(100), z.json()).transform(withSortedKeys).optional(),
+  metadata: storableJsonObject(z.string().max(100)).transform(withSortedKeys).optional(),
 });
 
 export const CreditSchema = z.object({

@@ -7,7 +7,7 @@ import {
   purchasesOfProductPartition,
   REFUND_PREFIX,
 } from '#shared/db/keys.ts';
-import { ValidationError } from '#shared/errors.ts';
+import { isIssuedId } from '#shared/ids.ts';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from '#shared/pagination.ts';
 import { type Purchase, PurchaseSchema, RefundSchema } from './purchase.schemas.ts';
 import type { PurchaseFilter, PurchaseReader } from './purchase.ts';
@@ -50,16 +50,13 @@ export class DynamoPurchaseRepository implements PurchaseReader {
 
   async listPurchases(filter: PurchaseFilter, page: PageRequest): Promise<Page<Purchase>> {
     const { index, partition } = purchaseIndex(filter);
-    const position = page.cursor === undefined ? undefined : decodeCursor(page.cursor, ['id']);
-    if (page.cursor !== undefined && position?.id === undefined) {
-      throw new ValidationError([{ path: 'cursor', message: 'is not a cursor this list gave out' }]);
-    }
+    const position = decodeCursor(page.cursor, { id: isIssuedId });
     // Both filters: the customer's index, narrowed to the product. A filter applies after Limit,
     // so pages are read until one more than asked is found (or the index ends).
     const narrowToProduct = index === 'GSI1' && filter.productId !== undefined;
     const found: Item[] = [];
     let startKey: Item | undefined = position && {
-      ...purchaseKey(position.id ?? ''),
+      ...purchaseKey(position.id),
       [`${index}PK`]: partition,
       [`${index}SK`]: position.id,
     };

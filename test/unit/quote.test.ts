@@ -78,4 +78,39 @@ describe('quotePurchase', () => {
       ).rejects.toThrow(UpstreamError);
     },
   );
+
+  it.each([
+    ['a product whose lastModifiedAt no Date holds', { lastModifiedAt: 9e15 }, {}],
+    ['a product whose lastModifiedAt has a five-digit year', { lastModifiedAt: 253_402_300_800_000 }, {}],
+    ['a product with an empty description', { description: '' }, {}],
+    ['a customer with an empty name', {}, { name: '' }],
+    ['a customer with an unsafe integer for a time', {}, { lastModifiedAt: 2 ** 60 }],
+  ])(
+    'refuses %s as an upstream error, before anything is written',
+    async (_, productFields, customerFields) => {
+      const quote = quotePurchase(
+        {
+          customers: { getCustomer: async () => ({ ...customer, ...customerFields }) },
+          products: { getProduct: async () => ({ ...product(1), ...productFields }) },
+        },
+        { customerId: 'c1', productId: 'p1', quantity: 1 },
+      );
+
+      await expect(quote).rejects.toThrow(UpstreamError);
+    },
+  );
+
+  it('keeps no second address line when the external one is empty', async () => {
+    const withEmptyLine2 = { ...customer, shippingAddress: { ...address, line2: '' } };
+    const quote = await quotePurchase(
+      {
+        customers: { getCustomer: async () => withEmptyLine2 },
+        products: { getProduct: async () => product(1) },
+      },
+      { customerId: 'c1', productId: 'p1', quantity: 1 },
+    );
+
+    expect(quote.customer.shippingAddress).toEqual(address);
+    expect('line2' in quote.customer.shippingAddress).toBe(false);
+  });
 });

@@ -1,7 +1,9 @@
 import { UpstreamError } from '#shared/errors.ts';
 import type { CustomerDirectory, ProductCatalog } from '#shared/external/external-api.client.ts';
+import type { Address } from '#shared/external/external-api.schemas.ts';
 import { dollarsToCents, multiplyCents } from '#shared/money.ts';
-import type { Quote } from '../purchase.schemas.ts';
+import { unstorableFields } from '#shared/storable-json.ts';
+import { type Quote, QuoteSchema } from '../purchase.schemas.ts';
 
 /**
  * The reservation and the purchase each keep the quote's snapshots in one DynamoDB item (400 KB at
@@ -20,7 +22,8 @@ export interface QuoteDeps {
  * what is charged and where it ships), and prices the purchase in exact cents.
  *
  * @throws NotFoundError CUSTOMER_NOT_FOUND / PRODUCT_NOT_FOUND
- * @throws UpstreamError when a price cannot be converted to cents exactly, or a call fails
+ * @throws UpstreamError when a price cannot be converted to cents exactly, a snapshot cannot be
+ *   stored as given (see `assertKeepable`), or a call fails
  * @throws UpstreamTimeoutError
  */
 export async function quotePurchase(
@@ -50,14 +53,14 @@ export async function quotePurchase(
       name: product.name,
       description: product.description,
       priceCents: unitPriceCents,
-      lastModifiedAt: new Date(product.lastModifiedAt).toISOString(),
+      lastModifiedAt: isoTime('GetProduct', product.lastModifiedAt),
     },
     customer: {
       id: customer.id,
       name: customer.name,
       email: customer.email,
-      shippingAddress: customer.shippingAddress,
-      lastModifiedAt: new Date(customer.lastModifiedAt).toISOString(),
+      shippingAddress: withoutEmptyLine2(customer.shippingAddress),
+      lastModifiedAt: isoTime('GetCustomer', customer.lastModifiedAt),
     },
     quantity: request.quantity,
     unitPriceCents,
@@ -65,8 +68,41 @@ export async function quotePurchase(
     discountCents,
     totalCents: subtotalCents - discountCents,
   };
+  assertKeepable(quote);
+  return quote;
+}
+
+/**
+ * The quote is copied into the reservation and the purchase, and read back with QuoteSchema. What
+ * the external API sent must survive both (no empty strings: DynamoDB Local refuses them), or the
+ * purchase would fail after credit is held, or every read of it would. So it is checked here, before
+ * anything is written, and refused as the other team's error.
+ */
+function assertKeepable(quote: Quote): void {
   if (Buffer.byteLength(JSON.stringify(quote)) > MAX_QUOTE_BYTES) {
     throw new UpstreamError('GetProduct', 'answered a product too large to keep with the purchase');
   }
-  return quote;
+  const parsed = QuoteSchema.safeParse(quote);
+  const issue = parsed.success ? unstorableFields(quote)[0] : parsed.error.issues[0];
+  if (issue === undefined) return;
+  const [snapshot, ...field] = issue.path.map(String);
+  throw new UpstreamError(
+    snapshot === 'customer' ? 'GetCustomer' : 'GetProduct',
+    `answered a ${field.join('.') || snapshot} that cannot be kept in a purchase: ${issue.message}`,
+  );
+}
+
+/** The client's schema bounds external times; this keeps a RangeError out if another source does not. */
+function isoTime(operation: 'GetCustomer' | 'GetProduct', epochMillis: number): string {
+  const time = new Date(epochMillis);
+  if (Number.isNaN(time.getTime())) {
+    throw new UpstreamError(operation, 'answered a lastModifiedAt that is no point in time');
+  }
+  return time.toISOString();
+}
+
+/** An empty second address line is no second line (and an empty string cannot be stored). */
+function withoutEmptyLine2(address: Address): Address {
+  const { line2, ...rest } = address;
+  return line2 === undefined || line2 === '' ? rest : { ...rest, line2 };
 }

@@ -17,8 +17,8 @@ import {
   type TransactItem,
   writeAtomically,
 } from '#shared/db/transactions.ts';
-import { InsufficientCreditError, ValidationError } from '#shared/errors.ts';
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from '#shared/pagination.ts';
+import { InsufficientCreditError } from '#shared/errors.ts';
+import { decodeCursor, encodeCursor, matching, type Page, type PageRequest } from '#shared/pagination.ts';
 import { StaleAccountError } from '../../ledger/errors.ts';
 import {
   holdWrite,
@@ -235,10 +235,8 @@ export class DynamoReservationRepository implements ReservationRepository {
     page: PageRequest,
     createdBefore?: string,
   ): Promise<Page<Reservation>> {
-    const position = page.cursor === undefined ? undefined : decodeCursor(page.cursor, ['GSI3SK']);
-    if (page.cursor !== undefined && !position?.GSI3SK) {
-      throw new ValidationError([{ path: 'cursor', message: 'is not a cursor this list gave out' }]);
-    }
+    // `{createdAt}#{purchaseId}`, as the reservation's index sort key is written.
+    const position = decodeCursor(page.cursor, { GSI3SK: matching(/^\d{4}-\d{2}-\d{2}T[^#]+#.+$/s) });
     const { Items = [], LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,

@@ -1,6 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../errors.ts';
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from '../pagination.ts';
+import { decodeCursor, encodeCursor, type Page, type PageRequest, prefixed } from '../pagination.ts';
 
 /**
  * One page, newest first, of the items of a partition whose sort key starts with `prefix` (a
@@ -14,10 +13,7 @@ export async function pageOfPartition<T>(
   toItem: (item: Record<string, unknown>) => T,
 ): Promise<Page<T>> {
   const { tableName, partitionKey: PK, prefix, page } = query;
-  const position = page.cursor === undefined ? undefined : decodeCursor(page.cursor, ['SK']);
-  if (page.cursor !== undefined && !position?.SK?.startsWith(prefix)) {
-    throw new ValidationError([{ path: 'cursor', message: 'is not a cursor this list gave out' }]);
-  }
+  const position = decodeCursor(page.cursor, { SK: prefixed(prefix) });
   const { Items = [] } = await client.send(
     new QueryCommand({
       TableName: tableName,

@@ -7,6 +7,18 @@ import { z } from 'zod';
  * The mock server imports the same schemas.
  */
 
+/**
+ * Unix epoch milliseconds, as the API sends them, limited to years 0000 to 9999: the instants a
+ * JavaScript Date can hold and an ISO 8601 timestamp (ours, `TimestampSchema`) can write with four
+ * digits. Anything else is nonsense from the other team: an UPSTREAM_ERROR now, not a RangeError when
+ * the snapshot is written.
+ */
+export const EpochMillisSchema = z
+  .number()
+  .int()
+  .min(-62_167_219_200_000) // 0000-01-01T00:00:00.000Z
+  .max(253_402_300_799_999); // 9999-12-31T23:59:59.999Z
+
 export const AddressSchema = z.object({
   line1: z.string().min(1),
   line2: z.string().optional(),
@@ -22,8 +34,8 @@ export const ExternalCustomerSchema = z.object({
   email: z.string(),
   billingAddress: AddressSchema,
   shippingAddress: AddressSchema,
-  createdAt: z.number().int(),
-  lastModifiedAt: z.number().int(),
+  createdAt: EpochMillisSchema,
+  lastModifiedAt: EpochMillisSchema,
 });
 
 export const ExternalProductSchema = z.object({
@@ -33,8 +45,8 @@ export const ExternalProductSchema = z.object({
   description: z.string(),
   /** Unit price in US dollars, e.g. 1299.99 (the money module converts it to cents). */
   price: z.number(),
-  createdAt: z.number().int(),
-  lastModifiedAt: z.number().int(),
+  createdAt: EpochMillisSchema,
+  lastModifiedAt: EpochMillisSchema,
 });
 
 export const CreateShipmentRequestSchema = z.object({
