@@ -1,0 +1,32 @@
+import { DynamoReservationRepository } from '../functions/purchases/saga/reservation.repository.ts';
+import { createDocumentClient } from '../functions/shared/db/document-client.ts';
+import { tablesToRead } from './tables-to-read.ts';
+
+/**
+ * `npm run reservations:review`: the holds the sweeper could not decide (their saga died during the
+ * CreateShipment call), oldest first, with what a person needs to ask the shipping team. Each is
+ * then released or committed with the saga's own steps once the answer is known.
+ */
+const where = tablesToRead('review');
+const client = createDocumentClient({ endpoint: where.endpoint });
+const reservations = new DynamoReservationRepository(client, where.main);
+let cursor: string | undefined;
+let count = 0;
+do {
+  const page = await reservations.listAwaitingReview({ limit: 100, cursor });
+  for (const reservation of page.items) {
+    count += 1;
+    console.log(
+      [
+        reservation.purchaseId,
+        `customer ${reservation.customerId}`,
+        `${reservation.totalCents} cents held`,
+        `shipment key ${reservation.shipmentKey}`,
+        `since ${reservation.awaitingReviewSince ?? reservation.updatedAt}`,
+      ].join('  '),
+    );
+  }
+  cursor = page.nextCursor ?? undefined;
+} while (cursor !== undefined);
+console.log(count === 0 ? 'no reservation awaits review' : `${count} reservations await review`);
+client.destroy();
