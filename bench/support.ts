@@ -14,6 +14,8 @@ export async function startBenchStack(): Promise<LocalStack> {
     tablePrefix: 'bench-',
     sweepIntervalMs: 60_000,
   });
+  // No demo data to load first: the API may answer at once.
+  stack.markReady();
   Object.assign(process.env, {
     TEST_API_URL: stack.apiUrl,
     TEST_MOCK_API_URL: stack.mockApiUrl,

@@ -1,33 +1,12 @@
 import { expect } from '@jest/globals';
-import { createDocumentClient } from '../../functions/shared/db/document-client.ts';
-import { useLocalAwsEnvironment } from '../../local/dynamodb-local.ts';
-import { type ReconciliationReport, reconcile } from '../../scripts/reconciliation.ts';
-import { stackUrls } from './stack.ts';
+import type { ReconciliationReport } from '../../scripts/reconciliation.ts';
+import { reconcileOnceAuditCaughtUp } from './books.ts';
 
-/** The audit follows the table's stream; how long it may take to catch up before a gap counts. */
-const AUDIT_CATCH_UP_MS = 60_000;
-
-/**
- * Runs `npm run reconcile`'s checks on the test stack and fails on any breach. Audit records arrive
- * through the stream, a moment after the change: the check is repeated while audit records are all
- * that is missing, up to a bound, so the test waits for the feed but never depends on its speed.
- */
+/** Runs `npm run reconcile`'s checks on the test stack and fails on any breach (see books.ts). */
 export async function expectBooksToBalance(
-  stack: { dynamoDbEndpoint: string; mainTable: string; auditTable: string } = stackUrls(),
+  stack?: Parameters<typeof reconcileOnceAuditCaughtUp>[0],
 ): Promise<ReconciliationReport> {
-  useLocalAwsEnvironment();
-  const client = createDocumentClient({ endpoint: stack.dynamoDbEndpoint, requestTimeoutMs: 30_000 });
-  const tables = { main: stack.mainTable, audit: stack.auditTable };
-  const deadline = Date.now() + AUDIT_CATCH_UP_MS;
-  let report = await reconcile(client, tables);
-  while (report.breaches.length > 0 && report.breaches.every(isAuditLag) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    report = await reconcile(client, tables);
-  }
-  client.destroy();
+  const report = await reconcileOnceAuditCaughtUp(stack);
   expect(report.breaches).toEqual([]);
   return report;
 }
-
-const isAuditLag = (breach: string): boolean =>
-  breach.endsWith('no audit record') || breach.endsWith('audit trail does not fold to its current state');
