@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
+import { MIXED_REFUNDS_EXAMPLE } from '../test/support/money-model.ts';
 import type { ModelRunCount } from '../test/support/money-model-runner.ts';
 
 /**
@@ -34,6 +35,7 @@ try {
   await fc.assert(moneyModelProperty(count, { minSteps: 8, maxSteps, shrinkBudgetMs: 300_000 }), {
     numRuns: runs,
     seed,
+    examples: [[MIXED_REFUNDS_EXAMPLE]],
   });
 } catch (error) {
   failed = true;

@@ -153,19 +153,11 @@ export function resolveCall(
         state.purchases[state.purchases.length - 1 - (spec.purchase % Math.max(1, state.purchases.length))];
       if (!purchase) return undefined;
       // One past what remains now and then, so refusals are exercised too.
-      const index = state.purchases.indexOf(purchase);
-      const by = process.env.MODEL_NO_MIX
-        ? spec.by === 'all'
-          ? 'all'
-          : index % 2 === 0
-            ? 'amount'
-            : 'quantity'
-        : spec.by;
-      if (by === 'amount') {
+      if (spec.by === 'amount') {
         const remaining = purchase.totalCents - purchase.refundedCents;
         return { kind: 'refund', purchaseId: purchase.id, amountCents: 1 + (spec.pick % (remaining + 1)) };
       }
-      if (by === 'quantity') {
+      if (spec.by === 'quantity') {
         const units = purchase.quantity - purchase.refundedUnits;
         return { kind: 'refund', purchaseId: purchase.id, quantity: 1 + (spec.pick % (units + 1)) };
       }

@@ -1,5 +1,6 @@
 import { AppError } from '#shared/errors.ts';
 import { StaleReadError } from '#shared/retry.ts';
+import { SagaSignal } from '#shared/saga/saga-signal.ts';
 import type { Quote } from '../purchase.schemas.ts';
 
 /**
@@ -58,14 +59,14 @@ export class DuplicatePurchaseError extends AppError {
 
 /** The reservation was released or committed before this step ran; the step must not go on. */
 export class ReservationClosedError extends Error {
-  override readonly name: string = 'ReservationClosedError';
+  override readonly name = 'ReservationClosedError';
 }
 
 /**
  * A compensation found the reservation SHIPPED (or already COMMITTED): the shipment went out after
  * all, so the saga must roll forward to Commit, never release.
  */
-export class ReservationShippedError extends ReservationClosedError {
+export class ReservationShippedError extends SagaSignal {
   override readonly name = 'ReservationShippedError';
 }
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { STATUS_BY_CODE } from '../http/status-by-code.ts';
 import { logger } from '../logger.ts';
+import { SagaSignal } from './saga-signal.ts';
 import { toTaskError } from './task-errors.ts';
 
 /**
@@ -20,6 +21,10 @@ export function sagaTask<S extends z.ZodType<{ purchaseId: string }>, R>(
     try {
       return await run(input);
     } catch (error) {
+      if (error instanceof SagaSignal) {
+        logger.info('saga step steers the saga', { signal: error.name });
+        throw error;
+      }
       if (!(error instanceof AppError)) {
         logger.error('saga step failed', { error: error as Error });
         throw error;
