@@ -15,6 +15,7 @@ export const ENVIRONMENT_VARIABLES = {
   PURCHASE_STATE_MACHINE_ARN: 'the purchase saga (only the purchase function)',
   RESERVATION_MAX_AGE_SECONDS: 'the age past which the sweeper finishes a reservation',
   DEFAULT_ACTOR: 'who is recorded when the request names nobody',
+  IDEMPOTENCY_LOCK_SECONDS: 'how long a claimed Idempotency-Key stays held for a request that may still run',
 } as const;
 
 export type EnvironmentVariable = keyof typeof ENVIRONMENT_VARIABLES;

@@ -1,4 +1,4 @@
-import { LOCK_MS as IDEMPOTENCY_LOCK_MS } from '../functions/shared/http/idempotency.store.ts';
+import { DEFAULT_LOCK_MS } from '../functions/shared/http/idempotency.store.ts';
 
 /** Demo credit for the seeded customers, granted through the public API like any other grant. */
 const DEMO_GRANTS = [
@@ -14,10 +14,10 @@ const DEMO_PURCHASE = {
 } as const;
 
 /**
- * A killed run may leave a demo key claimed for the idempotency lease (60 s); a little longer than
- * that lets its claim run out, and bounds how long a start can wait for it.
+ * A killed run may leave a demo key claimed for the idempotency lease (IDEMPOTENCY_LOCK_SECONDS);
+ * a little longer than that lets its claim run out, and bounds how long a start can wait for it.
  */
-export const DEMO_DATA_MAX_WAIT_MS = IDEMPOTENCY_LOCK_MS + 10_000;
+export const demoDataMaxWaitMs = (lockMs: number = DEFAULT_LOCK_MS): number => lockMs + 10_000;
 /** Between two tries while a key is held, unless the answer's Retry-After says otherwise. */
 const RETRY_INTERVAL_MS = 2_000;
 
@@ -75,7 +75,7 @@ export async function loadDemoData(apiUrl: string, options: DemoDataOptions = {}
 
 async function apply(apiUrl: string, step: Step, options: DemoDataOptions): Promise<boolean> {
   const {
-    maxWaitMs = DEMO_DATA_MAX_WAIT_MS,
+    maxWaitMs = demoDataMaxWaitMs(),
     say = console.log,
     warn = console.warn,
     fetch: send = fetch,

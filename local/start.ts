@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DEMO_CUSTOMER_IDS, loadDemoData } from './demo-data.ts';
+import { loadConfig } from '../functions/shared/config.ts';
+import { DEMO_CUSTOMER_IDS, demoDataMaxWaitMs, loadDemoData } from './demo-data.ts';
 import { LOCAL_STACK_FILE, type LocalStack, ROOT_DIR, startLocalStack } from './stack.ts';
 
 /**
@@ -66,7 +67,9 @@ try {
   const demoData =
     env.SEED_DEMO_DATA === '0'
       ? 'not loaded (SEED_DEMO_DATA=0)'
-      : (await loadDemoData(stack.startupApiUrl))
+      : (await loadDemoData(stack.startupApiUrl, {
+            maxWaitMs: demoDataMaxWaitMs(loadConfig().IDEMPOTENCY_LOCK_SECONDS * 1000),
+          }))
         ? 'loaded'
         : 'incomplete (see the warnings above)';
 

@@ -26,6 +26,12 @@ const ConfigSchema = z.object({
   RESERVATION_MAX_AGE_SECONDS: z.coerce.number().int().min(30).default(120),
   /** Who is recorded as the actor when the request names none (until authentication lands). */
   DEFAULT_ACTOR: z.string().min(1).max(100).default('system'),
+  /**
+   * How long a claim on an Idempotency-Key holds before the same request may take it over (its holder
+   * died). It must outlast every route (the longest, the purchase, runs 28 s), or a live request could
+   * lose its claim.
+   */
+  IDEMPOTENCY_LOCK_SECONDS: z.coerce.number().int().min(30).max(900).default(60),
 } satisfies Record<EnvironmentVariable, z.ZodType>);
 
 export type Config = z.infer<typeof ConfigSchema>;

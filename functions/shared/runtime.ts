@@ -28,7 +28,11 @@ export function getRuntime(): Runtime {
     config,
     documentClient,
     externalApi: new ExternalApiClient(config.EXTERNAL_API_BASE_URL, config.EXTERNAL_API_TIMEOUT_MS),
-    idempotencyStore: new DynamoIdempotencyStore(documentClient, config.MAIN_TABLE_NAME),
+    idempotencyStore: new DynamoIdempotencyStore(
+      documentClient,
+      config.MAIN_TABLE_NAME,
+      config.IDEMPOTENCY_LOCK_SECONDS * 1000,
+    ),
   };
   return runtime;
 }

@@ -82,6 +82,8 @@ describe('npm start after kill -9 of the whole stack mid-load', () => {
       DATA_DIR: dataDir,
       SEED_DEMO_DATA: '0',
       LOCAL_STACK_READY_FILE: join(dir, 'ready-1.json'),
+      // The shortest lease the service allows (it outlasts every route): the restart waits less.
+      IDEMPOTENCY_LOCK_SECONDS: '30',
     });
     stacks.push(first);
     const where = await first.waitForReady(90_000);
@@ -126,6 +128,7 @@ describe('npm start after kill -9 of the whole stack mid-load', () => {
       DATA_DIR: dataDir,
       SEED_DEMO_DATA: '1',
       LOCAL_STACK_READY_FILE: secondReadyFile,
+      IDEMPOTENCY_LOCK_SECONDS: '30',
     });
     stacks.push(second);
   }, 180_000);

@@ -27,13 +27,14 @@ export interface IdempotencyStore {
 
 /** How long a first answer is kept for replay (then the key may be used afresh). */
 const RECORD_TTL_SECONDS = 24 * 60 * 60;
-/** Longer than any handler may run, so a live request never loses its claim. */
-export const LOCK_MS = 60_000;
+/** Longer than any handler may run, so a live request never loses its claim (IDEMPOTENCY_LOCK_SECONDS). */
+export const DEFAULT_LOCK_MS = 60_000;
 
 export class DynamoIdempotencyStore implements IdempotencyStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly lockMs: number = DEFAULT_LOCK_MS,
   ) {}
 
   async claim(keyHash: string, fingerprint: string, now: Date): Promise<ClaimResult> {
@@ -49,7 +50,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
             entity: 'IDEMPOTENCY_RECORD',
             status: 'IN_PROGRESS',
             fingerprint,
-            lockedUntil: nowMs + LOCK_MS,
+            lockedUntil: nowMs + this.lockMs,
             expiresAt: Math.floor(nowMs / 1000) + RECORD_TTL_SECONDS,
           },
           ConditionExpression:
