@@ -49,6 +49,21 @@ describe('statemachines/purchase.asl.json', () => {
     expect(Commit?.Catch).toBeUndefined();
   });
 
+  it('rolls forward to Commit, never fails, when the compensation after a shipment failure finds it shipped', () => {
+    const release = definition.States.ReleaseAfterShipmentFailure;
+
+    expect(release?.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['ReservationShippedError'], Next: 'Commit' }),
+    ]);
+    expect(release?.Retry?.[0]).toEqual({ ErrorEquals: ['ReservationShippedError'], MaxAttempts: 0 });
+  });
+
+  it('retries Commit after a Lambda timeout as after a state timeout (the goods are out)', () => {
+    const retried = (definition.States.Commit?.Retry ?? []).flatMap((retry) => retry.ErrorEquals);
+
+    expect(retried).toEqual(expect.arrayContaining(['States.Timeout', 'Sandbox.Timedout']));
+  });
+
   it('retries CreateShipment only on failures the API did not process', () => {
     const retried = (definition.States.CreateShipment?.Retry ?? []).flatMap((retry) => retry.ErrorEquals);
 
