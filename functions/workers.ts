@@ -11,7 +11,7 @@ export interface WorkerDeclaration {
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
   readonly mainTable: readonly DynamoAction[];
-  /** Actions on the audit table; only the projector has any. */
+  /** Actions on the audit table: only the projector is given them. */
   readonly auditTable?: readonly DynamoAction[];
   readonly externalApi: boolean;
   /**
