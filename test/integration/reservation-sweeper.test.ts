@@ -5,24 +5,12 @@ import { DynamoReservationRepository } from '../../functions/purchases/saga/rese
 import type { Reservation } from '../../functions/purchases/saga/reservation.ts';
 import type { SagaStepDeps } from '../../functions/purchases/saga/saga-ports.ts';
 import { sweepReservations } from '../../functions/purchases/saga/sweep-reservations.ts';
+import { CUSTOMER_SNAPSHOT, productSnapshot } from '../support/fixtures.ts';
 import { freshMainTable } from '../support/tables.ts';
 
 const QUOTE = {
-  product: {
-    id: 'p1',
-    sku: 'SKU-1',
-    name: 'Thing',
-    description: 'a thing',
-    priceCents: 100,
-    lastModifiedAt: '2026-01-01T00:00:00.000Z',
-  },
-  customer: {
-    id: 'c1',
-    name: 'John',
-    email: 'j@example.com',
-    shippingAddress: { line1: '1 Main', city: 'X', postalCode: '1', state: 'S', country: 'US' },
-    lastModifiedAt: '2026-01-01T00:00:00.000Z',
-  },
+  product: productSnapshot(100),
+  customer: CUSTOMER_SNAPSHOT,
   quantity: 1,
   unitPriceCents: 100,
   subtotalCents: 100,

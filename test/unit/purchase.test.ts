@@ -10,6 +10,7 @@ import {
   UpstreamTimeoutError,
 } from '../../functions/shared/errors.ts';
 import { toTaskError } from '../../functions/shared/saga/task-errors.ts';
+import { CUSTOMER_SNAPSHOT, productSnapshot } from '../support/fixtures.ts';
 
 const REQUEST = { customerId: 'c1', productId: 'p1', quantity: 2 };
 const PURCHASE: Purchase = {
@@ -26,21 +27,8 @@ const PURCHASE: Purchase = {
   refundableCents: 1000,
   status: 'COMPLETED',
   shipmentId: 'shp-1',
-  product: {
-    id: 'p1',
-    sku: 'SKU-1',
-    name: 'Thing',
-    description: '',
-    priceCents: 500,
-    lastModifiedAt: '2026-01-01T00:00:00.000Z',
-  },
-  customer: {
-    id: 'c1',
-    name: 'John',
-    email: 'j@example.com',
-    shippingAddress: { line1: '1 Main', city: 'X', postalCode: '1', state: 'S', country: 'US' },
-    lastModifiedAt: '2026-01-01T00:00:00.000Z',
-  },
+  product: productSnapshot(500),
+  customer: CUSTOMER_SNAPSHOT,
   createdAt: '2026-11-21T12:00:00.000Z',
   updatedAt: '2026-11-21T12:00:00.000Z',
 };
