@@ -14,7 +14,9 @@ export const ENVIRONMENT_VARIABLES = {
   STEPFUNCTIONS_ENDPOINT: 'the local Step Functions runner, where Step Functions is not AWS’s',
   PURCHASE_STATE_MACHINE_ARN: 'the purchase saga (only the purchase function)',
   RESERVATION_MAX_AGE_SECONDS: 'the age past which the sweeper finishes a reservation',
-  DEFAULT_ACTOR: 'who is recorded when the request names nobody',
+  AUTH_ISSUER: 'the trusted token issuer (`iss`): the Cognito user pool, or the local OpenID Connect issuer',
+  AUTH_AUDIENCE: 'comma-separated audiences a token may be for (`aud`, or `client_id` for Cognito access tokens)',
+  AUTH_JWKS_URL: "the issuer's signing keys (JWKS)",
   IDEMPOTENCY_LOCK_SECONDS: 'how long a claimed Idempotency-Key stays held for a request that may still run',
 } as const;
 

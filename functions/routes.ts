@@ -4,6 +4,8 @@
  * Dependency-free on purpose: `infra/` imports it.
  */
 
+import type { RouteAccess } from './auth/roles.ts';
+
 export type DynamoAction =
   | 'GetItem'
   | 'Query'
@@ -18,6 +20,9 @@ export interface RouteDeclaration {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'ANY';
   /** API Gateway path template (`{name}` parameters), or `$default` for every unmatched request. */
   readonly path: string;
+  /** Who may call it (auth/roles.ts): checked by the route's authentication middleware, and in AWS
+   * by the JWT authorizer on every route that is not `public`. */
+  readonly access: RouteAccess;
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
   /** DynamoDB actions the function needs on the main table (and its indexes). */
@@ -45,6 +50,7 @@ export const ROUTES = [
     operationId: 'GetCredit',
     method: 'GET',
     path: '/v1/customers/{customerId}/credit',
+    access: 'read',
     entry: 'functions/credit/get-credit.http.ts',
     mainTable: READ,
     externalApi: true,
@@ -54,6 +60,7 @@ export const ROUTES = [
     operationId: 'GrantCredit',
     method: 'POST',
     path: '/v1/customers/{customerId}/credit/grants',
+    access: 'manage-credit',
     entry: 'functions/credit/grant-credit.http.ts',
     mainTable: LEDGER_WRITE,
     externalApi: true,
@@ -63,6 +70,7 @@ export const ROUTES = [
     operationId: 'DeductCredit',
     method: 'POST',
     path: '/v1/customers/{customerId}/credit/deductions',
+    access: 'manage-credit',
     entry: 'functions/credit/deduct-credit.http.ts',
     mainTable: LEDGER_WRITE,
     externalApi: true,
@@ -72,6 +80,7 @@ export const ROUTES = [
     operationId: 'ListCreditTransactions',
     method: 'GET',
     path: '/v1/customers/{customerId}/credit/transactions',
+    access: 'read',
     entry: 'functions/credit/list-credit-transactions.http.ts',
     mainTable: READ,
     externalApi: true,
@@ -81,6 +90,7 @@ export const ROUTES = [
     operationId: 'CreatePurchase',
     method: 'POST',
     path: '/v1/purchases',
+    access: 'purchase',
     entry: 'functions/purchases/create-purchase.http.ts',
     // The idempotency record, and the purchase an Idempotency-Key already made.
     mainTable: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
@@ -92,6 +102,7 @@ export const ROUTES = [
     operationId: 'ListPurchases',
     method: 'GET',
     path: '/v1/purchases',
+    access: 'read',
     entry: 'functions/purchases/list-purchases.http.ts',
     mainTable: READ,
     externalApi: false,
@@ -101,6 +112,7 @@ export const ROUTES = [
     operationId: 'GetPurchase',
     method: 'GET',
     path: '/v1/purchases/{purchaseId}',
+    access: 'read',
     entry: 'functions/purchases/get-purchase.http.ts',
     mainTable: READ,
     externalApi: false,
@@ -110,6 +122,7 @@ export const ROUTES = [
     operationId: 'RefundPurchase',
     method: 'POST',
     path: '/v1/purchases/{purchaseId}/refunds',
+    access: 'refund',
     entry: 'functions/refunds/refund-purchase.http.ts',
     mainTable: LEDGER_WRITE,
     externalApi: false,
@@ -119,6 +132,7 @@ export const ROUTES = [
     operationId: 'ListRefunds',
     method: 'GET',
     path: '/v1/purchases/{purchaseId}/refunds',
+    access: 'read',
     entry: 'functions/refunds/list-refunds.http.ts',
     mainTable: READ,
     externalApi: false,
@@ -128,6 +142,7 @@ export const ROUTES = [
     operationId: 'ListAudit',
     method: 'GET',
     path: '/v1/audit',
+    access: 'read',
     entry: 'functions/audit/list-audit.http.ts',
     mainTable: [],
     auditTable: ['Query'],
@@ -138,6 +153,7 @@ export const ROUTES = [
     operationId: 'Health',
     method: 'GET',
     path: '/health',
+    access: 'public',
     entry: 'functions/ops/health.http.ts',
     mainTable: ['GetItem'],
     externalApi: false,
@@ -147,6 +163,7 @@ export const ROUTES = [
     operationId: 'RouteNotFound',
     method: 'ANY',
     path: '$default',
+    access: 'authenticated',
     entry: 'functions/ops/route-not-found.http.ts',
     mainTable: [],
     externalApi: false,

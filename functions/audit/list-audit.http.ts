@@ -8,7 +8,7 @@ const runtime = getRuntime();
 const deps = { audit: auditRepository(runtime) };
 
 export const handler = httpRoute(
-  { query: ListAuditQuerySchema, defaultActor: runtime.config.DEFAULT_ACTOR },
+  { query: ListAuditQuerySchema, operationId: 'ListAudit', verifier: runtime.tokenVerifier },
   async ({ query: { entityType, entityId, ...page } }) => ({
     statusCode: 200,
     body: await listAudit(deps, { entityType, entityId }, page),

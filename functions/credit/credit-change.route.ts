@@ -12,7 +12,8 @@ export function creditChangeRoute(type: 'GRANT' | 'DEDUCTION'): ReturnType<typeo
     {
       params: CustomerPathSchema,
       body: CreditChangeRequestSchema,
-      defaultActor: runtime.config.DEFAULT_ACTOR,
+      operationId: type === 'GRANT' ? 'GrantCredit' : 'DeductCredit',
+      verifier: runtime.tokenVerifier,
       idempotency: runtime.idempotencyStore,
     },
     async ({ params, body, actor, idempotency }) => ({

@@ -8,6 +8,6 @@ const runtime = getRuntime();
 const deps = creditDeps(runtime);
 
 export const handler = httpRoute(
-  { params: CustomerPathSchema, defaultActor: runtime.config.DEFAULT_ACTOR },
+  { params: CustomerPathSchema, operationId: 'GetCredit', verifier: runtime.tokenVerifier },
   async ({ params }) => ({ statusCode: 200, body: await getCredit(deps, params.customerId) }),
 );

@@ -6,7 +6,7 @@ import { getRuntime } from '#shared/runtime.ts';
 const runtime = getRuntime();
 
 /** 200 once the main table answers a read; 503 otherwise. */
-export const handler = httpRoute({ defaultActor: runtime.config.DEFAULT_ACTOR }, async () => {
+export const handler = httpRoute({ operationId: 'Health' }, async () => {
   try {
     await runtime.documentClient.send(
       new GetCommand({ TableName: runtime.config.MAIN_TABLE_NAME, Key: { PK: 'HEALTH', SK: 'HEALTH' } }),

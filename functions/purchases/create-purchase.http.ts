@@ -32,7 +32,7 @@ const deps = {
 export const handler = httpRoute(
   {
     body: CreatePurchaseRequestSchema,
-    defaultActor: runtime.config.DEFAULT_ACTOR,
+    operationId: 'CreatePurchase', verifier: runtime.tokenVerifier,
     idempotency: runtime.idempotencyStore,
   },
   async ({ body, actor, idempotency }) => ({

@@ -8,6 +8,6 @@ const runtime = getRuntime();
 const deps = { purchases: purchaseRepository(runtime) };
 
 export const handler = httpRoute(
-  { params: PurchasePathSchema, defaultActor: runtime.config.DEFAULT_ACTOR },
+  { params: PurchasePathSchema, operationId: 'GetPurchase', verifier: runtime.tokenVerifier },
   async ({ params }) => ({ statusCode: 200, body: await getPurchase(deps, params.purchaseId) }),
 );

@@ -8,7 +8,7 @@ const runtime = getRuntime();
 const deps = { purchases: purchaseRepository(runtime) };
 
 export const handler = httpRoute(
-  { query: ListPurchasesQuerySchema, defaultActor: runtime.config.DEFAULT_ACTOR },
+  { query: ListPurchasesQuerySchema, operationId: 'ListPurchases', verifier: runtime.tokenVerifier },
   async ({ query: { customerId, productId, ...page } }) => ({
     statusCode: 200,
     body: await listPurchases(deps, { customerId, productId }, page),

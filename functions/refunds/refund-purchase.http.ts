@@ -12,7 +12,7 @@ export const handler = httpRoute(
   {
     params: PurchasePathSchema,
     body: RefundRequestSchema,
-    defaultActor: runtime.config.DEFAULT_ACTOR,
+    operationId: 'RefundPurchase', verifier: runtime.tokenVerifier,
     idempotency: runtime.idempotencyStore,
   },
   async ({ params, body, actor, idempotency }) => ({

@@ -24,8 +24,15 @@ const ConfigSchema = z.object({
    * machine's timeout (25 s) so that no live saga is touched.
    */
   RESERVATION_MAX_AGE_SECONDS: z.coerce.number().int().min(30).default(120),
-  /** Who is recorded as the actor when the request names none (until authentication lands). */
-  DEFAULT_ACTOR: z.string().min(1).max(100).default('system'),
+  /** The token issuer the HTTP routes trust; only they need it (they check at cold start). */
+  AUTH_ISSUER: z.url().optional(),
+  /** Audiences a token may be for: `aud` (the local issuer's resource server) or `client_id` (Cognito). */
+  AUTH_AUDIENCE: z
+    .string()
+    .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+    .pipe(z.array(z.string()).min(1))
+    .optional(),
+  AUTH_JWKS_URL: z.url().optional(),
   /**
    * How long a claim on an Idempotency-Key holds before the same request may take it over (its holder
    * died). It must outlast every route (the longest, the purchase, runs 28 s), or a live request could

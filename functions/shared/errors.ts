@@ -6,6 +6,9 @@
 
 export type ErrorCode =
   | 'VALIDATION_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'THROTTLED'
   | 'MALFORMED_JSON'
   | 'CUSTOMER_NOT_FOUND'
   | 'PRODUCT_NOT_FOUND'
@@ -48,6 +51,28 @@ export class ValidationError extends AppError {
   override readonly name = 'ValidationError';
   constructor(issues: FieldIssue[]) {
     super('VALIDATION_FAILED', 'The request is not valid; see details for each field.', issues);
+  }
+}
+
+/** No bearer token, or one that is malformed, expired, forged or for another audience. */
+export class UnauthenticatedError extends AppError {
+  override readonly name = 'UnauthenticatedError';
+  constructor(reason: string, options?: ErrorOptions) {
+    super('UNAUTHENTICATED', 'A valid bearer token from the trusted issuer is required.', { reason }, options);
+  }
+}
+
+/** A valid token whose roles may not do this. */
+export class ForbiddenError extends AppError {
+  override readonly name = 'ForbiddenError';
+  constructor(details: { roles: readonly string[]; lacks: string }) {
+    super(
+      'FORBIDDEN',
+      details.roles.length === 0
+        ? `The token carries no role; this needs the '${details.lacks}' permission.`
+        : `Role ${details.roles.map((role) => `'${role}'`).join(', ')} may not do this: it lacks the '${details.lacks}' permission.`,
+      details,
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type TokenVerifier, jwtVerifier } from './auth/token-verifier.ts';
 import { type Config, loadConfig } from './config.ts';
 import { createDocumentClient } from './db/document-client.ts';
 import { ExternalApiClient } from './external/external-api.client.ts';
@@ -9,6 +10,8 @@ export interface Runtime {
   documentClient: DynamoDBDocumentClient;
   externalApi: ExternalApiClient;
   idempotencyStore: DynamoIdempotencyStore;
+  /** Set where the trusted issuer is configured (every HTTP function); workers have none. */
+  tokenVerifier: TokenVerifier | undefined;
 }
 
 let runtime: Runtime | undefined;
@@ -33,6 +36,10 @@ export function getRuntime(): Runtime {
       config.MAIN_TABLE_NAME,
       config.IDEMPOTENCY_LOCK_SECONDS * 1000,
     ),
+    tokenVerifier:
+      config.AUTH_ISSUER && config.AUTH_AUDIENCE && config.AUTH_JWKS_URL
+        ? jwtVerifier({ issuer: config.AUTH_ISSUER, audiences: config.AUTH_AUDIENCE, jwksUrl: config.AUTH_JWKS_URL })
+        : undefined,
   };
   return runtime;
 }

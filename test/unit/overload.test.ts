@@ -132,7 +132,7 @@ describe('answers for overload', () => {
   });
 
   it('a route whose use case outlives its Lambda deadline answers 503 before Lambda gives up', async () => {
-    const handler = httpRoute({ defaultActor: 'system' }, () => new Promise<never>(() => undefined));
+    const handler = httpRoute({ operationId: 'Health' }, () => new Promise<never>(() => undefined));
     const event = {
       version: '2.0',
       routeKey: 'GET /slow',

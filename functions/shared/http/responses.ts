@@ -26,6 +26,8 @@ export function errorResponse(
 ): HttpResponse {
   const status = STATUS_BY_CODE[code];
   const response = jsonResponse(status, { error: { code, message, details, requestId } }, requestId);
+  // RFC 6750: a 401 names the scheme it wants.
+  if (status === 401) response.headers = { ...response.headers, 'www-authenticate': 'Bearer' };
   if (COME_BACK_LATER.has(status)) {
     response.headers = { ...response.headers, 'retry-after': String(retryAfterSeconds(details)) };
   }

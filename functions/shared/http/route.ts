@@ -1,21 +1,29 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { ROUTES } from '../../routes.ts';
+import type { TokenVerifier } from '../auth/token-verifier.ts';
 import { systemClock } from '../clock.ts';
 import { ServiceUnavailableError } from '../errors.ts';
 import { logger } from '../logger.ts';
 import type { IdempotencyStore } from './idempotency.store.ts';
 import { errorResponse } from './middleware/error-response.ts';
+import { authenticate } from './middleware/authenticate.ts';
 import { idempotency } from './middleware/idempotency.ts';
 import { parseRequest } from './middleware/parse-request.ts';
 import type { ParsedRequest, RouteEvent } from './request.ts';
 import { type HttpResponse, jsonResponse } from './responses.ts';
 
+export type OperationId = (typeof ROUTES)[number]['operationId'];
+
 interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  /** The route's entry in routes.ts: its `access` says what the caller's token must grant. */
+  operationId: OperationId;
+  /** Checks bearer tokens; every route but the public ones needs one. */
+  verifier?: TokenVerifier | undefined;
   params?: P;
   query?: Q;
   body?: B;
-  defaultActor: string;
   /** Given for money-moving POSTs: they honour `Idempotency-Key`. */
   idempotency?: IdempotencyStore;
 }
@@ -67,8 +75,15 @@ export function httpRoute<
       logger.resetKeys();
       logger.appendKeys({ requestId: request.event.requestContext.requestId, route: request.event.routeKey });
     })
-    .use(parseRequest(spec, spec.defaultActor));
+    .use(authenticate(accessOf(spec.operationId), spec.verifier))
+    .use(parseRequest(spec));
   if (spec.idempotency) handler.use(idempotency(spec.idempotency, systemClock));
   handler.use(errorResponse());
   return (event, context) => handler(event, context);
+}
+
+function accessOf(operationId: OperationId): (typeof ROUTES)[number]['access'] {
+  const route = ROUTES.find((candidate) => candidate.operationId === operationId);
+  if (!route) throw new Error(`no route ${operationId} in routes.ts`);
+  return route.access;
 }

@@ -4,6 +4,8 @@ import type { ErrorCode } from '../errors.ts';
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
   CUSTOMER_NOT_FOUND: 404,
   PRODUCT_NOT_FOUND: 404,
   PURCHASE_NOT_FOUND: 404,
@@ -21,6 +23,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   SHIPMENT_FAILED: 502,
   UPSTREAM_ERROR: 502,
   UPSTREAM_TIMEOUT: 504,
+  THROTTLED: 429,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL: 500,
 };

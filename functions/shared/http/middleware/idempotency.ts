@@ -59,7 +59,8 @@ export function idempotency(store: IdempotencyStore, clock: Clock): MiddlewareOb
       const operationId = sha256(`${event.parsed.actor}\n${key}\n${fingerprint}`);
       event.parsed.idempotency = { key, fingerprint, operationId };
 
-      const keyHash = sha256(key);
+      // The record is the caller's too: another caller's same key neither replays nor blocks this one.
+      const keyHash = sha256(`${event.parsed.actor}\n${key}`);
       const claim = await store.claim(keyHash, fingerprint, clock.now());
       switch (claim.kind) {
         case 'claimed':

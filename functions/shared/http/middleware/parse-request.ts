@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { z } from 'zod';
 import { AppError, ValidationError } from '../../errors.ts';
-import { header, type RouteEvent } from '../request.ts';
+import type { RouteEvent } from '../request.ts';
 import type { HttpResponse } from '../responses.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -12,16 +12,14 @@ export interface RequestSchemas {
   body?: z.ZodType;
 }
 
-const ActorHeader = /^[\x21-\x7e][\x20-\x7e]{0,99}$/;
+/** The actor of a public route's request, which has no token (public routes change nothing). */
+const ANONYMOUS = 'anonymous';
 
 /**
  * Size, JSON and schema checks for every route, before anything else happens: a request that fails
  * here changes nothing. Field paths in errors say where: `body.amountCents`, `query.limit`.
  */
-export function parseRequest(
-  schemas: RequestSchemas,
-  defaultActor: string,
-): MiddlewareObj<RouteEvent, HttpResponse> {
+export function parseRequest(schemas: RequestSchemas): MiddlewareObj<RouteEvent, HttpResponse> {
   return {
     before: (request) => {
       const { event } = request;
@@ -40,17 +38,14 @@ export function parseRequest(
       const query = check('query', schemas.query, event.queryStringParameters ?? {});
       const parsedBody = check('body', schemas.body, body);
 
-      const actorHeader = header(event, 'x-actor');
-      if (actorHeader !== undefined && !ActorHeader.test(actorHeader)) {
-        issues.push({ path: 'headers.x-actor', message: 'must be 1 to 100 printable characters' });
-      }
       if (issues.length > 0) throw new ValidationError(issues);
 
       event.parsed = {
         params,
         query,
         body: parsedBody,
-        actor: authenticatedActor(event) ?? actorHeader ?? defaultActor,
+        // Only ever the verified token's subject: no header can name the actor.
+        actor: event.caller?.subject ?? ANONYMOUS,
         requestId: event.requestContext.requestId,
       };
     },
@@ -75,11 +70,4 @@ function readBody(event: RouteEvent, expectsBody: boolean): unknown {
   } catch {
     throw new AppError('MALFORMED_JSON', 'The body is not valid JSON.');
   }
-}
-
-/** The caller named by a JWT authorizer, once API Gateway has one (DESIGN.md: actor). */
-function authenticatedActor(event: RouteEvent): string | undefined {
-  const context = event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } };
-  const subject = context.authorizer?.jwt?.claims?.sub;
-  return typeof subject === 'string' && subject.length > 0 ? subject : undefined;
 }
