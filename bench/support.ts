@@ -1,5 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type LocalStack, startLocalStack } from '../local/stack.ts';
+import { stackEnvironment } from '../test/support/stack.ts';
 
 /**
  * What the benches share: a local stack of their own (in memory, free ports), announced through the
@@ -13,16 +17,15 @@ export async function startBenchStack(): Promise<LocalStack> {
     dataDir: undefined,
     tablePrefix: 'bench-',
     sweepIntervalMs: 60_000,
+    oidcPort: 0,
+    oidcKeysFile: join(mkdtempSync(join(tmpdir(), 'bench-oidc-')), 'keys.json'),
+    adminAppRedirectUris: [],
+    // The benches measure the service, not the throttle in front of it.
+    throttle: { ratePerSecond: 1_000_000, burst: 1_000_000 },
   });
   // No demo data to load first: the API may answer at once.
   stack.markReady();
-  Object.assign(process.env, {
-    TEST_API_URL: stack.apiUrl,
-    TEST_MOCK_API_URL: stack.mockApiUrl,
-    TEST_DYNAMODB_ENDPOINT: stack.dynamoDbEndpoint,
-    TEST_MAIN_TABLE: stack.tables.main,
-    TEST_AUDIT_TABLE: stack.tables.audit,
-  });
+  Object.assign(process.env, stackEnvironment(stack));
   return stack;
 }
 

@@ -15,7 +15,8 @@ export const ENVIRONMENT_VARIABLES = {
   PURCHASE_STATE_MACHINE_ARN: 'the purchase saga (only the purchase function)',
   RESERVATION_MAX_AGE_SECONDS: 'the age past which the sweeper finishes a reservation',
   AUTH_ISSUER: 'the trusted token issuer (`iss`): the Cognito user pool, or the local OpenID Connect issuer',
-  AUTH_AUDIENCE: 'comma-separated audiences a token may be for (`aud`, or `client_id` for Cognito access tokens)',
+  AUTH_AUDIENCE:
+    'comma-separated audiences a token may be for (`aud`, or `client_id` for Cognito access tokens)',
   AUTH_JWKS_URL: "the issuer's signing keys (JWKS)",
   IDEMPOTENCY_LOCK_SECONDS: 'how long a claimed Idempotency-Key stays held for a request that may still run',
 } as const;

@@ -51,7 +51,11 @@ interface Step {
  *
  * @returns whether every step was done
  */
-export async function loadDemoData(apiUrl: string, options: DemoDataOptions = {}): Promise<boolean> {
+export async function loadDemoData(
+  apiUrl: string,
+  accessToken: string,
+  options: DemoDataOptions = {},
+): Promise<boolean> {
   const steps: Step[] = [
     ...DEMO_GRANTS.map((grant) => ({
       what: `demo credit for ${grant.name}`,
@@ -68,12 +72,17 @@ export async function loadDemoData(apiUrl: string, options: DemoDataOptions = {}
   ];
   let complete = true;
   for (const step of steps) {
-    if (!(await apply(apiUrl, step, options))) complete = false;
+    if (!(await apply(apiUrl, accessToken, step, options))) complete = false;
   }
   return complete;
 }
 
-async function apply(apiUrl: string, step: Step, options: DemoDataOptions): Promise<boolean> {
+async function apply(
+  apiUrl: string,
+  accessToken: string,
+  step: Step,
+  options: DemoDataOptions,
+): Promise<boolean> {
   const {
     maxWaitMs = demoDataMaxWaitMs(),
     say = console.log,
@@ -92,7 +101,7 @@ async function apply(apiUrl: string, step: Step, options: DemoDataOptions): Prom
         headers: {
           'content-type': 'application/json',
           'idempotency-key': step.idempotencyKey,
-          'x-actor': 'demo-data',
+          authorization: `Bearer ${accessToken}`,
         },
         body: JSON.stringify(step.body),
       });

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FunctionEnvironment } from '../functions/environment.ts';
 import { ROUTES } from '../functions/routes.ts';
+import { jwtVerifier } from '../functions/shared/auth/token-verifier.ts';
 import { AUDIT_TABLE, MAIN_TABLE } from '../functions/shared/db/tables.ts';
 import { AUDIT_PROJECTOR, RESERVATION_SWEEPER } from '../functions/workers.ts';
 import {
@@ -13,6 +14,8 @@ import {
   useLocalAwsEnvironment,
 } from './dynamodb-local.ts';
 import { createHttpApi, readinessGate } from './http-api.ts';
+import { LOCAL_AUDIENCE } from './oidc-clients.ts';
+import { type OidcIssuer, startOidcIssuer } from './oidc-issuer.ts';
 import { freePort, stopChild, waitForPort } from './processes.ts';
 import {
   createLocalPurchaseStateMachine,
@@ -21,6 +24,7 @@ import {
 } from './step-functions.ts';
 import { type StreamHandler, startStreamPoller } from './stream-poller.ts';
 import { startSweeperTimer } from './sweeper-timer.ts';
+import { type ThrottleLimits, TokenBuckets, throttled } from './throttle.ts';
 
 export const ROOT_DIR = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 
@@ -40,6 +44,13 @@ export interface LocalStackOptions {
   tablePrefix: string;
   /** How often the reservation sweeper runs (EventBridge runs it every minute in AWS). */
   sweepIntervalMs: number;
+  /** The OpenID Connect issuer's port (0: a free one) and its signing keys' file. */
+  oidcPort: number;
+  oidcKeysFile: string;
+  /** Where the admin app's sign-in returns to. */
+  adminAppRedirectUris: readonly string[];
+  /** Each caller's token bucket (the stage throttle's stand-in). */
+  throttle: ThrottleLimits;
 }
 
 export interface LocalStack {
@@ -51,6 +62,7 @@ export interface LocalStack {
   dynamoDbEndpoint: string;
   stepFunctionsEndpoint: string;
   tables: { main: string; audit: string };
+  oidc: Omit<OidcIssuer, 'stop'> & { keysFile: string };
   /** Opens the public API (then `GET /health` says ok) and closes the startup one. */
   markReady(): void;
   stop(): Promise<void>;
@@ -58,7 +70,7 @@ export interface LocalStack {
 
 /**
  * Starts the whole service on this machine: DynamoDB Local, the mock external API (its own process),
- * the purchase state machine behind a StartSyncExecution endpoint, the reservation sweeper on a
+ * the OpenID Connect issuer, the purchase state machine behind a StartSyncExecution endpoint, the reservation sweeper on a
  * timer, the audit projector fed from the table's stream, and the HTTP API emulation serving the same
  * handler modules that CDK deploys.
  */
@@ -72,11 +84,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   try {
-    const [dynamo, mock] = await Promise.all([
+    const [dynamo, mock, issuer] = await Promise.all([
       startDynamoDbLocal({ port: dynamoDbPort, dataDir: options.dataDir }),
       startMockApi(mockApiPort),
+      startOidcIssuer({
+        port: options.oidcPort,
+        keysFile: options.oidcKeysFile,
+        adminAppRedirectUris: options.adminAppRedirectUris,
+      }),
     ]);
-    stops.push((dynamo as DynamoDbLocal).stop, () => stopChild(mock));
+    stops.push((dynamo as DynamoDbLocal).stop, () => stopChild(mock), issuer.stop);
     const dynamoDbEndpoint = dynamo.endpoint;
     const mockApiUrl = `http://127.0.0.1:${mockApiPort}`;
     const tables = { main: `${options.tablePrefix}main`, audit: `${options.tablePrefix}audit` };
@@ -96,6 +113,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       DYNAMODB_ENDPOINT: dynamoDbEndpoint,
       STEPFUNCTIONS_ENDPOINT: stepFunctionsEndpoint,
       PURCHASE_STATE_MACHINE_ARN: LOCAL_PURCHASE_STATE_MACHINE_ARN,
+      AUTH_ISSUER: issuer.issuer,
+      AUTH_AUDIENCE: LOCAL_AUDIENCE,
+      AUTH_JWKS_URL: issuer.jwksUrl,
     };
     Object.assign(process.env, environment, {
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -119,7 +139,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Demo data needs the API before the stack may call itself ready: it goes through a second,
     // ungated listener on a free loopback port, closed once the public one opens.
     const routes = await createHttpApi(ROUTES, ROOT_DIR);
-    const gate = readinessGate(routes);
+    const callers = jwtVerifier({
+      issuer: issuer.issuer,
+      audiences: [LOCAL_AUDIENCE],
+      jwksUrl: issuer.jwksUrl,
+    });
+    const gate = readinessGate(throttled(routes, new TokenBuckets(options.throttle), callers));
     const api = await listen(createServer(gate.listener), options.apiPort, stops);
     const startupServer = createServer(routes);
     const startupApi = await listen(startupServer, 0, stops);
@@ -130,6 +155,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamoDbEndpoint,
       stepFunctionsEndpoint,
       tables,
+      oidc: {
+        issuer: issuer.issuer,
+        jwksUrl: issuer.jwksUrl,
+        tokenEndpoint: issuer.tokenEndpoint,
+        keysFile: options.oidcKeysFile,
+      },
       markReady: () => {
         gate.open();
         startupServer.close();

@@ -2,6 +2,13 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../functions/shared/config.ts';
 import { DEMO_CUSTOMER_IDS, demoDataMaxWaitMs, loadDemoData } from './demo-data.ts';
+import {
+  DEFAULT_OIDC_KEYS_FILE,
+  DEFAULT_OIDC_PORT,
+  DEMO_USERS,
+  issueLocalToken,
+  STOREFRONT_CLIENT,
+} from './oidc-clients.ts';
 import { LOCAL_STACK_FILE, type LocalStack, ROOT_DIR, startLocalStack } from './stack.ts';
 
 /**
@@ -9,6 +16,10 @@ import { LOCAL_STACK_FILE, type LocalStack, ROOT_DIR, startLocalStack } from './
  *   PORT (3000)            the purchase API
  *   MOCK_API_PORT (4010)   the mock external Customers/Products/Shipments API
  *   DYNAMODB_PORT (free)   DynamoDB Local
+ *   OIDC_PORT (3001)       the OpenID Connect issuer (oidc-provider), the local stand-in for Cognito
+ *   OIDC_KEYS_FILE (.local/oidc/keys.json)  its signing keys, shared with `npm run token`
+ *   ADMIN_APP_URL (http://localhost:5173)   where the admin app runs (its sign-in callback is /callback)
+ *   THROTTLE_RATE_PER_SECOND (50), THROTTLE_BURST (100)  each caller's token bucket
  *   DATA_DIR (.local/data) where DynamoDB Local keeps data between runs; DYNAMODB_IN_MEMORY=1 keeps none
  *   SEED_DEMO_DATA (1)     grant demo credit to the seeded customers and make one demo purchase
  *   SWEEP_INTERVAL_SECONDS (60)  how often the reservation sweeper runs
@@ -18,6 +29,11 @@ import { LOCAL_STACK_FILE, type LocalStack, ROOT_DIR, startLocalStack } from './
  * written. Then `GET /health` says ok.
  */
 const env = process.env;
+const positive = (name: string, fallback: number): number => {
+  const value = Number(env[name] ?? fallback);
+  if (!(value > 0)) throw new Error(`${name} must be a positive number`);
+  return value;
+};
 const port = (name: string, fallback: number): number => {
   const value = Number(env[name] ?? fallback);
   if (!Number.isInteger(value) || value < 0 || value > 65_535)
@@ -54,6 +70,7 @@ process.on('unhandledRejection', (error) => {
 });
 
 try {
+  const adminAppUrl = (env.ADMIN_APP_URL ?? 'http://localhost:5173').replace(/\/$/, '');
   const inMemory = env.DYNAMODB_IN_MEMORY === '1';
   const dataDir = resolve(ROOT_DIR, env.DATA_DIR ?? '.local/data');
   stack = await startLocalStack({
@@ -63,26 +80,34 @@ try {
     dataDir: inMemory ? undefined : dataDir,
     tablePrefix: 'purchase-',
     sweepIntervalMs: Number(env.SWEEP_INTERVAL_SECONDS ?? 60) * 1000,
+    oidcPort: port('OIDC_PORT', DEFAULT_OIDC_PORT),
+    oidcKeysFile: resolve(ROOT_DIR, env.OIDC_KEYS_FILE ?? DEFAULT_OIDC_KEYS_FILE),
+    adminAppRedirectUris: [`${adminAppUrl}/callback`],
+    throttle: {
+      ratePerSecond: positive('THROTTLE_RATE_PER_SECOND', 50),
+      burst: positive('THROTTLE_BURST', 100),
+    },
   });
-  const demoData =
-    env.SEED_DEMO_DATA === '0'
-      ? 'not loaded (SEED_DEMO_DATA=0)'
-      : (await loadDemoData(stack.startupApiUrl, {
-            maxWaitMs: demoDataMaxWaitMs(loadConfig().IDEMPOTENCY_LOCK_SECONDS * 1000),
-          }))
-        ? 'loaded'
-        : 'incomplete (see the warnings above)';
-
+  const demoData = env.SEED_DEMO_DATA === '0' ? 'not loaded (SEED_DEMO_DATA=0)' : await seedDemoData(stack);
   const [john] = DEMO_CUSTOMER_IDS;
+  const { oidc } = stack;
   console.log(`
 Purchase service is running locally.
   API                ${stack.apiUrl}
   health             ${stack.apiUrl}/health
-  try                curl ${stack.apiUrl}/v1/customers/${john}/credit
-                     curl ${stack.apiUrl}/v1/purchases?customerId=${john}
-                     curl -X POST ${stack.apiUrl}/v1/purchases -H 'content-type: application/json' \\
+  try                TOKEN=$(npm run --silent token -- --role admin)
+                     curl ${stack.apiUrl}/v1/customers/${john}/credit -H "authorization: Bearer $TOKEN"
+                     curl ${stack.apiUrl}/v1/purchases?customerId=${john} -H "authorization: Bearer $TOKEN"
+                     curl -X POST ${stack.apiUrl}/v1/purchases -H "authorization: Bearer $TOKEN" \\
+                       -H 'content-type: application/json' \\
                        -d '{"customerId":"${john}","productId":"660e8400-e29b-41d4-a716-446655440003"}'
-                     curl ${stack.apiUrl}/v1/audit
+                     curl ${stack.apiUrl}/v1/audit -H "authorization: Bearer $TOKEN"
+  tokens             npm run --silent token -- --role viewer|support|service|admin [--sub NAME]
+  OpenID issuer      ${oidc.issuer}  (discovery: ${oidc.issuer}/.well-known/openid-configuration)
+    demo users       ${DEMO_USERS.map((user) => user.login).join(', ')}: sign in with any password (a dev-only login page)
+    storefront       client credentials: curl -u ${STOREFRONT_CLIENT.id}:${STOREFRONT_CLIENT.secret} ${oidc.tokenEndpoint} \\
+                       -d grant_type=client_credentials -d scope=purchase-api/service
+    admin app        client admin-app, authorization code with PKCE, callback ${adminAppUrl}/callback
   check the books    npm run reconcile
   demo data          ${demoData}
   mock external API  ${stack.mockApiUrl}  (customers, products, shipments; /__control for tests)
@@ -95,11 +120,26 @@ Press Ctrl-C to stop.`);
   mkdirSync(dirname(stackFile), { recursive: true });
   writeFileSync(
     stackFile,
-    JSON.stringify({ apiUrl, mockApiUrl, dynamoDbEndpoint, stepFunctionsEndpoint, tables }),
+    JSON.stringify({ apiUrl, mockApiUrl, dynamoDbEndpoint, stepFunctionsEndpoint, tables, oidc }),
   );
   // Only now: whoever sees `/health` ok finds the whereabouts file written.
   stack.markReady();
 } catch (error) {
   console.error('local stack failed to start:', error);
   await shutdown(1);
+}
+
+/** Demo data, loaded as the admin `demo-data`; never stops the start. */
+async function seedDemoData(running: LocalStack): Promise<string> {
+  let token: string;
+  try {
+    token = await issueLocalToken(running.oidc.tokenEndpoint, 'demo-data', 'admin');
+  } catch (error) {
+    console.warn(`demo data skipped: no token from the local issuer: ${String(error)}`);
+    return 'not loaded (see the warning above)';
+  }
+  const complete = await loadDemoData(running.startupApiUrl, token, {
+    maxWaitMs: demoDataMaxWaitMs(loadConfig().IDEMPOTENCY_LOCK_SECONDS * 1000),
+  });
+  return complete ? 'loaded' : 'incomplete (see the warnings above)';
 }

@@ -9,7 +9,12 @@ const runtime = getRuntime();
 const deps = creditDeps(runtime);
 
 export const handler = httpRoute(
-  { params: CustomerPathSchema, query: PageQuerySchema, operationId: 'ListCreditTransactions', verifier: runtime.tokenVerifier },
+  {
+    params: CustomerPathSchema,
+    query: PageQuerySchema,
+    operationId: 'ListCreditTransactions',
+    verifier: runtime.tokenVerifier,
+  },
   async ({ params, query }) => ({
     statusCode: 200,
     body: await listCreditTransactions(deps, params.customerId, query),

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { errorResponse as errorAnswer } from '#shared/http/middleware/error-response.ts';
 import { authenticate } from '#shared/http/middleware/authenticate.ts';
+import { errorResponse as errorAnswer } from '#shared/http/middleware/error-response.ts';
 import type { RouteEvent } from '#shared/http/request.ts';
 import { errorResponse, type HttpResponse } from '#shared/http/responses.ts';
 import { getRuntime } from '#shared/runtime.ts';
@@ -26,4 +26,5 @@ const notFound = middy<RouteEvent, HttpResponse>(async (event: RouteEvent) => {
   .use(authenticate(declaration?.access ?? 'authenticated', getRuntime().tokenVerifier))
   .use(errorAnswer());
 
-export const handler = (event: RouteEvent, context: Context): Promise<HttpResponse> => notFound(event, context);
+export const handler = (event: RouteEvent, context: Context): Promise<HttpResponse> =>
+  notFound(event, context);

@@ -32,7 +32,8 @@ const deps = {
 export const handler = httpRoute(
   {
     body: CreatePurchaseRequestSchema,
-    operationId: 'CreatePurchase', verifier: runtime.tokenVerifier,
+    operationId: 'CreatePurchase',
+    verifier: runtime.tokenVerifier,
     idempotency: runtime.idempotencyStore,
   },
   async ({ body, actor, idempotency }) => ({

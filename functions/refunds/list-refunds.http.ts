@@ -9,6 +9,11 @@ const runtime = getRuntime();
 const deps = { refunds: refundRepository(runtime) };
 
 export const handler = httpRoute(
-  { params: PurchasePathSchema, query: PageQuerySchema, operationId: 'ListRefunds', verifier: runtime.tokenVerifier },
+  {
+    params: PurchasePathSchema,
+    query: PageQuerySchema,
+    operationId: 'ListRefunds',
+    verifier: runtime.tokenVerifier,
+  },
   async ({ params, query }) => ({ statusCode: 200, body: await listRefunds(deps, params.purchaseId, query) }),
 );

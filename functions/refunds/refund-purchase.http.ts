@@ -12,7 +12,8 @@ export const handler = httpRoute(
   {
     params: PurchasePathSchema,
     body: RefundRequestSchema,
-    operationId: 'RefundPurchase', verifier: runtime.tokenVerifier,
+    operationId: 'RefundPurchase',
+    verifier: runtime.tokenVerifier,
     idempotency: runtime.idempotencyStore,
   },
   async ({ params, body, actor, idempotency }) => ({

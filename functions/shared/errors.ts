@@ -58,7 +58,12 @@ export class ValidationError extends AppError {
 export class UnauthenticatedError extends AppError {
   override readonly name = 'UnauthenticatedError';
   constructor(reason: string, options?: ErrorOptions) {
-    super('UNAUTHENTICATED', 'A valid bearer token from the trusted issuer is required.', { reason }, options);
+    super(
+      'UNAUTHENTICATED',
+      'A valid bearer token from the trusted issuer is required.',
+      { reason },
+      options,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type TokenVerifier, jwtVerifier } from './auth/token-verifier.ts';
+import { jwtVerifier, type TokenVerifier } from './auth/token-verifier.ts';
 import { type Config, loadConfig } from './config.ts';
 import { createDocumentClient } from './db/document-client.ts';
 import { ExternalApiClient } from './external/external-api.client.ts';
@@ -38,7 +38,11 @@ export function getRuntime(): Runtime {
     ),
     tokenVerifier:
       config.AUTH_ISSUER && config.AUTH_AUDIENCE && config.AUTH_JWKS_URL
-        ? jwtVerifier({ issuer: config.AUTH_ISSUER, audiences: config.AUTH_AUDIENCE, jwksUrl: config.AUTH_JWKS_URL })
+        ? jwtVerifier({
+            issuer: config.AUTH_ISSUER,
+            audiences: config.AUTH_AUDIENCE,
+            jwksUrl: config.AUTH_JWKS_URL,
+          })
         : undefined,
   };
   return runtime;

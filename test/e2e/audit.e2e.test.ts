@@ -46,14 +46,14 @@ describe('GET /v1/audit', () => {
   it('shows every change of a purchase and of the credit behind it, newest first, with who made it', async () => {
     const customerId = await createCustomer();
     const product = await createProduct(4);
-    await grant(customerId, 1_000, { 'x-actor': 'rep-grant' });
+    await grant(customerId, 1_000, {}, { role: 'support', sub: 'rep-grant' });
     const purchase = await api<{ id: string }>('POST', '/v1/purchases', {
       body: { customerId, productId: product.id },
-      headers: { 'x-actor': 'rep-buy' },
+      as: { role: 'service', sub: 'storefront-buy' },
     });
     await api('POST', `/v1/purchases/${purchase.body.id}/refunds`, {
       body: { amountCents: 100, reason: 'scratched' },
-      headers: { 'x-actor': 'rep-refund' },
+      as: { role: 'support', sub: 'rep-refund' },
     });
 
     const purchaseTrail = await trail(`entityType=PURCHASE&entityId=${purchase.body.id}`, 2);
@@ -62,7 +62,7 @@ describe('GET /v1/audit', () => {
 
     expect(purchaseTrail.map((record) => [record.sequence, record.action, record.actor])).toEqual([
       [2, 'UPDATED', 'rep-refund'],
-      [1, 'CREATED', 'rep-buy'],
+      [1, 'CREATED', 'storefront-buy'],
     ]);
     expect(purchaseTrail[0]?.before).toMatchObject({ refundedCents: 0, status: 'COMPLETED' });
     expect(purchaseTrail[0]?.after).toMatchObject({ refundedCents: 100, status: 'PARTIALLY_REFUNDED' });

@@ -52,10 +52,15 @@ describe('credit ledger over HTTP', () => {
     });
   });
 
-  it('grants, deducts and lists the history newest first with who did it', async () => {
+  it("grants, deducts and lists the history newest first with who did it: the token's subject, whatever x-actor says", async () => {
     const customerId = await createCustomer();
 
-    const granted = await grant(customerId, 10_000, { 'x-actor': 'rep-alice' });
+    const granted = await grant(
+      customerId,
+      10_000,
+      { 'x-actor': 'mallory' },
+      { role: 'support', sub: 'rep-alice' },
+    );
     const deducted = await deduct(customerId, 2_550);
 
     expect(granted.status).toBe(201);

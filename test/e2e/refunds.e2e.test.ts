@@ -38,7 +38,8 @@ async function purchased(
 const refund = (purchaseId: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
   api<RefundAnswer>('POST', `/v1/purchases/${purchaseId}/refunds`, {
     body: { reason: 'test refund', ...body },
-    headers: { 'x-actor': 'rep-ann', ...headers },
+    headers,
+    as: { role: 'support', sub: 'rep-ann' },
   });
 
 /** Balance, ledger and purchase agree to the cent. */

@@ -1,12 +1,13 @@
-import { createHash } from 'node:crypto';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDocumentClient } from '../../functions/shared/db/document-client.ts';
 import { idempotencyRecordKey } from '../../functions/shared/db/keys.ts';
+import { idempotencyRecordKeyHash } from '../../functions/shared/http/middleware/idempotency.ts';
 import { useLocalAwsEnvironment } from '../../local/dynamodb-local.ts';
-import { api, creditPath, customerAndProduct, grant } from '../support/api-client.ts';
+import { api, creditPath, customerAndProduct, grant, TEST_ADMIN } from '../support/api-client.ts';
 import { expectBooksToBalance } from '../support/reconcile.ts';
 import { stackUrls } from '../support/stack.ts';
+import { authorizationFor } from '../support/tokens.ts';
 
 /**
  * Finding 4: when the HTTP idempotency record is gone (expired after 24 h, or its completion write
@@ -30,7 +31,11 @@ afterAll(async () => {
 async function post(path: string, key: string, body: unknown): Promise<{ status: number; text: string }> {
   const response = await fetch(`${stackUrls().apiUrl}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    headers: {
+      'content-type': 'application/json',
+      'idempotency-key': key,
+      ...(await authorizationFor(TEST_ADMIN)),
+    },
     body: JSON.stringify(body),
   });
   return { status: response.status, text: await response.text() };
@@ -38,7 +43,7 @@ async function post(path: string, key: string, body: unknown): Promise<{ status:
 
 /** Loses the HTTP layer's record of a key, as its TTL or a failed completion write would. */
 async function forgetRecord(key: string): Promise<void> {
-  const keyHash = createHash('sha256').update(key).digest('hex');
+  const keyHash = idempotencyRecordKeyHash(TEST_ADMIN.sub ?? '', key);
   await client.send(
     new DeleteCommand({ TableName: stackUrls().mainTable, Key: idempotencyRecordKey(keyHash) }),
   );

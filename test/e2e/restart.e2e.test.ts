@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEMO_CUSTOMER_IDS, loadDemoData } from '../../local/demo-data.ts';
+import { issueLocalToken } from '../../local/oidc-clients.ts';
 import { freePort } from '../../local/processes.ts';
 import { expectBooksToBalance } from '../support/reconcile.ts';
 import { type StackProcess, startStackProcess } from '../support/stack-process.ts';
@@ -14,6 +15,11 @@ import { type StackProcess, startStackProcess } from '../support/stack-process.t
  * demo loader meets 409 REQUEST_IN_PROGRESS on its fixed key.
  */
 const [JOHN, JANE] = DEMO_CUSTOMER_IDS as [string, string];
+/**
+ * The first run's requests go as the demo data's own caller: Idempotency-Keys are the caller's, and
+ * the second run's demo loader must meet the record the first one left.
+ */
+let token: string | undefined;
 const KEYBOARD = '660e8400-e29b-41d4-a716-446655440003';
 const DEMO_PURCHASE_SKU = 'MOUSE-001';
 
@@ -26,7 +32,11 @@ async function call(
 ): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -87,6 +97,7 @@ describe('npm start after kill -9 of the whole stack mid-load', () => {
     });
     stacks.push(first);
     const where = await first.waitForReady(90_000);
+    token = await issueLocalToken(where.oidc.tokenEndpoint, 'demo-data', 'admin');
 
     // A mixed load that finishes...
     for (const [index, customerId] of [JOHN, JANE].entries()) {
@@ -97,7 +108,7 @@ describe('npm start after kill -9 of the whole stack mid-load', () => {
     // ...and one that is in flight when the stack dies, the demo data among it.
     await call(where.mockApiUrl, 'PUT', '/__control/faults', [{ operation: 'CreateShipment', kind: 'hang' }]);
     const inFlight = [
-      loadDemoData(where.apiUrl, { say: () => undefined, warn: () => undefined }),
+      loadDemoData(where.apiUrl, token, { say: () => undefined, warn: () => undefined }),
       ...[1, 2, 3].map((n) => grant(where.apiUrl, JANE, 1_000, `load-late-grant-${n}`)),
       ...[1, 2].map((n) => buy(where.apiUrl, JANE, `load-late-buy-${n}`)),
     ].map((request) => (request as Promise<unknown>).catch(() => undefined));

@@ -8,15 +8,17 @@ import { customerPartitionKey, purchasePartitionKey } from '../../functions/shar
 import { MAIN_TABLE } from '../../functions/shared/db/tables.ts';
 import { logger } from '../../functions/shared/logger.ts';
 import { createHttpApi } from '../../local/http-api.ts';
+import { LOCAL_AUDIENCE } from '../../local/oidc-clients.ts';
 import {
   createLocalPurchaseStateMachine,
   createStepFunctionsEndpoint,
   LOCAL_PURCHASE_STATE_MACHINE_ARN,
 } from '../../local/step-functions.ts';
-import { createCustomer, createProduct } from '../support/api-client.ts';
+import { createCustomer, createProduct, TEST_ADMIN } from '../support/api-client.ts';
 import { type AwsFaultProxy, dynamoDbError, startAwsFaultProxy } from '../support/aws-fault-proxy.ts';
 import { stackUrls } from '../support/stack.ts';
 import { freshMainTable } from '../support/tables.ts';
+import { authorizationFor } from '../support/tokens.ts';
 
 /**
  * Finding 7 of issue 9: overload must be a 503 with Retry-After, never a 500 or a request left
@@ -57,6 +59,9 @@ beforeAll(async () => {
     DYNAMODB_ENDPOINT: dynamo.url,
     STEPFUNCTIONS_ENDPOINT: stepFunctions.url,
     PURCHASE_STATE_MACHINE_ARN: LOCAL_PURCHASE_STATE_MACHINE_ARN,
+    AUTH_ISSUER: stack.oidc.issuer,
+    AUTH_AUDIENCE: LOCAL_AUDIENCE,
+    AUTH_JWKS_URL: stack.oidc.jwksUrl,
   });
   // Production's per-attempt timeout (the local stack's longer one is for contention this file never
   // makes): a hanging call gives up after it, and no assertion depends on how long that took.
@@ -95,7 +100,7 @@ async function call(
 ): Promise<Answer> {
   const response = await fetch(`${apiUrl}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...(await authorizationFor(TEST_ADMIN)), ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();

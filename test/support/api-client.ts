@@ -1,4 +1,5 @@
 import { stackUrls } from './stack.ts';
+import { authorizationFor, type Caller } from './tokens.ts';
 
 export interface ApiAnswer<T = unknown> {
   status: number;
@@ -6,16 +7,32 @@ export interface ApiAnswer<T = unknown> {
   body: T;
 }
 
+/** Who sends a test's requests unless it says otherwise: an admin may do everything. */
+export const TEST_ADMIN: Caller = { role: 'admin', sub: 'test-admin' };
+
+export interface RequestOptions {
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+  /** Whose token goes with it (TEST_ADMIN unless given); `null` sends none. An `authorization` header wins. */
+  as?: Caller | null;
+}
+
 /** A client written from the contract: JSON in and out, nothing of the service's code. */
 export async function api<T = Record<string, unknown>>(
   method: string,
   path: string,
-  options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  options: RequestOptions = {},
 ): Promise<ApiAnswer<T>> {
   const rawBody = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const caller = options.as === undefined ? TEST_ADMIN : options.as;
   const response = await fetch(`${stackUrls().apiUrl}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', ...options.headers },
+    headers: {
+      'content-type': 'application/json',
+      ...(caller ? await authorizationFor(caller) : {}),
+      ...options.headers,
+    },
     ...(rawBody === undefined ? {} : { body: rawBody }),
   });
   const text = await response.text();
@@ -83,10 +100,16 @@ export interface Transaction {
 
 export const creditPath = (customerId: string): string => `/v1/customers/${customerId}/credit`;
 
-export const grant = (customerId: string, amountCents: number, headers: Record<string, string> = {}) =>
+export const grant = (
+  customerId: string,
+  amountCents: number,
+  headers: Record<string, string> = {},
+  as: Caller | null = TEST_ADMIN,
+) =>
   api<{ transaction: Transaction; credit: Credit }>('POST', `${creditPath(customerId)}/grants`, {
     body: { amountCents, reason: 'test grant' },
     headers,
+    as,
   });
 
 export async function creditOf(customerId: string): Promise<Credit> {

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type StackWhereabouts, stackEnvironment } from './stack.ts';
 
 /**
  * Starts the local stack exactly as `npm start` does (in memory, on free ports, without demo data)
@@ -14,7 +15,8 @@ declare global {
 
 export default async function globalSetup(): Promise<void> {
   if (globalThis.__localStack) return;
-  const readyFile = join(mkdtempSync(join(tmpdir(), 'purchase-stack-')), 'ready.json');
+  const dir = mkdtempSync(join(tmpdir(), 'purchase-stack-'));
+  const readyFile = join(dir, 'ready.json');
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     env: {
       ...process.env,
@@ -23,6 +25,11 @@ export default async function globalSetup(): Promise<void> {
       DYNAMODB_PORT: '0',
       DYNAMODB_IN_MEMORY: '1',
       SEED_DEMO_DATA: '0',
+      OIDC_PORT: '0',
+      OIDC_KEYS_FILE: join(dir, 'oidc-keys.json'),
+      // Far above what any test sends, so that only the throttle's own test meets it.
+      THROTTLE_RATE_PER_SECOND: '10000',
+      THROTTLE_BURST: '20000',
       LOCAL_STACK_READY_FILE: readyFile,
       EXIT_WITH_PARENT: '1',
       // The tests provoke upstream failures on purpose; only errors are worth printing.
@@ -39,15 +46,6 @@ export default async function globalSetup(): Promise<void> {
     if (Date.now() > deadline) throw new Error('local stack did not start within 60 s');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const where = JSON.parse(readFileSync(readyFile, 'utf8')) as {
-    apiUrl: string;
-    mockApiUrl: string;
-    dynamoDbEndpoint: string;
-    tables: { main: string; audit: string };
-  };
-  process.env.TEST_API_URL = where.apiUrl;
-  process.env.TEST_MOCK_API_URL = where.mockApiUrl;
-  process.env.TEST_DYNAMODB_ENDPOINT = where.dynamoDbEndpoint;
-  process.env.TEST_MAIN_TABLE = where.tables.main;
-  process.env.TEST_AUDIT_TABLE = where.tables.audit;
+  const where = JSON.parse(readFileSync(readyFile, 'utf8')) as StackWhereabouts;
+  Object.assign(process.env, stackEnvironment(where));
 }

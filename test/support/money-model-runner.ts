@@ -27,6 +27,10 @@ import {
   scenarioArb,
 } from './money-model.ts';
 import { stackUrls } from './stack.ts';
+import { authorizationFor, type Caller } from './tokens.ts';
+
+/** The model's requests all come from one caller: its Idempotency-Keys are that caller's. */
+const MODEL_CALLER: Caller = { role: 'admin', sub: 'model-test' };
 
 /**
  * Plays generated sequences (test/support/money-model.ts) against the local stack: each step's
@@ -286,7 +290,7 @@ async function send(world: World, planned: Planned): Promise<Answer> {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      'x-actor': 'model-test',
+      ...(await authorizationFor(MODEL_CALLER)),
       ...(planned.key === undefined ? {} : { 'idempotency-key': planned.key }),
     },
     body: JSON.stringify(body),

@@ -1,13 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-/** What `npm start` writes to its whereabouts file. */
-export interface StackWhereabouts {
-  apiUrl: string;
-  mockApiUrl: string;
-  dynamoDbEndpoint: string;
-  tables: { main: string; audit: string };
-}
+import type { StackWhereabouts } from './stack.ts';
+
+export type { StackWhereabouts };
 
 export interface StackProcess {
   child: ChildProcess;
@@ -27,7 +25,15 @@ export interface StackProcess {
  */
 export function startStackProcess(env: Record<string, string>): StackProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-    env: { ...process.env, EXIT_WITH_PARENT: '1', POWERTOOLS_LOG_LEVEL: 'ERROR', ...env },
+    env: {
+      ...process.env,
+      EXIT_WITH_PARENT: '1',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      // An issuer of its own, never `npm start`'s port or keys.
+      OIDC_PORT: '0',
+      OIDC_KEYS_FILE: join(mkdtempSync(join(tmpdir(), 'purchase-oidc-')), 'keys.json'),
+      ...env,
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });

@@ -47,7 +47,7 @@ describe('loadDemoData', () => {
   it('waits while a request of an earlier run holds the demo purchase key, then loads it', async () => {
     const { log, options } = fakeApi({ purchase: [held, held, { status: 201 }] });
 
-    const complete = await loadDemoData('http://api', options);
+    const complete = await loadDemoData('http://api', 'a-token', options);
 
     expect(complete).toBe(true);
     expect(log.posts.filter((path) => path === '/v1/purchases')).toHaveLength(3);
@@ -63,7 +63,7 @@ describe('loadDemoData', () => {
       purchase: [{ ...held, headers: { 'retry-after': '5' } }, { status: 201 }],
     });
 
-    await loadDemoData('http://api', options);
+    await loadDemoData('http://api', 'a-token', options);
 
     expect(log.slept).toEqual([5_000]);
   });
@@ -71,7 +71,7 @@ describe('loadDemoData', () => {
   it('skips with a warning once its wait is over, and does not throw', async () => {
     const { log, options } = fakeApi({ purchase: [held] });
 
-    const complete = await loadDemoData('http://api', options);
+    const complete = await loadDemoData('http://api', 'a-token', options);
 
     expect(complete).toBe(false);
     expect(log.slept.reduce((sum, ms) => sum + ms, 0)).toBe(10_000);
@@ -89,7 +89,7 @@ describe('loadDemoData', () => {
     };
     const { log, options } = fakeApi({ purchase: [stuck] });
 
-    const complete = await loadDemoData('http://api', options);
+    const complete = await loadDemoData('http://api', 'a-token', options);
 
     expect(complete).toBe(false);
     expect(log.slept).toEqual([]);
@@ -109,7 +109,7 @@ describe('loadDemoData', () => {
       ],
     });
 
-    const complete = await loadDemoData('http://api', options);
+    const complete = await loadDemoData('http://api', 'a-token', options);
 
     expect(complete).toBe(false);
     expect(log.posts).toHaveLength(3);

@@ -52,7 +52,8 @@ export function jwtVerifier(trusted: TrustedIssuer): TokenVerifier {
       } catch (error) {
         // Our failure to fetch the keys says nothing about the token: answer early, as for any
         // dependency that is down, and let the caller retry.
-        if (isKeyFetchFailure(error)) throw new ServiceUnavailableError(KEYS_RETRY_AFTER_SECONDS, { cause: error });
+        if (isKeyFetchFailure(error))
+          throw new ServiceUnavailableError(KEYS_RETRY_AFTER_SECONDS, { cause: error });
         throw new UnauthenticatedError(reasonFor(error), { cause: error });
       }
       if (!isForAudience(payload, trusted.audiences))
@@ -77,12 +78,15 @@ const KEYS_RETRY_AFTER_SECONDS = 5;
 
 /** jose wraps every problem with a token in a JOSEError; a failed fetch of the JWKS is something else. */
 const isKeyFetchFailure = (error: unknown): boolean =>
-  error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError);
+  error instanceof errors.JWKSTimeout ||
+  error instanceof errors.JWKSInvalid ||
+  !(error instanceof errors.JOSEError);
 
 /** What the caller is told: enough to fix their client, nothing about our keys. */
 function reasonFor(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'the token has expired';
-  if (error instanceof errors.JWTClaimValidationFailed) return `the token's ${error.claim} claim is not acceptable`;
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return `the token's ${error.claim} claim is not acceptable`;
   if (error instanceof errors.JOSEAlgNotAllowed) return 'the token is not signed with an accepted algorithm';
   if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey)
     return 'the token is not signed by the trusted issuer';

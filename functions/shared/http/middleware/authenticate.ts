@@ -18,14 +18,17 @@ export function authenticate(
   verifier: TokenVerifier | undefined,
 ): MiddlewareObj<RouteEvent, HttpResponse> {
   if (access !== 'public' && verifier === undefined)
-    throw new Error('invalid configuration: AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL are required by this route');
+    throw new Error(
+      'invalid configuration: AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL are required by this route',
+    );
   return {
     before: async (request) => {
       if (access === 'public' || verifier === undefined) return;
       const authorization = header(request.event, 'authorization');
       if (authorization === undefined) throw new UnauthenticatedError('no Authorization header');
       const token = BEARER.exec(authorization.trim())?.[1];
-      if (token === undefined) throw new UnauthenticatedError('the Authorization header is not `Bearer <JWT>`');
+      if (token === undefined)
+        throw new UnauthenticatedError('the Authorization header is not `Bearer <JWT>`');
       const caller = await verifier.verify(token);
       if (access !== 'authenticated' && !mayDo(caller.roles, access))
         throw new ForbiddenError({ roles: caller.roles, lacks: access });

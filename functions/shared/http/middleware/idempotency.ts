@@ -10,6 +10,12 @@ import type { HttpResponse } from '../responses.ts';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
+/**
+ * Where a caller's key is recorded: the record is the caller's, so another caller's same key neither
+ * replays nor blocks this one.
+ */
+export const idempotencyRecordKeyHash = (actor: string, key: string): string => sha256(`${actor}\n${key}`);
+
 /** Answers worth replaying: the request ran and its outcome is final. 5xx and 409 may be retried. */
 const isFinal = (statusCode: number): boolean => statusCode < 500 && statusCode !== 409;
 
@@ -59,8 +65,7 @@ export function idempotency(store: IdempotencyStore, clock: Clock): MiddlewareOb
       const operationId = sha256(`${event.parsed.actor}\n${key}\n${fingerprint}`);
       event.parsed.idempotency = { key, fingerprint, operationId };
 
-      // The record is the caller's too: another caller's same key neither replays nor blocks this one.
-      const keyHash = sha256(`${event.parsed.actor}\n${key}`);
+      const keyHash = idempotencyRecordKeyHash(event.parsed.actor, key);
       const claim = await store.claim(keyHash, fingerprint, clock.now());
       switch (claim.kind) {
         case 'claimed':
