@@ -248,19 +248,22 @@ describe('Idempotency-Key', () => {
 
 describe('external API failures', () => {
   it.each([
-    ['an HTTP 500', { kind: 'status', status: 500 }, 502, 'UPSTREAM_ERROR'],
-    ['a connection reset', { kind: 'reset' }, 502, 'UPSTREAM_ERROR'],
-    ['a malformed body', { kind: 'malformed' }, 502, 'UPSTREAM_ERROR'],
-    ['no answer in time', { kind: 'hang' }, 504, 'UPSTREAM_TIMEOUT'],
-  ] as const)('maps %s from GetCustomer to %i %s and changes nothing', async (_name, fault, status, code) => {
-    const customerId = await createCustomer();
-    await grant(customerId, 1_000);
-    await setFaults([{ operation: 'GetCustomer', count: 1, ...fault }]);
+    { name: 'an HTTP 500', fault: { kind: 'status', status: 500 }, status: 502, code: 'UPSTREAM_ERROR' },
+    { name: 'a connection reset', fault: { kind: 'reset' }, status: 502, code: 'UPSTREAM_ERROR' },
+    { name: 'a malformed body', fault: { kind: 'malformed' }, status: 502, code: 'UPSTREAM_ERROR' },
+    { name: 'no answer in time', fault: { kind: 'hang' }, status: 504, code: 'UPSTREAM_TIMEOUT' },
+  ] as const)(
+    'maps $name from GetCustomer to $status $code and changes nothing',
+    async ({ fault, status, code }) => {
+      const customerId = await createCustomer();
+      await grant(customerId, 1_000);
+      await setFaults([{ operation: 'GetCustomer', count: 1, ...fault }]);
 
-    const answer = await deduct(customerId, 100);
+      const answer = await deduct(customerId, 100);
 
-    expect(answer.status).toBe(status);
-    expect(answer.body).toMatchObject({ error: { code } });
-    await expectLedgerMatchesBalance(customerId, 1_000);
-  });
+      expect(answer.status).toBe(status);
+      expect(answer.body).toMatchObject({ error: { code } });
+      await expectLedgerMatchesBalance(customerId, 1_000);
+    },
+  );
 });
