@@ -141,15 +141,45 @@ describe('POST /v1/purchases', () => {
   });
 
   it.each([
-    ['HTTP 500', { kind: 'status', status: 500 }, 502, 'SHIPMENT_FAILED', 1],
-    ['HTTP 503 (retried twice)', { kind: 'status', status: 503 }, 502, 'SHIPMENT_FAILED', 3],
-    ['HTTP 400', { kind: 'status', status: 400 }, 502, 'SHIPMENT_FAILED', 1],
-    ['a connection reset', { kind: 'reset' }, 502, 'SHIPMENT_FAILED', 1],
-    ['a malformed 200 body', { kind: 'malformed' }, 502, 'SHIPMENT_FAILED', 1],
-    ['a delay past the timeout', { kind: 'delay', delayMs: 3_500 }, 504, 'UPSTREAM_TIMEOUT', 1],
+    {
+      name: 'HTTP 500',
+      fault: { kind: 'status', status: 500 },
+      status: 502,
+      code: 'SHIPMENT_FAILED',
+      calls: 1,
+    },
+    {
+      name: 'HTTP 503 (retried twice)',
+      fault: { kind: 'status', status: 503 },
+      status: 502,
+      code: 'SHIPMENT_FAILED',
+      calls: 3,
+    },
+    {
+      name: 'HTTP 400',
+      fault: { kind: 'status', status: 400 },
+      status: 502,
+      code: 'SHIPMENT_FAILED',
+      calls: 1,
+    },
+    { name: 'a connection reset', fault: { kind: 'reset' }, status: 502, code: 'SHIPMENT_FAILED', calls: 1 },
+    {
+      name: 'a malformed 200 body',
+      fault: { kind: 'malformed' },
+      status: 502,
+      code: 'SHIPMENT_FAILED',
+      calls: 1,
+    },
+    {
+      name: 'a delay past the timeout',
+      fault: { kind: 'delay', delayMs: 3_500 },
+      status: 504,
+      code: 'UPSTREAM_TIMEOUT',
+      calls: 1,
+    },
   ] as const)(
-    'answers CreateShipment %s with %i %s and takes nothing',
-    async (_name, fault, status, code, calls) => {
+    'answers CreateShipment $name with $status $code and takes nothing',
+    async ({ fault, status, code, calls }) => {
       const { customerId, productId } = await customerAndProduct(5_000, 10);
       await buy({ customerId, productId }); // one purchase before, so "as before" is not just zero
       const before = await creditOf(customerId);
