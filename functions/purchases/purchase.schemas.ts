@@ -2,13 +2,9 @@ import { z } from 'zod';
 import { AddressSchema } from '#shared/external/external-api.schemas.ts';
 import { PageQuerySchema } from '#shared/pagination.ts';
 import { ExternalIdSchema, TimestampSchema } from '#shared/schemas.ts';
+import { PromoCodeTextSchema } from '../promo-codes/promo-code.schemas.ts';
 
 const CentsSchema = z.number().int().min(0);
-
-/** Promo codes as the contract spells them (3..32 of A-Z, 0-9, "_" and "-", any case). */
-export const PromoCodeTextSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{3,32}$/, 'must be 3 to 32 letters, digits, "_" or "-"');
 
 export const CreatePurchaseRequestSchema = z.strictObject({
   customerId: ExternalIdSchema,
@@ -53,6 +49,8 @@ export const QuoteSchema = z.object({
   subtotalCents: CentsSchema,
   discountCents: CentsSchema,
   totalCents: CentsSchema,
+  /** The promo code that gave the discount, upper-case. */
+  promoCode: z.string().optional(),
 });
 
 export const PurchaseStatusSchema = z.enum(['COMPLETED', 'PARTIALLY_REFUNDED', 'REFUNDED']);
@@ -95,6 +93,7 @@ export const PurchaseSagaInputSchema = z.object({
   customerId: z.string().min(1),
   productId: z.string().min(1),
   quantity: z.number().int().min(1),
+  promoCode: z.string().min(1).optional(),
   actor: z.string().min(1),
   /** Present when the request carried an Idempotency-Key: one purchase per operation. */
   operationId: z.string().min(1).optional(),

@@ -71,18 +71,13 @@ export async function createPurchase(
   request: CreatePurchaseRequest,
   context: { actor: string; operationId?: string | undefined },
 ): Promise<Purchase> {
-  if (request.promoCode !== undefined) {
-    throw new AppError('PROMO_CODE_INVALID', 'Promo codes cannot be used yet.', {
-      promoCode: request.promoCode,
-      reason: 'NOT_AVAILABLE',
-    });
-  }
   const purchaseId = deps.newId();
   const outcome = await deps.saga.run({
     purchaseId,
     customerId: request.customerId,
     productId: request.productId,
     quantity: request.quantity,
+    ...(request.promoCode === undefined ? {} : { promoCode: request.promoCode }),
     actor: context.actor,
     ...(context.operationId === undefined ? {} : { operationId: context.operationId }),
   });

@@ -58,3 +58,11 @@ export function shareOfCents(totalCents: number, part: number, whole: number): n
   }
   return Number((BigInt(totalCents) * BigInt(part)) / BigInt(whole));
 }
+
+/** `floor(cents × percent / 100)` in exact integer arithmetic: a percentage never rounds in the buyer's disfavour by more than a cent. */
+export function percentOfCents(cents: number, percent: number): number {
+  if (!isCents(cents) || !Number.isSafeInteger(percent) || percent < 0 || percent > 100) {
+    throw new RangeError('percentOfCents needs whole cents and a whole percentage of 0 to 100');
+  }
+  return Number((BigInt(cents) * BigInt(percent)) / 100n);
+}

@@ -25,9 +25,13 @@ const product = (price: number): ExternalProduct => ({
   createdAt: 0,
   lastModifiedAt: Date.UTC(2026, 0, 3),
 });
+const NO_PROMO_CODES = { getPromoCode: async () => undefined };
+const CLOCK = { now: () => new Date('2026-06-01T00:00:00Z') };
 const deps = (price: number) => ({
   customers: { getCustomer: async () => customer },
   products: { getProduct: async () => product(price) },
+  promoCodes: NO_PROMO_CODES,
+  clock: CLOCK,
 });
 
 describe('quotePurchase', () => {
@@ -39,7 +43,7 @@ describe('quotePurchase', () => {
   ])(
     'prices %d dollars × %i as %i cents each, %i in all, with no float drift',
     async (price, quantity, unit, total) => {
-      const quote = await quotePurchase(deps(price), { customerId: 'c1', productId: 'p1', quantity });
+      const { quote } = await quotePurchase(deps(price), { customerId: 'c1', productId: 'p1', quantity });
 
       expect(quote).toMatchObject({
         unitPriceCents: unit,
@@ -51,7 +55,7 @@ describe('quotePurchase', () => {
   );
 
   it('snapshots the product and the customer with their shipping address, timestamps in ISO 8601', async () => {
-    const quote = await quotePurchase(deps(5), { customerId: 'c1', productId: 'p1', quantity: 1 });
+    const { quote } = await quotePurchase(deps(5), { customerId: 'c1', productId: 'p1', quantity: 1 });
 
     expect(quote.product).toEqual({
       id: 'p1',
@@ -92,6 +96,8 @@ describe('quotePurchase', () => {
         {
           customers: { getCustomer: async () => ({ ...customer, ...customerFields }) },
           products: { getProduct: async () => ({ ...product(1), ...productFields }) },
+          promoCodes: NO_PROMO_CODES,
+          clock: CLOCK,
         },
         { customerId: 'c1', productId: 'p1', quantity: 1 },
       );
@@ -102,10 +108,12 @@ describe('quotePurchase', () => {
 
   it('keeps no second address line when the external one is empty', async () => {
     const withEmptyLine2 = { ...customer, shippingAddress: { ...address, line2: '' } };
-    const quote = await quotePurchase(
+    const { quote } = await quotePurchase(
       {
         customers: { getCustomer: async () => withEmptyLine2 },
         products: { getProduct: async () => product(1) },
+        promoCodes: NO_PROMO_CODES,
+        clock: CLOCK,
       },
       { customerId: 'c1', productId: 'p1', quantity: 1 },
     );

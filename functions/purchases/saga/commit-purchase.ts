@@ -65,6 +65,7 @@ export function commitPurchase(
         refundableCents: quote.totalCents,
         status: 'COMPLETED',
         shipmentId: reservation.shipmentId,
+        ...(quote.promoCode === undefined ? {} : { promoCode: quote.promoCode }),
         product: quote.product,
         customer: quote.customer,
         createdAt: now,

@@ -3,6 +3,13 @@ import type { CustomerDirectory, ProductCatalog } from '#shared/external/externa
 import type { Address } from '#shared/external/external-api.schemas.ts';
 import { dollarsToCents, multiplyCents } from '#shared/money.ts';
 import { unstorableFields } from '#shared/storable-json.ts';
+import { normalizePromoCode } from '../../promo-codes/promo-code.schemas.ts';
+import {
+  discountFor,
+  type PromoCode,
+  PromoCodeInvalidError,
+  type PromoCodeReader,
+} from '../../promo-codes/promo-code.ts';
 import { type Quote, QuoteSchema } from '../purchase.schemas.ts';
 
 /**
@@ -15,6 +22,14 @@ export const MAX_QUOTE_BYTES = 400 * 1024 - 4 * 1024;
 export interface QuoteDeps {
   customers: CustomerDirectory;
   products: ProductCatalog;
+  promoCodes: PromoCodeReader;
+  clock: { now(): Date };
+}
+
+/** A quote, and the promo code it applies (Reserve claims a redemption of it). */
+export interface PricedPurchase {
+  quote: Quote;
+  promo?: PromoCode | undefined;
 }
 
 /**
@@ -22,18 +37,23 @@ export interface QuoteDeps {
  * what is charged and where it ships), and prices the purchase in exact cents.
  *
  * @throws NotFoundError CUSTOMER_NOT_FOUND / PRODUCT_NOT_FOUND
+ * @throws PromoCodeInvalidError when the code does not apply (read-only checks; Reserve's write
+ *   checks the limits again)
  * @throws UpstreamError when a price cannot be converted to cents exactly, a snapshot cannot be
  *   stored as given (see `assertKeepable`), or a call fails
  * @throws UpstreamTimeoutError
  */
 export async function quotePurchase(
   deps: QuoteDeps,
-  request: { customerId: string; productId: string; quantity: number },
-): Promise<Quote> {
-  const [customer, product] = await Promise.all([
+  request: { customerId: string; productId: string; quantity: number; promoCode?: string | undefined },
+): Promise<PricedPurchase> {
+  const code = request.promoCode === undefined ? undefined : normalizePromoCode(request.promoCode);
+  const [customer, product, promo] = await Promise.all([
     deps.customers.getCustomer(request.customerId),
     deps.products.getProduct(request.productId),
+    code === undefined ? undefined : deps.promoCodes.getPromoCode(code),
   ]);
+  if (code !== undefined && promo === undefined) throw new PromoCodeInvalidError('UNKNOWN', code);
   const unitPriceCents = dollarsToCents(product.price);
   if (unitPriceCents === undefined) {
     throw new UpstreamError(
@@ -45,7 +65,14 @@ export async function quotePurchase(
   if (subtotalCents === undefined) {
     throw new UpstreamError('GetProduct', 'answered a price too large to charge exactly');
   }
-  const discountCents = 0; // promo codes come with their own issue
+  const discountCents =
+    promo === undefined
+      ? 0
+      : discountFor(promo, {
+          subtotalCents,
+          productId: request.productId,
+          now: deps.clock.now().toISOString(),
+        });
   const quote: Quote = {
     product: {
       id: product.id,
@@ -67,9 +94,10 @@ export async function quotePurchase(
     subtotalCents,
     discountCents,
     totalCents: subtotalCents - discountCents,
+    ...(promo === undefined ? {} : { promoCode: promo.code }),
   };
   assertKeepable(quote);
-  return quote;
+  return { quote, promo };
 }
 
 /**

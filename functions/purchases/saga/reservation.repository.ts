@@ -28,6 +28,13 @@ import {
   readOperationMarker,
   releaseHoldWrite,
 } from '../../ledger/ledger-writes.ts';
+import { DynamoPromoCodeRepository } from '../../promo-codes/promo-code.repository.ts';
+import { PromoCodeInvalidError, refusalNow } from '../../promo-codes/promo-code.ts';
+import {
+  claimRedemptionWrites,
+  redeemWrite,
+  releaseRedemptionWrites,
+} from '../../promo-codes/promo-redemption-writes.ts';
 import { DynamoPurchaseRepository } from '../purchase.repository.ts';
 import { QuoteSchema } from '../purchase.schemas.ts';
 import {
@@ -42,17 +49,23 @@ type Item = Record<string, unknown>;
 
 export class DynamoReservationRepository implements ReservationRepository {
   private readonly purchases: DynamoPurchaseRepository;
+  private readonly promoCodes: DynamoPromoCodeRepository;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {
     this.purchases = new DynamoPurchaseRepository(client, tableName);
+    this.promoCodes = new DynamoPromoCodeRepository(client, tableName);
   }
 
-  async reserve(reservation: Reservation): Promise<'reserved' | 'already-reserved'> {
+  async reserve(
+    reservation: Reservation,
+    promo: { maxPerCustomer?: number | undefined } = {},
+  ): Promise<'reserved' | 'already-reserved'> {
     const { customerId, purchaseId, totalCents, operationId } = reservation;
-    const writes: NamedWrite<'account' | 'reservation' | 'operation'>[] = [
+    const code = reservation.quote.promoCode;
+    const writes: NamedWrite<'account' | 'reservation' | 'operation' | 'promo' | 'promo-customer'>[] = [
       holdWrite(this.tableName, {
         customerId,
         totalCents,
@@ -82,6 +95,16 @@ export class DynamoReservationRepository implements ReservationRepository {
         entity: 'PURCHASE_OPERATION',
         fields: { purchaseId },
       }),
+      // The redemption is claimed in the same write as the hold: a purchase either holds both or neither.
+      ...(code === undefined
+        ? []
+        : claimRedemptionWrites(this.tableName, {
+            code,
+            customerId,
+            maxPerCustomer: promo.maxPerCustomer,
+            at: reservation.createdAt,
+            actor: reservation.actor,
+          })),
     ];
 
     try {
@@ -96,6 +119,15 @@ export class DynamoReservationRepository implements ReservationRepository {
       if (error.has('operation') && operationId !== undefined) {
         const marker = await readOperationMarker(this.client, this.tableName, customerId, operationId);
         throw new DuplicatePurchaseError(String(marker?.purchaseId));
+      }
+      if (code !== undefined && error.has('promo-customer')) {
+        throw new PromoCodeInvalidError('ALREADY_USED_BY_CUSTOMER', code, {
+          maxRedemptionsPerCustomer: promo.maxPerCustomer,
+        });
+      }
+      if (code !== undefined && error.has('promo')) {
+        const now = await this.promoCodes.getPromoCode(code);
+        throw new PromoCodeInvalidError(refusalNow(now, reservation.createdAt), code);
       }
       const { Item } = await this.client.send(
         new GetCommand({
@@ -138,7 +170,8 @@ export class DynamoReservationRepository implements ReservationRepository {
 
   async commit({ reservation, before, after, transaction, purchase }: PurchaseCommit): Promise<void> {
     const { refundableCents: _derived, refunds: _refunds, ...stored } = purchase;
-    const writes: NamedWrite<'account' | 'entry' | 'reservation' | 'purchase'>[] = [
+    const code = reservation.quote.promoCode;
+    const writes: NamedWrite<'account' | 'entry' | 'reservation' | 'purchase' | 'promo'>[] = [
       ...ledgerEntryWrites(this.tableName, { before, after, transaction }),
       this.closeReservation(
         reservation.purchaseId,
@@ -170,6 +203,9 @@ export class DynamoReservationRepository implements ReservationRepository {
           },
         },
       },
+      ...(code === undefined
+        ? []
+        : [redeemWrite(this.tableName, { code, at: purchase.createdAt, actor: reservation.actor })]),
     ];
     try {
       await writeAtomically(this.client, writes);
@@ -186,9 +222,12 @@ export class DynamoReservationRepository implements ReservationRepository {
 
   async release(reservation: Reservation, at: string, actor: string): Promise<void> {
     const { customerId, purchaseId, totalCents, operationId } = reservation;
-    const writes: NamedWrite<'reservation' | 'account' | 'operation'>[] = [
+    const code = reservation.quote.promoCode;
+    const writes: NamedWrite<'reservation' | 'account' | 'operation' | 'promo' | 'promo-customer'>[] = [
       this.closeReservation(purchaseId, 'RELEASED', reservation.status, at, actor),
       releaseHoldWrite(this.tableName, { customerId, totalCents, at, actor }),
+      // A failed purchase gives its redemption back.
+      ...(code === undefined ? [] : releaseRedemptionWrites(this.tableName, { code, customerId, at, actor })),
     ];
     if (operationId !== undefined) {
       // A failed purchase gives its Idempotency-Key back: the client may retry with it.
@@ -212,6 +251,9 @@ export class DynamoReservationRepository implements ReservationRepository {
       }
       if (error instanceof ConditionsFailedError && error.has('account')) {
         throw new Error(`account of ${customerId} does not hold purchase ${purchaseId}`, { cause: error });
+      }
+      if (error instanceof ConditionsFailedError && error.has('promo', 'promo-customer')) {
+        throw new Error(`promo code ${code} holds no redemption of purchase ${purchaseId}`, { cause: error });
       }
       throw error;
     }

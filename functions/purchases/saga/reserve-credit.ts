@@ -9,32 +9,35 @@ import type { SagaStepDeps } from './saga-ports.ts';
  * quote goes straight into the reservation, so no snapshot travels in the saga's state. Idempotent:
  * a retried step finds its reservation and holds nothing more (the first quote stands).
  * @throws NotFoundError, UpstreamError, UpstreamTimeoutError from the quote (nothing held)
- * @throws InsufficientCreditError, DuplicatePurchaseError
+ * @throws InsufficientCreditError, DuplicatePurchaseError, PromoCodeInvalidError
  * @throws ConflictError when contention outlasts the retry budget (DynamoDB's transaction conflicts)
  */
 export async function reserveCredit(
-  deps: Pick<SagaStepDeps, 'reservations' | 'clock' | 'retry'> & QuoteDeps,
+  deps: Pick<SagaStepDeps, 'reservations' | 'clock' | 'retry'> & Omit<QuoteDeps, 'clock'>,
   input: PurchaseSagaInput,
 ): Promise<{ reserved: true }> {
-  const quote = await quotePurchase(deps, input);
+  const { quote, promo } = await quotePurchase(deps, input);
   return withOptimisticRetry(
     deps.retry,
     'The balance kept changing under concurrent updates; retry the purchase.',
     async () => {
       const now = deps.clock.now().toISOString();
-      await deps.reservations.reserve({
-        purchaseId: input.purchaseId,
-        customerId: input.customerId,
-        productId: input.productId,
-        quote,
-        totalCents: quote.totalCents,
-        status: 'PENDING',
-        actor: input.actor,
-        operationId: input.operationId,
-        shipmentKey: shipmentIdempotencyKey(input),
-        createdAt: now,
-        updatedAt: now,
-      });
+      await deps.reservations.reserve(
+        {
+          purchaseId: input.purchaseId,
+          customerId: input.customerId,
+          productId: input.productId,
+          quote,
+          totalCents: quote.totalCents,
+          status: 'PENDING',
+          actor: input.actor,
+          operationId: input.operationId,
+          shipmentKey: shipmentIdempotencyKey(input),
+          createdAt: now,
+          updatedAt: now,
+        },
+        promo && { maxPerCustomer: promo.maxRedemptionsPerCustomer },
+      );
       return { reserved: true };
     },
   );

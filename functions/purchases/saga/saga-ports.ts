@@ -22,7 +22,15 @@ export interface ReservationRepository {
    * @throws InsufficientCreditError, DuplicatePurchaseError
    * @throws StaleAccountError on a transaction conflict (retry)
    */
-  reserve(reservation: Reservation): Promise<'reserved' | 'already-reserved'>;
+  /**
+   * Holds the total, and claims a redemption of the quote's promo code (`promo` gives the code's
+   * per-customer limit), in one transaction.
+   * @throws PromoCodeInvalidError when the code ran out (or out for this customer) or closed meanwhile
+   */
+  reserve(
+    reservation: Reservation,
+    promo?: { maxPerCustomer?: number | undefined },
+  ): Promise<'reserved' | 'already-reserved'>;
   getReservation(purchaseId: string): Promise<Reservation | undefined>;
   /** PENDING or SHIPPING → SHIPPING. @throws ReservationChangedError when it is in neither */
   markShipping(purchaseId: string, at: string): Promise<void>;

@@ -88,3 +88,13 @@ export const idempotencyRecordKey = (keyHash: string): ItemKey => ({
   PK: `IDEMPOTENCY#${keyHash}`,
   SK: 'IDEMPOTENCY',
 });
+
+/** A promo code, by its upper-case text; codes are listed in GSI3, by code. */
+export const promoCodeKey = (code: string): ItemKey => ({ PK: `PROMO#${code}`, SK: 'PROMO' });
+export const ALL_PROMO_CODES_PARTITION = 'PROMO_CODES';
+
+/** How many of one customer's purchases hold or used a code (`maxRedemptionsPerCustomer`). */
+export const promoCustomerKey = (code: string, customerId: string): ItemKey => ({
+  PK: `PROMO#${code}`,
+  SK: `CUSTOMER#${customerId}`,
+});
