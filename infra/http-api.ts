@@ -31,7 +31,9 @@ export interface PurchaseHttpApiProps {
 
 /** The methods the route table uses, for the CORS allow-list. */
 const ROUTE_METHODS = [
-  ...new Set((ROUTES as readonly RouteDeclaration[]).map((route) => route.method).filter((method) => method !== 'ANY')),
+  ...new Set(
+    (ROUTES as readonly RouteDeclaration[]).map((route) => route.method).filter((method) => method !== 'ANY'),
+  ),
 ].sort() as Exclude<RouteDeclaration['method'], 'ANY'>[];
 
 /**
@@ -96,7 +98,9 @@ export class PurchaseHttpApi extends Construct {
     const isPublic = route.access === 'public';
     const httpRoute = this.route(
       `${route.operationId}Route`,
-      route.path === '$default' ? HttpRouteKey.DEFAULT : HttpRouteKey.with(route.path, HttpMethod[route.method]),
+      route.path === '$default'
+        ? HttpRouteKey.DEFAULT
+        : HttpRouteKey.with(route.path, HttpMethod[route.method]),
       new HttpLambdaIntegration(`${route.operationId}Integration`, handler),
       isPublic ? new HttpNoneAuthorizer() : this.authorizer,
     );

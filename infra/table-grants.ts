@@ -35,14 +35,18 @@ export function grantTable(
     new PolicyStatement({
       actions: actions.map((action) => `dynamodb:${action}`),
       resources: [table.tableArn],
-      ...(leadingKeys ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...leadingKeys] } } } : {}),
+      ...(leadingKeys
+        ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...leadingKeys] } } }
+        : {}),
     }),
   );
   if (actions.includes('Query')) {
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:Query'],
-        resources: declaration.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`),
+        resources: declaration.globalSecondaryIndexes.map(
+          (index) => `${table.tableArn}/index/${index.indexName}`,
+        ),
       }),
     );
   }

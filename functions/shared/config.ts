@@ -30,7 +30,12 @@ const ConfigSchema = z.object({
   /** Audiences a token may be for: `aud` (the local issuer's resource server) or `client_id` (Cognito). */
   AUTH_AUDIENCE: z
     .string()
-    .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== ''),
+    )
     .pipe(z.array(z.string()).min(1))
     .optional(),
   AUTH_JWKS_URL: z.url().optional(),

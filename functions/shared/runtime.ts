@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type TokenVerifier, jwtVerifier } from './auth/token-verifier.ts';
+import { jwtVerifier, type TokenVerifier } from './auth/token-verifier.ts';
 import { type Config, loadConfig } from './config.ts';
 import { createDocumentClient } from './db/document-client.ts';
 import { ExternalApiClient } from './external/external-api.client.ts';
@@ -42,7 +42,11 @@ export function getRuntime(): Runtime {
     ),
     tokenVerifier:
       config.AUTH_ISSUER && config.AUTH_AUDIENCE && config.AUTH_JWKS_URL
-        ? jwtVerifier({ issuer: config.AUTH_ISSUER, audiences: config.AUTH_AUDIENCE, jwksUrl: config.AUTH_JWKS_URL })
+        ? jwtVerifier({
+            issuer: config.AUTH_ISSUER,
+            audiences: config.AUTH_AUDIENCE,
+            jwksUrl: config.AUTH_JWKS_URL,
+          })
         : undefined,
   };
   return runtime;
@@ -55,7 +59,9 @@ export function getRuntime(): Runtime {
  */
 export function requireExternalApi(runtime: Runtime): ExternalApiClient {
   if (runtime.externalApi === undefined) {
-    throw new Error('invalid configuration: EXTERNAL_API_BASE_URL is required by this function (it calls the external API)');
+    throw new Error(
+      'invalid configuration: EXTERNAL_API_BASE_URL is required by this function (it calls the external API)',
+    );
   }
   return runtime.externalApi;
 }

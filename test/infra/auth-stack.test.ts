@@ -29,7 +29,8 @@ interface ClientProperties {
   LogoutURLs?: string[];
 }
 const clientProperties = (from: Template, logicalId: string): ClientProperties =>
-  (from.findResources('AWS::Cognito::UserPoolClient')[logicalId] as { Properties: ClientProperties }).Properties;
+  (from.findResources('AWS::Cognito::UserPoolClient')[logicalId] as { Properties: ClientProperties })
+    .Properties;
 
 beforeAll(() => {
   ({ template } = synthesize(CONTEXT));
@@ -84,7 +85,9 @@ describe('Cognito', () => {
     expect(client.CallbackURLs).toEqual([`${ADMIN_APP}/auth/callback`, `${ADMIN_APP}/auth/silent`]);
     expect(client.LogoutURLs).toEqual([`${ADMIN_APP}/signed-out`]);
     // A user's roles are their groups; a scope the user could ask for would be a role they chose.
-    expect(client.AllowedOAuthScopes.filter((scope) => scope.startsWith(`${RESOURCE_SERVER_ID}/`))).toEqual([]);
+    expect(client.AllowedOAuthScopes.filter((scope) => scope.startsWith(`${RESOURCE_SERVER_ID}/`))).toEqual(
+      [],
+    );
     expect(rolesOf({ scope: client.AllowedOAuthScopes.join(' ') })).toEqual([]);
   });
 
@@ -128,7 +131,8 @@ describe('HTTP API authentication', () => {
     const authorizerId = logicalIdOf(template, 'AWS::ApiGatewayV2::Authorizer', 'ApiHttpApiJwtAuthorizer');
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
       (route) =>
-        (route as { Properties: { RouteKey: string; AuthorizationType: string; AuthorizerId?: unknown } }).Properties,
+        (route as { Properties: { RouteKey: string; AuthorizationType: string; AuthorizerId?: unknown } })
+          .Properties,
     );
     const byKey = new Map(routes.map((route) => [route.RouteKey, route]));
 
@@ -173,7 +177,9 @@ describe('HTTP API authentication', () => {
       );
     }
     for (const worker of [...SAGA_TASKS, RESERVATION_SWEEPER, AUDIT_PROJECTOR]) {
-      const variables = Object.keys(functionNamed(template, worker.id).Properties.Environment?.Variables ?? {});
+      const variables = Object.keys(
+        functionNamed(template, worker.id).Properties.Environment?.Variables ?? {},
+      );
       expect({ id: worker.id, auth: variables.filter((name) => name.startsWith('AUTH_')) }).toEqual({
         id: worker.id,
         auth: [],
@@ -191,7 +197,9 @@ describe('HTTP API stage and CORS', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
       AccessLogSettings: {
         DestinationArn: Match.anyValue(),
-        Format: Match.serializedJson(Match.objectLike({ requestId: '$context.requestId', sub: '$context.authorizer.claims.sub' })),
+        Format: Match.serializedJson(
+          Match.objectLike({ requestId: '$context.requestId', sub: '$context.authorizer.claims.sub' }),
+        ),
       },
     });
   });

@@ -16,7 +16,10 @@ const findings = (severity: string): string[] =>
   report.violations
     .filter((violation) => violation.severity === severity)
     .flatMap((violation) =>
-      violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath ?? resource.resourceLogicalId}: ${violation.description}`),
+      violation.violatingResources.map(
+        (resource) =>
+          `${violation.ruleName} at ${resource.constructPath ?? resource.resourceLogicalId}: ${violation.description}`,
+      ),
     );
 
 describe('cdk-nag AwsSolutions', () => {

@@ -44,7 +44,8 @@ const FUNCTIONS: readonly Deployed[] = [
 /** Statements of `id` on the main table itself (not its indexes). */
 const onMainTable = (id: string): Statement[] =>
   statementsOf(template, id).filter(
-    (statement) => mentions(statement.Resource, mainTableId) && !JSON.stringify(statement.Resource).includes('/index/'),
+    (statement) =>
+      mentions(statement.Resource, mainTableId) && !JSON.stringify(statement.Resource).includes('/index/'),
   );
 const leadingKeysOf = (statement: Statement): unknown =>
   statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
@@ -59,7 +60,11 @@ describe('IAM tightening', () => {
               Sid: 'AuditRecordsAreNeverChangedOrRemoved',
               Effect: 'Deny',
               Principal: { AWS: '*' },
-              Action: Match.arrayWith(['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateTimeToLive']),
+              Action: Match.arrayWith([
+                'dynamodb:UpdateItem',
+                'dynamodb:DeleteItem',
+                'dynamodb:UpdateTimeToLive',
+              ]),
               Resource: '*',
             },
           ],
@@ -70,7 +75,8 @@ describe('IAM tightening', () => {
 
   it("lets only the projector's role put on the audit table, in every IAM policy of the template", () => {
     const projectorRole = functionNamed(template, AUDIT_PROJECTOR.id).Properties.Role['Fn::GetAtt'][0];
-    const mayPut = (action: string): boolean => /^(\*|dynamodb:\*|dynamodb:Put\*|dynamodb:PutItem)$/.test(action);
+    const mayPut = (action: string): boolean =>
+      /^(\*|dynamodb:\*|dynamodb:Put\*|dynamodb:PutItem)$/.test(action);
     const putters = everyStatement(template)
       .filter(({ statement }) => statement.Effect === 'Allow')
       .filter(({ statement }) => statement.Resource === '*' || mentions(statement.Resource, auditTableId))
@@ -85,7 +91,10 @@ describe('IAM tightening', () => {
 
     expect(withMainTable.length).toBeGreaterThan(0);
     for (const fn of withMainTable) {
-      expect({ id: fn.id, declared: (fn.mainTableKeys?.length ?? 0) > 0 }).toEqual({ id: fn.id, declared: true });
+      expect({ id: fn.id, declared: (fn.mainTableKeys?.length ?? 0) > 0 }).toEqual({
+        id: fn.id,
+        declared: true,
+      });
       const statements = onMainTable(fn.id);
       expect(statements).toHaveLength(1);
       expect({ id: fn.id, keys: leadingKeysOf(statements[0] as Statement) }).toEqual({
@@ -107,12 +116,19 @@ describe('IAM tightening', () => {
     const holdIdempotencyRecords = FUNCTIONS.filter((fn) =>
       JSON.stringify(onMainTable(fn.id).map(leadingKeysOf)).includes('IDEMPOTENCY#'),
     ).map((fn) => fn.id);
-    expect(holdIdempotencyRecords.sort()).toEqual(['CreatePurchase', 'DeductCredit', 'GrantCredit', 'RefundPurchase']);
+    expect(holdIdempotencyRecords.sort()).toEqual([
+      'CreatePurchase',
+      'DeductCredit',
+      'GrantCredit',
+      'RefundPurchase',
+    ]);
   });
 
   it('lets index queries reach the declared indexes only, and nothing but Query', () => {
     const onIndexes = FUNCTIONS.flatMap((fn) =>
-      statementsOf(template, fn.id).filter((statement) => JSON.stringify(statement.Resource).includes('/index/')),
+      statementsOf(template, fn.id).filter((statement) =>
+        JSON.stringify(statement.Resource).includes('/index/'),
+      ),
     );
 
     expect(onIndexes.length).toBeGreaterThan(0);
@@ -131,22 +147,37 @@ describe('IAM tightening', () => {
     expect(onEverything.length).toBeGreaterThan(0);
     expect(
       onEverything.filter(
-        (action) => !/^(xray:|dynamodb:ListStreams$|logs:(Create|Get|Update|Delete|List)LogDeliver|logs:PutResourcePolicy$|logs:DescribeResourcePolicies$|logs:DescribeLogGroups$)/.test(action),
+        (action) =>
+          !/^(xray:|dynamodb:ListStreams$|logs:(Create|Get|Update|Delete|List)LogDeliver|logs:PutResourcePolicy$|logs:DescribeResourcePolicies$|logs:DescribeLogGroups$)/.test(
+            action,
+          ),
       ),
     ).toEqual([]);
   });
 
   it('tells only the functions that call out where the external API is', () => {
     const told = FUNCTIONS.filter(
-      (fn) => functionNamed(template, fn.id).Properties.Environment?.Variables?.EXTERNAL_API_BASE_URL !== undefined,
+      (fn) =>
+        functionNamed(template, fn.id).Properties.Environment?.Variables?.EXTERNAL_API_BASE_URL !== undefined,
     ).map((fn) => fn.id);
 
-    expect(told.sort()).toEqual(FUNCTIONS.filter((fn) => fn.externalApi).map((fn) => fn.id).sort());
     expect(told.sort()).toEqual(
-      ['CreateShipment', 'DeductCredit', 'GetCredit', 'GrantCredit', 'ListCreditTransactions', 'ReserveCredit'].sort(),
+      FUNCTIONS.filter((fn) => fn.externalApi)
+        .map((fn) => fn.id)
+        .sort(),
     );
-    expect(functionNamed(template, 'CreateShipment').Properties.Environment?.Variables?.EXTERNAL_API_BASE_URL).toBe(
-      EXTERNAL_API_BASE_URL,
+    expect(told.sort()).toEqual(
+      [
+        'CreateShipment',
+        'DeductCredit',
+        'GetCredit',
+        'GrantCredit',
+        'ListCreditTransactions',
+        'ReserveCredit',
+      ].sort(),
     );
+    expect(
+      functionNamed(template, 'CreateShipment').Properties.Environment?.Variables?.EXTERNAL_API_BASE_URL,
+    ).toBe(EXTERNAL_API_BASE_URL);
   });
 });

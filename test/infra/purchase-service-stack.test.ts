@@ -111,9 +111,7 @@ describe('PurchaseServiceStack', () => {
     );
 
     expect(routeKeys.sort()).toEqual(
-      ROUTES.map((route) =>
-        route.path === '$default' ? '$default' : `${route.method} ${route.path}`,
-      )
+      ROUTES.map((route) => (route.path === '$default' ? '$default' : `${route.method} ${route.path}`))
         .concat('OPTIONS /{proxy+}')
         .sort(),
     );

@@ -8,7 +8,10 @@ export const EXTERNAL_API_BASE_URL = 'https://external.example';
  * The stack, synthesized without bundling the functions (the stack test bundles them; these tests
  * read the template only, and a synth takes a second instead of twenty).
  */
-export function synthesize(context: Record<string, unknown> = {}): { stack: PurchaseServiceStack; template: Template } {
+export function synthesize(context: Record<string, unknown> = {}): {
+  stack: PurchaseServiceStack;
+  template: Template;
+} {
   const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
   const stack = new PurchaseServiceStack(app, 'Test', { externalApiBaseUrl: EXTERNAL_API_BASE_URL });
   return { stack, template: Template.fromStack(stack) };
@@ -24,7 +27,10 @@ interface PolicyResource {
   Properties: { PolicyDocument: { Statement: Statement[] }; Roles?: { Ref: string }[] };
 }
 interface FunctionResource {
-  Properties: { Role: { 'Fn::GetAtt': [string, string] }; Environment?: { Variables?: Record<string, unknown> } };
+  Properties: {
+    Role: { 'Fn::GetAtt': [string, string] };
+    Environment?: { Variables?: Record<string, unknown> };
+  };
 }
 
 export const actionsOf = (statement: Statement): string[] =>
@@ -40,7 +46,9 @@ export function logicalIdOf(template: Template, type: string, prefix: string): s
 /** The function whose construct id is `id`. */
 export function functionNamed(template: Template, id: string): FunctionResource {
   const functions = template.findResources('AWS::Lambda::Function') as Record<string, FunctionResource>;
-  const found = Object.entries(functions).find(([logicalId]) => new RegExp(`^${id}[0-9A-F]{8}$`).test(logicalId));
+  const found = Object.entries(functions).find(([logicalId]) =>
+    new RegExp(`^${id}[0-9A-F]{8}$`).test(logicalId),
+  );
   if (!found) throw new Error(`no function ${id}`);
   return found[1];
 }
@@ -62,11 +70,12 @@ export function everyStatement(template: Template): { roles: string[]; statement
       })),
     ),
   );
-  const inline = Object.entries(template.findResources('AWS::IAM::Role') as Record<string, RoleResource>).flatMap(
-    ([roleId, role]) =>
-      (role.Properties.Policies ?? []).flatMap((policy) =>
-        policy.PolicyDocument.Statement.map((statement) => ({ roles: [roleId], statement })),
-      ),
+  const inline = Object.entries(
+    template.findResources('AWS::IAM::Role') as Record<string, RoleResource>,
+  ).flatMap(([roleId, role]) =>
+    (role.Properties.Policies ?? []).flatMap((policy) =>
+      policy.PolicyDocument.Statement.map((statement) => ({ roles: [roleId], statement })),
+    ),
   );
   return [...attached, ...inline];
 }
@@ -80,4 +89,5 @@ export function statementsOf(template: Template, id: string): Statement[] {
 }
 
 /** Whether a CloudFormation value mentions the logical id `id` (a Ref or GetAtt inside it). */
-export const mentions = (value: unknown, id: string): boolean => JSON.stringify(value ?? null).includes(`"${id}"`);
+export const mentions = (value: unknown, id: string): boolean =>
+  JSON.stringify(value ?? null).includes(`"${id}"`);
