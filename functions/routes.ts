@@ -5,6 +5,7 @@
  */
 
 import type { RouteAccess } from './auth/roles.ts';
+import { customerPartitionKey, idempotencyRecordKey, purchasePartitionKey } from './shared/db/keys.ts';
 
 export type DynamoAction =
   | 'GetItem'
@@ -27,6 +28,12 @@ export interface RouteDeclaration {
   readonly entry: string;
   /** DynamoDB actions the function needs on the main table (and its indexes). */
   readonly mainTable: readonly DynamoAction[];
+  /**
+   * The main-table partitions it reads or writes, as IAM `StringLike` patterns: its grant is
+   * conditioned on `dynamodb:LeadingKeys` matching them (infra/table-grants.ts says what that covers).
+   * Every function with `mainTable` actions declares them (an infra test checks).
+   */
+  readonly mainTableKeys?: readonly string[];
   /** Actions on the audit table: reads only, for routes (only the projector may put). */
   readonly auditTable?: readonly Extract<DynamoAction, 'GetItem' | 'Query'>[];
   /** Whether the function calls the external Customers/Products/Shipments API. */
@@ -42,6 +49,13 @@ const ROUTE_TIMEOUT_SECONDS = 15;
 /** The purchase waits for the saga (25 s at most) and then answers. */
 const PURCHASE_ROUTE_TIMEOUT_SECONDS = 28;
 
+/** Main-table partitions, built by the key builders so that they cannot drift from them. */
+export const CUSTOMER_ITEMS = customerPartitionKey('*');
+export const PURCHASE_ITEMS = purchasePartitionKey('*');
+const IDEMPOTENCY_RECORDS = idempotencyRecordKey('*').PK;
+/** The one item the health check reads (ops/health.http.ts); it never exists. */
+const HEALTH_ITEM = 'HEALTH';
+
 const READ: readonly DynamoAction[] = ['GetItem', 'Query'];
 const LEDGER_WRITE: readonly DynamoAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'];
 
@@ -53,6 +67,7 @@ export const ROUTES = [
     access: 'read',
     entry: 'functions/credit/get-credit.http.ts',
     mainTable: READ,
+    mainTableKeys: [CUSTOMER_ITEMS],
     externalApi: true,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -63,6 +78,7 @@ export const ROUTES = [
     access: 'manage-credit',
     entry: 'functions/credit/grant-credit.http.ts',
     mainTable: LEDGER_WRITE,
+    mainTableKeys: [CUSTOMER_ITEMS, IDEMPOTENCY_RECORDS],
     externalApi: true,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -73,6 +89,7 @@ export const ROUTES = [
     access: 'manage-credit',
     entry: 'functions/credit/deduct-credit.http.ts',
     mainTable: LEDGER_WRITE,
+    mainTableKeys: [CUSTOMER_ITEMS, IDEMPOTENCY_RECORDS],
     externalApi: true,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -83,6 +100,7 @@ export const ROUTES = [
     access: 'read',
     entry: 'functions/credit/list-credit-transactions.http.ts',
     mainTable: READ,
+    mainTableKeys: [CUSTOMER_ITEMS],
     externalApi: true,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -94,6 +112,7 @@ export const ROUTES = [
     entry: 'functions/purchases/create-purchase.http.ts',
     // The idempotency record, and the purchase an Idempotency-Key already made.
     mainTable: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    mainTableKeys: [PURCHASE_ITEMS, IDEMPOTENCY_RECORDS],
     externalApi: false,
     startsPurchaseSaga: true,
     timeoutSeconds: PURCHASE_ROUTE_TIMEOUT_SECONDS,
@@ -105,6 +124,7 @@ export const ROUTES = [
     access: 'read',
     entry: 'functions/purchases/list-purchases.http.ts',
     mainTable: READ,
+    mainTableKeys: [PURCHASE_ITEMS],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -115,6 +135,7 @@ export const ROUTES = [
     access: 'read',
     entry: 'functions/purchases/get-purchase.http.ts',
     mainTable: READ,
+    mainTableKeys: [PURCHASE_ITEMS],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -125,6 +146,7 @@ export const ROUTES = [
     access: 'refund',
     entry: 'functions/refunds/refund-purchase.http.ts',
     mainTable: LEDGER_WRITE,
+    mainTableKeys: [PURCHASE_ITEMS, CUSTOMER_ITEMS, IDEMPOTENCY_RECORDS],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -135,6 +157,7 @@ export const ROUTES = [
     access: 'read',
     entry: 'functions/refunds/list-refunds.http.ts',
     mainTable: READ,
+    mainTableKeys: [PURCHASE_ITEMS],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -156,6 +179,7 @@ export const ROUTES = [
     access: 'public',
     entry: 'functions/ops/health.http.ts',
     mainTable: ['GetItem'],
+    mainTableKeys: [HEALTH_ITEM],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },

@@ -1,11 +1,12 @@
-import { getRuntime } from '#shared/runtime.ts';
+import { getRuntime, requireExternalApi } from '#shared/runtime.ts';
 import { sagaTask } from '#shared/saga/task.ts';
 import { PurchaseSagaInputSchema } from '../purchase.schemas.ts';
 import { reserveCredit } from './reserve-credit.ts';
 import { sagaStepDeps } from './saga.deps.ts';
 
 const runtime = getRuntime();
-const deps = { ...sagaStepDeps(runtime), customers: runtime.externalApi, products: runtime.externalApi };
+const externalApi = requireExternalApi(runtime);
+const deps = { ...sagaStepDeps(runtime), customers: externalApi, products: externalApi };
 
 /** Saga step Reserve: quotes, then holds the quoted total. Compensation: release-credit.task.ts. */
 export const handler = sagaTask(PurchaseSagaInputSchema, (input) => reserveCredit(deps, input));
