@@ -5,6 +5,12 @@
  */
 
 import type { RouteAccess } from './auth/roles.ts';
+import {
+  customerPartitionKey,
+  idempotencyRecordKey,
+  promoCodeKey,
+  purchasePartitionKey,
+} from './shared/db/keys.ts';
 
 export type DynamoAction =
   | 'GetItem'
@@ -27,6 +33,12 @@ export interface RouteDeclaration {
   readonly entry: string;
   /** DynamoDB actions the function needs on the main table (and its indexes). */
   readonly mainTable: readonly DynamoAction[];
+  /**
+   * The main-table partitions it reads or writes, as IAM `StringLike` patterns: its grant is
+   * conditioned on `dynamodb:LeadingKeys` matching them (infra/table-grants.ts says what that covers).
+   * Every function with `mainTable` actions declares them (an infra test checks).
+   */
+  readonly mainTableKeys?: readonly string[];
   /** Actions on the audit table: reads only, for routes (only the projector may put). */
   readonly auditTable?: readonly Extract<DynamoAction, 'GetItem' | 'Query'>[];
   /** Whether the function calls the external Customers/Products/Shipments API. */
@@ -42,6 +54,15 @@ const ROUTE_TIMEOUT_SECONDS = 15;
 /** The purchase waits for the saga (25 s at most) and then answers. */
 const PURCHASE_ROUTE_TIMEOUT_SECONDS = 28;
 
+/** Main-table partitions, built by the key builders so that they cannot drift from them. */
+export const CUSTOMER_ITEMS = customerPartitionKey('*');
+export const PURCHASE_ITEMS = purchasePartitionKey('*');
+const IDEMPOTENCY_RECORDS = idempotencyRecordKey('*').PK;
+/** A promo code and its per-customer redemption counts share the code's partition. */
+export const PROMO_CODE_ITEMS = promoCodeKey('*').PK;
+/** The one item the health check reads (ops/health.http.ts); it never exists. */
+const HEALTH_ITEM = 'HEALTH';
+
 const READ: readonly DynamoAction[] = ['GetItem', 'Query'];
 const LEDGER_WRITE: readonly DynamoAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'];
 
@@ -53,6 +74,7 @@ export const ROUTES = [
     access: 'read',
     entry: 'functions/credit/get-credit.http.ts',
     mainTable: READ,
+    mainTableKeys: [CUSTOMER_ITEMS],
     externalApi: true,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -63,6 +85,7 @@ export const ROUTES = [
     access: 'manage-credit',
     entry: 'functions/credit/grant-credit.http.ts',
     mainTable: LEDGER_WRITE,
+    mainTableKeys: [CUSTOMER_ITEMS, IDEMPOTENCY_RECORDS],
     externalApi: true,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -73,6 +96,7 @@ export const ROUTES = [
     access: 'manage-credit',
     entry: 'functions/credit/deduct-credit.http.ts',
     mainTable: LEDGER_WRITE,
+    mainTableKeys: [CUSTOMER_ITEMS, IDEMPOTENCY_RECORDS],
     externalApi: true,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -83,6 +107,7 @@ export const ROUTES = [
     access: 'read',
     entry: 'functions/credit/list-credit-transactions.http.ts',
     mainTable: READ,
+    mainTableKeys: [CUSTOMER_ITEMS],
     externalApi: true,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -94,6 +119,7 @@ export const ROUTES = [
     entry: 'functions/purchases/create-purchase.http.ts',
     // The idempotency record, and the purchase an Idempotency-Key already made.
     mainTable: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    mainTableKeys: [PURCHASE_ITEMS, IDEMPOTENCY_RECORDS],
     externalApi: false,
     startsPurchaseSaga: true,
     timeoutSeconds: PURCHASE_ROUTE_TIMEOUT_SECONDS,
@@ -105,6 +131,7 @@ export const ROUTES = [
     access: 'read',
     entry: 'functions/purchases/list-purchases.http.ts',
     mainTable: READ,
+    mainTableKeys: [PURCHASE_ITEMS],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -115,6 +142,7 @@ export const ROUTES = [
     access: 'read',
     entry: 'functions/purchases/get-purchase.http.ts',
     mainTable: READ,
+    mainTableKeys: [PURCHASE_ITEMS],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -125,6 +153,7 @@ export const ROUTES = [
     access: 'refund',
     entry: 'functions/refunds/refund-purchase.http.ts',
     mainTable: LEDGER_WRITE,
+    mainTableKeys: [PURCHASE_ITEMS, CUSTOMER_ITEMS, IDEMPOTENCY_RECORDS],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -135,6 +164,7 @@ export const ROUTES = [
     access: 'read',
     entry: 'functions/refunds/list-refunds.http.ts',
     mainTable: READ,
+    mainTableKeys: [PURCHASE_ITEMS],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -145,6 +175,7 @@ export const ROUTES = [
     access: 'manage-promo-codes',
     entry: 'functions/promo-codes/create-promo-code.http.ts',
     mainTable: ['PutItem'],
+    mainTableKeys: [PROMO_CODE_ITEMS],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -165,6 +196,7 @@ export const ROUTES = [
     access: 'read',
     entry: 'functions/promo-codes/get-promo-code.http.ts',
     mainTable: ['GetItem'],
+    mainTableKeys: [PROMO_CODE_ITEMS],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -175,6 +207,7 @@ export const ROUTES = [
     access: 'manage-promo-codes',
     entry: 'functions/promo-codes/update-promo-code.http.ts',
     mainTable: ['UpdateItem'],
+    mainTableKeys: [PROMO_CODE_ITEMS],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -196,6 +229,7 @@ export const ROUTES = [
     access: 'public',
     entry: 'functions/ops/health.http.ts',
     mainTable: ['GetItem'],
+    mainTableKeys: [HEALTH_ITEM],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },

@@ -3,7 +3,7 @@
  * the state machine they belong to. The CDK stack deploys them from here and the local runtime binds
  * the same modules, so both read one list. Dependency-free on purpose: `infra/` imports it.
  */
-import type { DynamoAction } from './routes.ts';
+import { CUSTOMER_ITEMS, type DynamoAction, PROMO_CODE_ITEMS, PURCHASE_ITEMS } from './routes.ts';
 
 export interface WorkerDeclaration {
   /** The Lambda function's construct id. */
@@ -11,6 +11,8 @@ export interface WorkerDeclaration {
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
   readonly mainTable: readonly DynamoAction[];
+  /** As in the route table: the main-table partitions it touches, for its `LeadingKeys` condition. */
+  readonly mainTableKeys?: readonly string[];
   /** Actions on the audit table: only the projector is given them. */
   readonly auditTable?: readonly DynamoAction[];
   readonly externalApi: boolean;
@@ -37,6 +39,7 @@ export const SAGA_TASKS = [
     arnPlaceholder: 'ReserveCreditFunctionArn',
     entry: 'functions/purchases/saga/reserve-credit.task.ts',
     mainTable: ['GetItem', 'PutItem', 'UpdateItem'],
+    mainTableKeys: [CUSTOMER_ITEMS, PURCHASE_ITEMS, PROMO_CODE_ITEMS],
     // It quotes first: customer and product, read now (3 s at most), then holds.
     externalApi: true,
     timeoutSeconds: 8,
@@ -46,6 +49,7 @@ export const SAGA_TASKS = [
     arnPlaceholder: 'CreateShipmentFunctionArn',
     entry: 'functions/purchases/saga/create-shipment.task.ts',
     mainTable: ['GetItem', 'UpdateItem'],
+    mainTableKeys: [PURCHASE_ITEMS],
     externalApi: true,
     timeoutSeconds: 9,
   },
@@ -54,6 +58,7 @@ export const SAGA_TASKS = [
     arnPlaceholder: 'CommitPurchaseFunctionArn',
     entry: 'functions/purchases/saga/commit-purchase.task.ts',
     mainTable: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+    mainTableKeys: [CUSTOMER_ITEMS, PURCHASE_ITEMS, PROMO_CODE_ITEMS],
     externalApi: false,
     timeoutSeconds: 9,
   },
@@ -62,6 +67,7 @@ export const SAGA_TASKS = [
     arnPlaceholder: 'ReleaseCreditFunctionArn',
     entry: 'functions/purchases/saga/release-credit.task.ts',
     mainTable: ['GetItem', 'UpdateItem', 'DeleteItem'],
+    mainTableKeys: [CUSTOMER_ITEMS, PURCHASE_ITEMS, PROMO_CODE_ITEMS],
     externalApi: false,
     timeoutSeconds: 4,
   },
@@ -72,6 +78,7 @@ export const RESERVATION_SWEEPER = {
   id: 'SweepReservations',
   entry: 'functions/purchases/saga/sweep-reservations.schedule.ts',
   mainTable: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+  mainTableKeys: [CUSTOMER_ITEMS, PURCHASE_ITEMS, PROMO_CODE_ITEMS],
   externalApi: false,
   timeoutSeconds: 60,
 } as const satisfies WorkerDeclaration;

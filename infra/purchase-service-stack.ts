@@ -1,14 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, type ITable, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import {
+  AnyPrincipal,
+  Effect,
+  PolicyDocument,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -26,6 +31,9 @@ import {
   SAGA_TASKS,
   type SagaTaskDeclaration,
 } from '../functions/workers.ts';
+import { Auth } from './auth.ts';
+import { PurchaseHttpApi } from './http-api.ts';
+import { grantTable } from './table-grants.ts';
 
 const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -42,10 +50,19 @@ interface FunctionSpec {
   id: string;
   entry: string;
   mainTable: readonly DynamoAction[];
+  mainTableKeys?: readonly string[];
   auditTable?: readonly DynamoAction[];
+  /** Only the functions that call out are told where the external API is. */
+  externalApi: boolean;
   timeoutSeconds: number;
   environment?: FunctionEnvironment;
 }
+
+/** Local defaults: the admin app's Vite dev server. */
+const LOCAL_ADMIN_APP_ORIGIN = 'http://localhost:5173';
+/** Requests per second across the stage, and the burst above it (context: apiRateLimit, apiBurstLimit). */
+const DEFAULT_RATE_LIMIT = 50;
+const DEFAULT_BURST_LIMIT = 100;
 
 interface Tables {
   main: Table;
@@ -65,6 +82,8 @@ const AUDIT_TABLE_IMMUTABLE = new PolicyDocument({
         'dynamodb:BatchWriteItem',
         'dynamodb:PartiQLUpdate',
         'dynamodb:PartiQLDelete',
+        // Turning TTL on would let DynamoDB itself delete records.
+        'dynamodb:UpdateTimeToLive',
       ],
       // In a table's own resource policy, `*` is the table (its ARN does not exist before it does).
       resources: ['*'],
@@ -93,32 +112,65 @@ export class PurchaseServiceStack extends Stack {
       targets: [new LambdaFunction(sweeper, { retryAttempts: 0 })],
     });
 
-    const api = new HttpApi(this, 'HttpApi', { description: 'Purchase service public API' });
+    const adminAppOrigin = this.contextString('adminAppOrigin', LOCAL_ADMIN_APP_ORIGIN);
+    const auth = new Auth(this, 'Auth', {
+      adminAppCallbackUrls: this.contextList('adminAppCallbackUrls', [`${adminAppOrigin}/auth/callback`]),
+      adminAppLogoutUrls: this.contextList('adminAppLogoutUrls', [`${adminAppOrigin}/`]),
+      domainPrefix: this.contextString('authDomainPrefix', `purchase-service-${this.account}`),
+    });
+    const authEnvironment: FunctionEnvironment = {
+      AUTH_ISSUER: auth.issuer,
+      AUTH_AUDIENCE: auth.audiences.join(','),
+      AUTH_JWKS_URL: auth.jwksUrl,
+    };
+    const api = new PurchaseHttpApi(this, 'Api', {
+      issuer: auth.issuer,
+      audiences: auth.audiences,
+      adminAppOrigin,
+      throttle: {
+        rateLimit: Number(this.contextString('apiRateLimit', String(DEFAULT_RATE_LIMIT))),
+        burstLimit: Number(this.contextString('apiBurstLimit', String(DEFAULT_BURST_LIMIT))),
+      },
+    });
     for (const route of ROUTES as readonly RouteDeclaration[]) {
       const handler = fn({
+        ...route,
         id: route.operationId,
-        entry: route.entry,
-        mainTable: route.mainTable,
-        ...(route.auditTable ? { auditTable: route.auditTable } : {}),
-        timeoutSeconds: route.timeoutSeconds,
-        ...(route.startsPurchaseSaga
-          ? { environment: { PURCHASE_STATE_MACHINE_ARN: purchaseSaga.stateMachineArn } }
-          : {}),
+        environment: {
+          ...authEnvironment,
+          ...(route.startsPurchaseSaga ? { PURCHASE_STATE_MACHINE_ARN: purchaseSaga.stateMachineArn } : {}),
+        },
       });
       if (route.startsPurchaseSaga) purchaseSaga.grantStartSyncExecution(handler);
-      const integration = new HttpLambdaIntegration(`${route.operationId}Integration`, handler);
-      if (route.path === '$default') {
-        new HttpRoute(this, `${route.operationId}Route`, {
-          httpApi: api,
-          routeKey: HttpRouteKey.DEFAULT,
-          integration,
-        });
-      } else {
-        api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
-      }
+      api.addRoute(route, handler);
     }
+    api.addPreflightRoute(
+      fn({
+        id: 'CorsPreflight',
+        entry: 'functions/ops/cors-preflight.http.ts',
+        mainTable: [],
+        externalApi: false,
+        timeoutSeconds: 3,
+      }),
+    );
 
-    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
+    new CfnOutput(this, 'ApiUrl', { value: api.api.apiEndpoint });
+    new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });
+    new CfnOutput(this, 'AdminAppClientId', { value: auth.adminAppClient.userPoolClientId });
+    new CfnOutput(this, 'StorefrontClientId', { value: auth.storefrontClient.userPoolClientId });
+  }
+
+  private contextString(key: string, fallback: string): string {
+    const value: unknown = this.node.tryGetContext(key);
+    return value === undefined ? fallback : String(value);
+  }
+
+  /** A list from context: a JSON array (cdk.json) or a comma-separated string (`-c key=a,b`). */
+  private contextList(key: string, fallback: readonly string[]): string[] {
+    const value: unknown = this.node.tryGetContext(key);
+    if (value === undefined) return [...fallback];
+    const items = Array.isArray(value) ? value.map(String) : String(value).split(',');
+    return items.map((item) => item.trim()).filter((item) => item !== '');
   }
 
   private table(declaration: TableDeclaration, resourcePolicy?: PolicyDocument): Table {
@@ -173,7 +225,24 @@ export class PurchaseServiceStack extends Stack {
       },
       tracingEnabled: true,
     });
-    for (const { handler } of tasks) handler.grantInvoke(stateMachine);
+    // The definition invokes each task by its unqualified ARN; `grantInvoke` would add `:*` (every
+    // version and alias) as well.
+    stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: tasks.map(({ handler }) => handler.functionArn),
+      }),
+    );
+    Validations.of(stateMachine).acknowledge({
+      id: 'AwsSolutions-SF1',
+      reason:
+        'Logging at ERROR with execution data on purpose: every successful execution would otherwise write a customer name and address to the logs, at a cost per state transition.',
+    });
+    Validations.of(stateMachine.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Log delivery to CloudWatch Logs (logs:CreateLogDelivery and the like) and X-Ray tracing have no resource-level permissions; Step Functions documents these statements on *.',
+    });
     return stateMachine;
   }
 
@@ -188,6 +257,11 @@ export class PurchaseServiceStack extends Stack {
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
+    });
+    Validations.of(deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is the dead-letter destination itself (the stream mapping's onFailure); its first message raises an alarm, and a queue behind it would only move the problem.",
     });
     projector.addEventSource(
       // `Table` is an `ITable`; only `exactOptionalPropertyTypes` (strict about `?:` vs `| undefined`
@@ -217,10 +291,21 @@ export class PurchaseServiceStack extends Stack {
     const environment: FunctionEnvironment = {
       [MAIN_TABLE.nameVariable]: tables.main.tableName,
       ...(spec.auditTable ? { [AUDIT_TABLE.nameVariable]: tables.audit.tableName } : {}),
-      EXTERNAL_API_BASE_URL: externalApiBaseUrl,
+      ...(spec.externalApi ? { EXTERNAL_API_BASE_URL: externalApiBaseUrl } : {}),
       ...spec.environment,
     };
+    const logGroup = new LogGroup(this, `${spec.id}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Its own role, allowed to write its own log group only (instead of the managed
+    // AWSLambdaBasicExecutionRole, which may write to every log group of the account).
+    const role = new Role(this, `${spec.id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    });
+    logGroup.grantWrite(role);
     const fn = new NodejsFunction(this, spec.id, {
+      role,
       entry: join(ROOT_DIR, spec.entry),
       handler: 'handler',
       runtime: Runtime.NODEJS_22_X,
@@ -228,10 +313,7 @@ export class PurchaseServiceStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(spec.timeoutSeconds),
       tracing: Tracing.ACTIVE,
-      logGroup: new LogGroup(this, `${spec.id}Logs`, {
-        retention: RetentionDays.ONE_MONTH,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
+      logGroup,
       projectRoot: ROOT_DIR,
       depsLockFilePath: join(ROOT_DIR, 'package-lock.json'),
       environment: {
@@ -252,21 +334,20 @@ export class PurchaseServiceStack extends Stack {
         forceDockerBundling: false,
       },
     });
-    this.grantTable(fn, tables.main, spec.mainTable);
-    this.grantTable(fn, tables.audit, spec.auditTable ?? []);
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions, nor has dynamodb:ListStreams (the stream consumer); an infra test checks that nothing else is granted on *.',
+    });
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is a supported Lambda runtime; moving to 24 is its own change (bundle target, the runtime the suite is reasoned against), not part of this one.',
+    });
+    grantTable(fn, tables.main, MAIN_TABLE, spec.mainTable, spec.mainTableKeys);
+    // No LeadingKeys on the audit table: its keys span every entity type, and its resource policy
+    // already forbids changing what is there; only the projector may put.
+    grantTable(fn, tables.audit, AUDIT_TABLE, spec.auditTable ?? []);
     return fn;
-  }
-
-  /** Exactly the declared actions, on the table (and its indexes only where the function queries). */
-  private grantTable(fn: NodejsFunction, table: Table, actions: readonly DynamoAction[]): void {
-    if (actions.length === 0) return;
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: actions.map((action) => `dynamodb:${action}`),
-        resources: actions.includes('Query')
-          ? [table.tableArn, `${table.tableArn}/index/*`]
-          : [table.tableArn],
-      }),
-    );
   }
 }

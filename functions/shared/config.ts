@@ -7,7 +7,8 @@ import type { EnvironmentVariable } from '../environment.ts';
  */
 const ConfigSchema = z.object({
   MAIN_TABLE_NAME: z.string().min(1),
-  EXTERNAL_API_BASE_URL: z.url(),
+  /** Only the functions that call out are given it (they check at cold start: runtime.ts). */
+  EXTERNAL_API_BASE_URL: z.url().optional(),
   /** The audit table; only the audit functions need it (they check at cold start). */
   AUDIT_TABLE_NAME: z.string().min(1).optional(),
   EXTERNAL_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(25_000).default(3_000),

@@ -8,7 +8,8 @@ import { DynamoIdempotencyStore } from './http/idempotency.store.ts';
 export interface Runtime {
   config: Config;
   documentClient: DynamoDBDocumentClient;
-  externalApi: ExternalApiClient;
+  /** Set where EXTERNAL_API_BASE_URL is (only the functions that call out); see `requireExternalApi`. */
+  externalApi: ExternalApiClient | undefined;
   idempotencyStore: DynamoIdempotencyStore;
   /** Set where the trusted issuer is configured (every HTTP function); workers have none. */
   tokenVerifier: TokenVerifier | undefined;
@@ -30,7 +31,10 @@ export function getRuntime(): Runtime {
   runtime = {
     config,
     documentClient,
-    externalApi: new ExternalApiClient(config.EXTERNAL_API_BASE_URL, config.EXTERNAL_API_TIMEOUT_MS),
+    externalApi:
+      config.EXTERNAL_API_BASE_URL === undefined
+        ? undefined
+        : new ExternalApiClient(config.EXTERNAL_API_BASE_URL, config.EXTERNAL_API_TIMEOUT_MS),
     idempotencyStore: new DynamoIdempotencyStore(
       documentClient,
       config.MAIN_TABLE_NAME,
@@ -46,4 +50,18 @@ export function getRuntime(): Runtime {
         : undefined,
   };
   return runtime;
+}
+
+/**
+ * The external API client, for a function that calls out; called at cold start, so a function
+ * deployed without the URL fails there rather than on its first request.
+ * @throws Error when EXTERNAL_API_BASE_URL is not set
+ */
+export function requireExternalApi(runtime: Runtime): ExternalApiClient {
+  if (runtime.externalApi === undefined) {
+    throw new Error(
+      'invalid configuration: EXTERNAL_API_BASE_URL is required by this function (it calls the external API)',
+    );
+  }
+  return runtime.externalApi;
 }

@@ -46,7 +46,7 @@ function actionsOf(id: string, service = 'dynamodb'): string[] {
   return policies
     .filter((policy) => policy.Properties.Roles.some((role) => role.Ref === roleId))
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement.flatMap((statement) => statement.Action))
-    .filter((action) => action.startsWith(`${service}:`))
+    .filter((action, index, all) => action.startsWith(`${service}:`) && all.indexOf(action) === index)
     .sort();
 }
 
@@ -105,20 +105,21 @@ describe('PurchaseServiceStack', () => {
     });
   });
 
-  it('has one API route per declared route, unmatched requests included', () => {
+  it('has one API route per declared route, unmatched requests included, and the CORS preflight route', () => {
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
       (route) => (route as { Properties: { RouteKey: string } }).Properties.RouteKey,
     );
 
     expect(routeKeys.sort()).toEqual(
-      ROUTES.map((route) =>
-        route.path === '$default' ? '$default' : `${route.method} ${route.path}`,
-      ).sort(),
+      ROUTES.map((route) => (route.path === '$default' ? '$default' : `${route.method} ${route.path}`))
+        .concat('OPTIONS /{proxy+}')
+        .sort(),
     );
   });
 
   it('runs every function on Node 22, arm64, traced, with its table and the external API configured', () => {
-    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + SAGA_TASKS.length + 2);
+    // The sweeper, the projector and the CORS preflight are the other three.
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + SAGA_TASKS.length + 3);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -259,7 +260,8 @@ describe('PurchaseServiceStack', () => {
     expect(
       everyFunction.flatMap(onAuditTable).filter((action) => /Update|Delete|BatchWrite/.test(action)),
     ).toEqual([]);
-    expect(onAuditTable('ListAudit')).toEqual(['dynamodb:Query']);
+    // On the table and on its indexes: one statement each.
+    expect(onAuditTable('ListAudit')).toEqual(['dynamodb:Query', 'dynamodb:Query']);
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       ResourcePolicy: {
         PolicyDocument: {

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { getRuntime } from '#shared/runtime.ts';
+import { getRuntime, requireExternalApi } from '#shared/runtime.ts';
 import { sagaTask } from '#shared/saga/task.ts';
 import { sagaStepDeps } from './saga.deps.ts';
 import { shipPurchase } from './ship-purchase.ts';
 
-const deps = sagaStepDeps(getRuntime());
+const runtime = getRuntime();
+const deps = { ...sagaStepDeps(runtime), shipments: requireExternalApi(runtime) };
 
 /** Saga step CreateShipment: ships what the reservation holds, to the quoted address. */
 export const handler = sagaTask(z.object({ purchaseId: z.string() }), (input) =>

@@ -1,4 +1,4 @@
-import { getRuntime } from '#shared/runtime.ts';
+import { getRuntime, requireExternalApi } from '#shared/runtime.ts';
 import { sagaTask } from '#shared/saga/task.ts';
 import { promoCodeRepository } from '../../promo-codes/promo-code.deps.ts';
 import { PurchaseSagaInputSchema } from '../purchase.schemas.ts';
@@ -6,10 +6,11 @@ import { reserveCredit } from './reserve-credit.ts';
 import { sagaStepDeps } from './saga.deps.ts';
 
 const runtime = getRuntime();
+const externalApi = requireExternalApi(runtime);
 const deps = {
   ...sagaStepDeps(runtime),
-  customers: runtime.externalApi,
-  products: runtime.externalApi,
+  customers: externalApi,
+  products: externalApi,
   promoCodes: promoCodeRepository(runtime),
 };
 

@@ -23,7 +23,7 @@ export interface SweepResult {
  * the cutoff, until `deadline`.
  */
 export async function sweepReservations(
-  deps: SagaStepDeps,
+  deps: Omit<SagaStepDeps, 'shipments'>,
   options: { maxAgeMs: number; pageSize: number; deadline: Date },
 ): Promise<SweepResult> {
   const cutoff = new Date(deps.clock.now().getTime() - options.maxAgeMs).toISOString();

@@ -1,0 +1,141 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  type IHttpRouteAuthorizer,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ROUTES, type RouteDeclaration } from '../functions/routes.ts';
+
+export interface PurchaseHttpApiProps {
+  /** The token issuer the JWT authorizer trusts (`iss`). */
+  issuer: string;
+  /** Client ids a token may be for (`aud`, or `client_id` in Cognito access tokens). */
+  audiences: string[];
+  /** The only origin browsers may call the API from: the admin app's. */
+  adminAppOrigin: string;
+  /** The stage's steady rate (requests per second) and burst, shared by every caller. */
+  throttle: { rateLimit: number; burstLimit: number };
+}
+
+/** The methods the route table uses, for the CORS allow-list. */
+const ROUTE_METHODS = [
+  ...new Set(
+    (ROUTES as readonly RouteDeclaration[]).map((route) => route.method).filter((method) => method !== 'ANY'),
+  ),
+].sort() as Exclude<RouteDeclaration['method'], 'ANY'>[];
+
+/**
+ * The HTTP API: one route per declared route, a JWT authorizer on each that is not `public`, CORS
+ * for the admin app's origin only, a stage throttle, and JSON access logs.
+ */
+export class PurchaseHttpApi extends Construct {
+  readonly api: HttpApi;
+  private readonly authorizer: HttpJwtAuthorizer;
+
+  constructor(scope: Construct, id: string, props: PurchaseHttpApiProps) {
+    super(scope, id);
+    this.api = new HttpApi(this, 'HttpApi', {
+      description: 'Purchase service public API',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [props.adminAppOrigin],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        allowMethods: ROUTE_METHODS.map((method) => CorsHttpMethod[method]),
+        // The admin app reads how long to wait after a 429 THROTTLED.
+        exposeHeaders: ['retry-after'],
+        // Bearer tokens, not cookies: the browser sends no credentials of its own.
+        allowCredentials: false,
+        maxAge: Duration.hours(1),
+      },
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      // Per stage (and so per route), not per caller: see DESIGN.md, Authentication in AWS.
+      throttle: props.throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            sourceIp: '$context.identity.sourceIp',
+            // Who called (the token's subject and client), and why the authorizer refused if it did.
+            sub: '$context.authorizer.claims.sub',
+            clientId: '$context.authorizer.claims.client_id',
+            authorizerError: '$context.authorizer.error',
+            integrationError: '$context.integrationErrorMessage',
+            responseLatency: '$context.responseLatency',
+          }),
+        ),
+      },
+    });
+
+    this.authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.issuer, { jwtAudience: props.audiences });
+  }
+
+  /** The route as declared, its authorizer chosen by its `access`. */
+  addRoute(route: RouteDeclaration, handler: IFunction): void {
+    const isPublic = route.access === 'public';
+    const httpRoute = this.route(
+      `${route.operationId}Route`,
+      route.path === '$default'
+        ? HttpRouteKey.DEFAULT
+        : HttpRouteKey.with(route.path, HttpMethod[route.method]),
+      new HttpLambdaIntegration(`${route.operationId}Integration`, handler),
+      isPublic ? new HttpNoneAuthorizer() : this.authorizer,
+    );
+    if (isPublic) {
+      Validations.of(httpRoute).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: `${route.method} ${route.path} is public by the contract (monitors call it without a token); it reads one item that never exists and tells nothing about any customer.`,
+      });
+    }
+  }
+
+  /**
+   * CORS preflights (`OPTIONS`, which never carry a token) would otherwise reach the authorized
+   * `$default` route and be refused; this unauthorized route takes them first.
+   */
+  addPreflightRoute(handler: IFunction): void {
+    const httpRoute = this.route(
+      'CorsPreflightRoute',
+      HttpRouteKey.with('/{proxy+}', HttpMethod.OPTIONS),
+      new HttpLambdaIntegration('CorsPreflightIntegration', handler),
+      new HttpNoneAuthorizer(),
+    );
+    Validations.of(httpRoute).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'CORS preflight: browsers send OPTIONS without the Authorization header, so it cannot be authorized; its function answers an empty 204 and touches no data.',
+    });
+  }
+
+  private route(
+    id: string,
+    routeKey: HttpRouteKey,
+    integration: HttpLambdaIntegration,
+    authorizer: IHttpRouteAuthorizer,
+  ): HttpRoute {
+    return new HttpRoute(this, id, { httpApi: this.api, routeKey, integration, authorizer });
+  }
+}
