@@ -17,7 +17,7 @@ const report = await reconcile(client, where).catch((error: unknown) => {
 });
 console.log(
   `reconciled ${where.main} and ${where.audit}: ${report.checked.customers} customers, ` +
-    `${report.checked.purchases} purchases, ${report.checked.auditedItems} audited items, ` +
+    `${report.checked.purchases} purchases, ${report.checked.promoCodes} promo codes, ${report.checked.auditedItems} audited items, ` +
     `${report.checked.auditRecords} audit records`,
 );
 for (const breach of report.breaches) console.log(`  BREACH ${breach}`);

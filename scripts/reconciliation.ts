@@ -19,7 +19,13 @@ import { canonicalJson } from '../functions/shared/canonical-json.ts';
 type Item = Record<string, unknown>;
 
 export interface ReconciliationReport {
-  checked: { customers: number; purchases: number; auditedItems: number; auditRecords: number };
+  checked: {
+    customers: number;
+    purchases: number;
+    promoCodes: number;
+    auditedItems: number;
+    auditRecords: number;
+  };
   breaches: string[];
 }
 
@@ -98,6 +104,53 @@ export async function reconcile(
       breaches.push(`purchase ${id}: status ${String(purchase.status)}, should be ${status}`);
   }
 
+  // A code's redemptions are its completed purchases; its claims are those plus the open holds that
+  // carry it (a released hold gave its claim back), in all and per customer.
+  const promoCodes = ofKind('PROMO_CODE');
+  const codeOf = (item: Item): string | undefined =>
+    typeof (item.quote as Item | undefined)?.promoCode === 'string'
+      ? String((item.quote as Item).promoCode)
+      : undefined;
+  const claimsOf = ofKind('RESERVATION').filter(
+    (item) =>
+      codeOf(item) !== undefined &&
+      (OPEN_RESERVATION.has(String(item.status)) || item.status === 'COMMITTED'),
+  );
+  const claimsByCode = group(claimsOf, (item) => String(codeOf(item)));
+  const redeemedByCode = group(
+    purchases.filter((item) => typeof item.promoCode === 'string'),
+    (item) => String(item.promoCode),
+  );
+  for (const promo of promoCodes) {
+    const code = String(promo.code);
+    const redeemed = redeemedByCode.get(code)?.length ?? 0;
+    const claimed = claimsByCode.get(code)?.length ?? 0;
+    if (Number(promo.redemptions) !== redeemed)
+      breaches.push(
+        `promo code ${code}: ${String(promo.redemptions)} redemptions, ${redeemed} completed purchases`,
+      );
+    if (Number(promo.claimedRedemptions) !== claimed)
+      breaches.push(
+        `promo code ${code}: ${String(promo.claimedRedemptions)} claimed, ${claimed} purchases hold or used it`,
+      );
+    if (promo.maxRedemptions !== undefined && Number(promo.claimedRedemptions) > Number(promo.maxRedemptions))
+      breaches.push(
+        `promo code ${code}: ${String(promo.claimedRedemptions)} claimed of ${String(promo.maxRedemptions)}`,
+      );
+    redeemedByCode.delete(code);
+  }
+  for (const code of redeemedByCode.keys())
+    breaches.push(`purchases name promo code ${code}, which does not exist`);
+  const claimsByCustomer = group(claimsOf, (item) => `${String(codeOf(item))}#${String(item.customerId)}`);
+  for (const counter of ofKind('PROMO_REDEMPTIONS')) {
+    const key = `${String(counter.code)}#${String(counter.customerId)}`;
+    const claimed = claimsByCustomer.get(key)?.length ?? 0;
+    if (Number(counter.claimed) !== claimed)
+      breaches.push(
+        `promo code ${String(counter.code)}, customer ${String(counter.customerId)}: ${String(counter.claimed)} claimed, ${claimed} purchases hold or used it`,
+      );
+  }
+
   const partsByRecord = group(audit.filter(isPartItem), (item) => String(item.PK));
   const records: AuditRecord[] = [];
   for (const item of audit.filter(isRecordItem)) {
@@ -142,6 +195,7 @@ export async function reconcile(
     checked: {
       customers: accounts.length,
       purchases: purchases.length,
+      promoCodes: promoCodes.length,
       auditedItems,
       auditRecords: records.length,
     },
