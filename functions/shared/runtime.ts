@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { jwtVerifier, type TokenVerifier } from './auth/token-verifier.ts';
 import { type Config, loadConfig } from './config.ts';
 import { createDocumentClient } from './db/document-client.ts';
+import { type CachedExternalReads, LruExternalReads } from './external/cached-external-reads.ts';
 import { ExternalApiClient } from './external/external-api.client.ts';
 import { DynamoIdempotencyStore } from './http/idempotency.store.ts';
 
@@ -9,6 +10,8 @@ export interface Runtime {
   config: Config;
   documentClient: DynamoDBDocumentClient;
   externalApi: ExternalApiClient;
+  /** For the admin read routes only: may be up to 30 s old, so never for a quote or a credit route. */
+  cachedExternalReads: CachedExternalReads;
   idempotencyStore: DynamoIdempotencyStore;
   /** Set where the trusted issuer is configured (every HTTP function); workers have none. */
   tokenVerifier: TokenVerifier | undefined;
@@ -27,10 +30,12 @@ export function getRuntime(): Runtime {
     endpoint: config.DYNAMODB_ENDPOINT,
     requestTimeoutMs: config.DYNAMODB_REQUEST_TIMEOUT_MS,
   });
+  const externalApi = new ExternalApiClient(config.EXTERNAL_API_BASE_URL, config.EXTERNAL_API_TIMEOUT_MS);
   runtime = {
     config,
     documentClient,
-    externalApi: new ExternalApiClient(config.EXTERNAL_API_BASE_URL, config.EXTERNAL_API_TIMEOUT_MS),
+    externalApi,
+    cachedExternalReads: new LruExternalReads(externalApi),
     idempotencyStore: new DynamoIdempotencyStore(
       documentClient,
       config.MAIN_TABLE_NAME,
