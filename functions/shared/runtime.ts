@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { jwtVerifier, type TokenVerifier } from './auth/token-verifier.ts';
 import { type Config, loadConfig } from './config.ts';
 import { createDocumentClient } from './db/document-client.ts';
+import { type CachedExternalReads, LruExternalReads } from './external/cached-external-reads.ts';
 import { ExternalApiClient } from './external/external-api.client.ts';
 import { DynamoIdempotencyStore } from './http/idempotency.store.ts';
 
@@ -10,6 +11,11 @@ export interface Runtime {
   documentClient: DynamoDBDocumentClient;
   /** Set where EXTERNAL_API_BASE_URL is (only the functions that call out); see `requireExternalApi`. */
   externalApi: ExternalApiClient | undefined;
+  /**
+   * For the admin read routes only, beside `externalApi`: may be up to 30 s old, so never for a quote
+   * or a credit route.
+   */
+  cachedExternalReads: CachedExternalReads | undefined;
   idempotencyStore: DynamoIdempotencyStore;
   /** Set where the trusted issuer is configured (every HTTP function); workers have none. */
   tokenVerifier: TokenVerifier | undefined;
@@ -28,13 +34,15 @@ export function getRuntime(): Runtime {
     endpoint: config.DYNAMODB_ENDPOINT,
     requestTimeoutMs: config.DYNAMODB_REQUEST_TIMEOUT_MS,
   });
+  const externalApi =
+    config.EXTERNAL_API_BASE_URL === undefined
+      ? undefined
+      : new ExternalApiClient(config.EXTERNAL_API_BASE_URL, config.EXTERNAL_API_TIMEOUT_MS);
   runtime = {
     config,
     documentClient,
-    externalApi:
-      config.EXTERNAL_API_BASE_URL === undefined
-        ? undefined
-        : new ExternalApiClient(config.EXTERNAL_API_BASE_URL, config.EXTERNAL_API_TIMEOUT_MS),
+    externalApi,
+    cachedExternalReads: externalApi && new LruExternalReads(externalApi),
     idempotencyStore: new DynamoIdempotencyStore(
       documentClient,
       config.MAIN_TABLE_NAME,
@@ -64,4 +72,11 @@ export function requireExternalApi(runtime: Runtime): ExternalApiClient {
     );
   }
   return runtime.externalApi;
+}
+
+/** The cached reads of the external API, for an admin read route; see `requireExternalApi`. */
+export function requireCachedExternalReads(runtime: Runtime): CachedExternalReads {
+  requireExternalApi(runtime);
+  if (runtime.cachedExternalReads === undefined) throw new Error('the cached reads need the external API');
+  return runtime.cachedExternalReads;
 }

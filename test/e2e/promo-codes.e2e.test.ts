@@ -52,7 +52,12 @@ const buy = ({
   productId,
   quantity,
   promoCode,
-}: { customerId: string; productId: string; quantity?: number; promoCode?: string }) =>
+}: {
+  customerId: string;
+  productId: string;
+  quantity?: number;
+  promoCode?: string;
+}) =>
   api<Purchase & ApiError>('POST', '/v1/purchases', {
     body: { customerId, productId, quantity, promoCode },
     as: BUYER,

@@ -54,7 +54,7 @@ describe('discountFor', () => {
     ['NOT_STARTED', { validFrom: '2026-06-01T00:00:00.001Z' }],
     ['EXPIRED', { validUntil: NOW }],
     ['EXHAUSTED', { maxRedemptions: 2, claimedRedemptions: 2 }],
-    ['NOT_FOR_THIS_PRODUCT', { productIds: ['p2'] }],
+    ['NOT_FOR_THIS_PRODUCT', { productIds: ['p2'] as string[] }],
     ['BELOW_MINIMUM', { minSubtotalCents: 1_001 }],
   ] as const)('refuses with %s', (reason, fields) => {
     expect(refusal(code(fields))).toBe(reason);

@@ -1,0 +1,13 @@
+import { type Runtime, requireCachedExternalReads } from '#shared/runtime.ts';
+import { accountReader } from '../ledger/ledger.deps.ts';
+import { DynamoKnownCustomers } from './customer.repository.ts';
+import type { CustomerDeps } from './customers.ts';
+
+export function customerDeps(runtime: Runtime): CustomerDeps {
+  return {
+    // The cached reads: these routes show customers, they never decide a charge or a shipment.
+    details: requireCachedExternalReads(runtime),
+    accounts: accountReader(runtime),
+    known: new DynamoKnownCustomers(runtime.documentClient, runtime.config.MAIN_TABLE_NAME),
+  };
+}

@@ -1,0 +1,61 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { creditAccountKey, KNOWN_CUSTOMERS_PARTITION } from '#shared/db/keys.ts';
+import { decodeCursor, encodeCursor, type Page, type PageRequest } from '#shared/pagination.ts';
+import { ExternalIdSchema } from '#shared/schemas.ts';
+import type { CreditAccount } from '../ledger/account.ts';
+import type { KnownCustomers } from './customers.ts';
+
+const isCustomerId = (value: string): boolean => ExternalIdSchema.safeParse(value).success;
+
+/**
+ * The known customers: every credit account is in GSI1 partition `CUSTOMERS`, sorted by customer id
+ * (ledger-writes.ts sets both keys on every balance change). One Query per page, never a scan; the
+ * sort key never changes, so paging is stable while accounts change. The index is eventually
+ * consistent: a page's credit may lag a write by the index's propagation (GET one customer reads the
+ * account itself).
+ */
+export class DynamoKnownCustomers implements KnownCustomers {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async listAccounts(page: PageRequest): Promise<Page<CreditAccount>> {
+    const position = decodeCursor(page.cursor, { customerId: isCustomerId });
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :known',
+        ExpressionAttributeValues: { ':known': KNOWN_CUSTOMERS_PARTITION },
+        // One more than asked, so a last page never points to an empty one.
+        Limit: page.limit + 1,
+        ...(position
+          ? {
+              ExclusiveStartKey: {
+                ...creditAccountKey(position.customerId),
+                GSI1PK: KNOWN_CUSTOMERS_PARTITION,
+                GSI1SK: position.customerId,
+              },
+            }
+          : {}),
+      }),
+    );
+    const items = Items.slice(0, page.limit).map(toAccount);
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor: Items.length > page.limit && last ? encodeCursor({ customerId: last.customerId }) : null,
+    };
+  }
+}
+
+function toAccount(item: Record<string, unknown>): CreditAccount {
+  return {
+    customerId: String(item.customerId),
+    availableCents: Number(item.availableCents),
+    heldCents: Number(item.heldCents),
+    version: Number(item.version),
+    updatedAt: String(item.updatedAt),
+  };
+}

@@ -1,0 +1,371 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  api,
+  callLog,
+  createCustomer,
+  createProduct,
+  customerAndProduct,
+  grant,
+  mock,
+  type Page,
+  setFaults,
+} from '../support/api-client.ts';
+
+/**
+ * Issue 11, the admin read routes: GET /v1/customers, /v1/customers/{id}, /v1/products/{id}, and
+ * their cache (30 s TTL, single-flight). The mock's call log counts what reached the external API.
+ */
+
+interface Address {
+  line1: string;
+  city: string;
+  postalCode: string;
+  state: string;
+  country: string;
+}
+interface CustomerView {
+  id: string;
+  name: string;
+  email: string;
+  billingAddress: Address;
+  shippingAddress: Address;
+  lastModifiedAt: string;
+  credit: { customerId: string; balanceCents: number; availableCents: number; heldCents: number };
+}
+interface ProductView {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  priceCents: number;
+  lastModifiedAt: string;
+}
+interface ApiError {
+  error: { code: string; message: string; details: Record<string, unknown> };
+}
+
+const customerPath = (id: string): string => `/v1/customers/${id}`;
+const productPath = (id: string): string => `/v1/products/${id}`;
+
+/** External reads of one record that reached the mock since the log was cleared. */
+const readsOf = async (operation: 'GetCustomer' | 'GetProduct', id: string): Promise<number> => {
+  const path = operation === 'GetCustomer' ? `/customers/${id}` : `/products/${id}`;
+  return (await callLog()).filter(
+    (call) => call.operation === operation && (call as { path?: string }).path === path,
+  ).length;
+};
+
+/** Follows the list's cursors from the start; stops at the first answer that is not a 200. */
+async function walkCustomers(
+  limit: number,
+): Promise<{ pages: CustomerView[][]; end: number; error?: ApiError }> {
+  const pages: CustomerView[][] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = `?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`;
+    const answer = await api<Page<CustomerView> & ApiError>('GET', `/v1/customers${query}`);
+    if (answer.status !== 200) return { pages, end: answer.status, error: answer.body };
+    pages.push(answer.body.items);
+    cursor = answer.body.nextCursor;
+  } while (cursor);
+  return { pages, end: 200 };
+}
+
+beforeEach(async () => {
+  await mock('DELETE', '/__control/calls');
+});
+
+afterEach(async () => {
+  await setFaults([]);
+});
+
+describe('GET /v1/customers/{customerId}', () => {
+  it('answers the CustomerView: the external details and the credit held here', async () => {
+    const customerId = await createCustomer('Ada Reader');
+    await grant(customerId, 1_234);
+
+    const answer = await api<CustomerView>('GET', customerPath(customerId));
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      id: customerId,
+      name: 'Ada Reader',
+      email: 'test@example.com',
+      billingAddress: {
+        line1: '1 Test St',
+        city: 'Testville',
+        postalCode: '00001',
+        state: 'TS',
+        country: 'US',
+      },
+      shippingAddress: {
+        line1: '1 Test St',
+        city: 'Testville',
+        postalCode: '00001',
+        state: 'TS',
+        country: 'US',
+      },
+      lastModifiedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      credit: {
+        customerId,
+        currency: 'USD',
+        balanceCents: 1_234,
+        availableCents: 1_234,
+        heldCents: 0,
+        updatedAt: expect.any(String),
+      },
+    });
+  });
+
+  it('gives a customer with no credit account zero credit, as GET credit does', async () => {
+    const customerId = await createCustomer();
+
+    const answer = await api<CustomerView>('GET', customerPath(customerId));
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.credit).toEqual({
+      customerId,
+      currency: 'USD',
+      balanceCents: 0,
+      availableCents: 0,
+      heldCents: 0,
+      updatedAt: null,
+    });
+  });
+
+  it('serves 10 reads of one customer within the TTL with exactly 1 external GetCustomer call', async () => {
+    const customerId = await createCustomer();
+
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i += 1) statuses.push((await api('GET', customerPath(customerId))).status);
+
+    expect(statuses).toEqual(Array.from({ length: 10 }, () => 200));
+    expect(await readsOf('GetCustomer', customerId)).toBe(1);
+  });
+
+  it('shares one external read between 10 concurrent misses (single-flight)', async () => {
+    const customerId = await createCustomer();
+    // Every GetCustomer answers late, so all ten requests arrive while the first read is in flight.
+    await setFaults([{ operation: 'GetCustomer', kind: 'delay', delayMs: 1_000 }]);
+
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => api<CustomerView>('GET', customerPath(customerId))),
+    );
+
+    expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 10 }, () => 200));
+    expect(await readsOf('GetCustomer', customerId)).toBe(1);
+  });
+
+  it('answers a customer the external API does not know with 404 CUSTOMER_NOT_FOUND, and does not keep the 404', async () => {
+    const customerId = `reads-${Math.random().toString(36).slice(2, 12)}`;
+
+    const unknown = await api<ApiError>('GET', customerPath(customerId));
+    await mock('POST', '/customers', {
+      id: customerId,
+      name: 'Late',
+      email: 'late@example.com',
+      billingAddress: { line1: '1 Test St', city: 'T', postalCode: '1', state: 'TS', country: 'US' },
+      shippingAddress: { line1: '1 Test St', city: 'T', postalCode: '1', state: 'TS', country: 'US' },
+    });
+    const created = await api<CustomerView>('GET', customerPath(customerId));
+
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('CUSTOMER_NOT_FOUND');
+    expect(created.status).toBe(200);
+    expect(created.body.name).toBe('Late');
+  });
+
+  it.each([
+    [{ kind: 'status', status: 500 }, 502, 'UPSTREAM_ERROR'],
+    [{ kind: 'hang' }, 504, 'UPSTREAM_TIMEOUT'],
+  ] as const)(
+    'answers a failed external read (%j) with %i %s, and does not keep the failure',
+    async (fault, status, code) => {
+      const customerId = await createCustomer();
+      await setFaults([{ operation: 'GetCustomer', ...fault, count: 1 }]);
+
+      const failed = await api<ApiError>('GET', customerPath(customerId));
+      const next = await api<CustomerView>('GET', customerPath(customerId));
+
+      expect(failed.status).toBe(status);
+      expect(failed.body.error).toMatchObject({ code, details: { operation: 'GetCustomer' } });
+      expect(next.status).toBe(200);
+      expect(await readsOf('GetCustomer', customerId)).toBe(2);
+    },
+  );
+
+  it('lets a viewer read, and nobody without a token', async () => {
+    const customerId = await createCustomer();
+
+    const viewer = await api('GET', customerPath(customerId), { as: { role: 'viewer' } });
+    const anonymous = await api<ApiError>('GET', customerPath(customerId), { as: null });
+
+    expect(viewer.status).toBe(200);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('GET /v1/products/{productId}', () => {
+  it.each([
+    [1299.99, 129_999],
+    [0.1, 10],
+    [19.9, 1_990],
+    [0, 0],
+  ])('prices %d dollars as exactly %i cents', async (price, cents) => {
+    const product = await createProduct(price, 'Priced', 'a priced thing');
+
+    const answer = await api<ProductView>('GET', productPath(product.id));
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      id: product.id,
+      sku: product.sku,
+      name: 'Priced',
+      description: 'a priced thing',
+      priceCents: cents,
+      lastModifiedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    });
+  });
+
+  it('serves 10 reads of one product within the TTL with exactly 1 external GetProduct call', async () => {
+    const product = await createProduct(3);
+
+    for (let i = 0; i < 10; i += 1) expect((await api('GET', productPath(product.id))).status).toBe(200);
+
+    expect(await readsOf('GetProduct', product.id)).toBe(1);
+  });
+
+  it('answers an unknown product with 404 PRODUCT_NOT_FOUND', async () => {
+    const answer = await api<ApiError>('GET', productPath('no-such-product'));
+
+    expect(answer.status).toBe(404);
+    expect(answer.body.error.code).toBe('PRODUCT_NOT_FOUND');
+  });
+
+  it.each([[12.345], [-1], [1e21]])(
+    'answers a price of %d dollars, which is no money, with 502 UPSTREAM_ERROR',
+    async (price) => {
+      const product = await createProduct(price);
+
+      const answer = await api<ApiError>('GET', productPath(product.id));
+
+      expect(answer.status).toBe(502);
+      expect(answer.body.error).toMatchObject({
+        code: 'UPSTREAM_ERROR',
+        details: { operation: 'GetProduct' },
+      });
+    },
+  );
+});
+
+describe('the quote never uses the read cache', () => {
+  it('charges the new price and ships to the new address right after a change, while the read routes still serve the cached ones', async () => {
+    const { customerId, productId } = await customerAndProduct(10_000, 5);
+    const cachedCustomer = await api<CustomerView>('GET', customerPath(customerId));
+    const cachedProduct = await api<ProductView>('GET', productPath(productId));
+    const moved = { line1: '9 New Rd', city: 'Elsewhere', postalCode: '99999', state: 'NW', country: 'US' };
+    await mock('PATCH', `/products/${productId}`, { price: 7.25 });
+    await mock('PATCH', `/customers/${customerId}`, { shippingAddress: moved });
+    await mock('DELETE', '/__control/calls');
+
+    const purchase = await api<{
+      unitPriceCents: number;
+      totalCents: number;
+      customer: { shippingAddress: Address };
+    }>('POST', '/v1/purchases', { body: { customerId, productId } });
+    const customerAfter = await api<CustomerView>('GET', customerPath(customerId));
+    const productAfter = await api<ProductView>('GET', productPath(productId));
+
+    expect(purchase.status).toBe(201);
+    expect(purchase.body).toMatchObject({ unitPriceCents: 725, totalCents: 725 });
+    expect(purchase.body.customer.shippingAddress).toEqual(moved);
+    const shipments = (await callLog()).filter((call) => call.operation === 'CreateShipment');
+    expect(shipments.map((call) => (call.body as { shippingAddress: Address }).shippingAddress)).toEqual([
+      moved,
+    ]);
+    // The purchase read both records itself; the read routes answered from their cache.
+    expect(await readsOf('GetCustomer', customerId)).toBe(1);
+    expect(await readsOf('GetProduct', productId)).toBe(1);
+    expect(cachedProduct.body.priceCents).toBe(500);
+    expect(productAfter.body.priceCents).toBe(500);
+    expect(cachedCustomer.body.shippingAddress.line1).toBe('1 Test St');
+    expect(customerAfter.body.shippingAddress.line1).toBe('1 Test St');
+    expect(customerAfter.body.credit.balanceCents).toBe(10_000 - 725);
+  });
+});
+
+describe('GET /v1/customers', () => {
+  it('reaches every known customer once through its cursors, by id, the same at any page size', async () => {
+    const mine: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const customerId = await createCustomer(`Listed ${i}`);
+      await grant(customerId, 100 + i);
+      mine.push(customerId);
+    }
+
+    const small = await walkCustomers(3);
+    const large = await walkCustomers(100);
+
+    expect(small.end).toBe(200);
+    const ids = small.pages.flat().map((customer) => customer.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual([...ids].sort());
+    expect(ids).toEqual(expect.arrayContaining(mine));
+    expect(small.pages.slice(0, -1).every((page) => page.length === 3)).toBe(true);
+    expect(small.pages.at(-1)?.length).toBeGreaterThan(0);
+    expect(large.pages.flat().map((customer) => customer.id)).toEqual(ids);
+    const listed = small.pages.flat().filter((customer) => mine.includes(customer.id));
+    expect(listed.map((customer) => [customer.id, customer.name, customer.credit.balanceCents])).toEqual(
+      [...mine].sort().map((id) => [id, `Listed ${mine.indexOf(id)}`, 100 + mine.indexOf(id)]),
+    );
+  });
+
+  it('lists a customer who bought, with the credit the purchase left', async () => {
+    const { customerId, productId } = await customerAndProduct(1_000, 2.5);
+    expect((await api('POST', '/v1/purchases', { body: { customerId, productId } })).status).toBe(201);
+
+    const { pages } = await walkCustomers(100);
+
+    expect(pages.flat().find((customer) => customer.id === customerId)?.credit).toMatchObject({
+      balanceCents: 750,
+      availableCents: 750,
+      heldCents: 0,
+    });
+  });
+
+  it.each([
+    [500, 'answered HTTP 500'],
+    [404, 'does not know customer'],
+  ])(
+    'answers a page with a customer whose external read fails (HTTP %i) with 502 UPSTREAM_ERROR',
+    async (status, reason) => {
+      // Created and granted through the fresh credit routes: no list or detail page has cached it.
+      const customerId = await createCustomer();
+      await grant(customerId, 1);
+      await setFaults([{ operation: 'GetCustomer', kind: 'status', status }]);
+
+      const walk = await walkCustomers(100);
+
+      expect(walk.end).toBe(502);
+      expect(walk.error?.error).toMatchObject({
+        code: 'UPSTREAM_ERROR',
+        details: { operation: 'GetCustomer' },
+      });
+      expect(String(walk.error?.error.details.reason)).toContain(reason);
+    },
+  );
+
+  it('refuses a cursor it did not give out with 400 VALIDATION_FAILED', async () => {
+    const forged = Buffer.from(JSON.stringify({ customerId: '' })).toString('base64url');
+
+    const answer = await api<ApiError & { error: { details: { path: string }[] } }>(
+      'GET',
+      `/v1/customers?cursor=${forged}`,
+    );
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.code).toBe('VALIDATION_FAILED');
+    expect(answer.body.error.details).toEqual([expect.objectContaining({ path: 'query.cursor' })]);
+  });
+});
