@@ -26,6 +26,7 @@ import {
   SAGA_TASKS,
   type SagaTaskDeclaration,
 } from '../functions/workers.ts';
+import { copyPackageFiles } from './package-files.ts';
 
 const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -45,6 +46,7 @@ interface FunctionSpec {
   auditTable?: readonly DynamoAction[];
   timeoutSeconds: number;
   environment?: FunctionEnvironment;
+  packageFiles?: readonly string[];
 }
 
 interface Tables {
@@ -101,6 +103,7 @@ export class PurchaseServiceStack extends Stack {
         mainTable: route.mainTable,
         ...(route.auditTable ? { auditTable: route.auditTable } : {}),
         timeoutSeconds: route.timeoutSeconds,
+        ...(route.packageFiles ? { packageFiles: route.packageFiles } : {}),
         ...(route.startsPurchaseSaga
           ? { environment: { PURCHASE_STATE_MACHINE_ARN: purchaseSaga.stateMachineArn } }
           : {}),
@@ -250,6 +253,7 @@ export class PurchaseServiceStack extends Stack {
         externalModules: [],
         // The local esbuild (a devDependency) bundles; Docker is never used.
         forceDockerBundling: false,
+        ...(spec.packageFiles ? { commandHooks: copyPackageFiles(ROOT_DIR, spec.packageFiles) } : {}),
       },
     });
     this.grantTable(fn, tables.main, spec.mainTable);
