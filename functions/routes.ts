@@ -47,6 +47,11 @@ export interface RouteDeclaration {
   readonly startsPurchaseSaga?: boolean;
   /** Lambda's timeout: under API Gateway's 30 s, and under the idempotency lock's 60 s. */
   readonly timeoutSeconds: number;
+  /**
+   * Files of npm packages the handler reads at cold start (`package/file`, resolved as Node resolves
+   * them): the local runtime finds them in node_modules, and the CDK bundle copies them there.
+   */
+  readonly packageFiles?: readonly string[];
 }
 
 /** Enough for a few DynamoDB calls and one external read, each with its own timeout. */
@@ -62,6 +67,13 @@ const IDEMPOTENCY_RECORDS = idempotencyRecordKey('*').PK;
 export const PROMO_CODE_ITEMS = promoCodeKey('*').PK;
 /** The one item the health check reads (ops/health.http.ts); it never exists. */
 const HEALTH_ITEM = 'HEALTH';
+/** Swagger UI's browser files (and its licence), served by `GET /docs/{asset}`. */
+const SWAGGER_UI_FILES = [
+  'swagger-ui-dist/swagger-ui-bundle.js',
+  'swagger-ui-dist/swagger-ui.css',
+  'swagger-ui-dist/LICENSE',
+  'swagger-ui-dist/NOTICE',
+] as const;
 
 const READ: readonly DynamoAction[] = ['GetItem', 'Query'];
 const LEDGER_WRITE: readonly DynamoAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'];
@@ -262,6 +274,37 @@ export const ROUTES = [
     mainTableKeys: [HEALTH_ITEM],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
+  },
+  {
+    operationId: 'GetOpenApiDocument',
+    method: 'GET',
+    path: '/openapi.json',
+    access: 'public',
+    entry: 'functions/docs/get-openapi-document.http.ts',
+    mainTable: [],
+    externalApi: false,
+    timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
+  },
+  {
+    operationId: 'GetDocsPage',
+    method: 'GET',
+    path: '/docs',
+    access: 'public',
+    entry: 'functions/docs/get-docs-page.http.ts',
+    mainTable: [],
+    externalApi: false,
+    timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
+  },
+  {
+    operationId: 'GetDocsAsset',
+    method: 'GET',
+    path: '/docs/{asset}',
+    access: 'public',
+    entry: 'functions/docs/get-docs-asset.http.ts',
+    mainTable: [],
+    externalApi: false,
+    timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
+    packageFiles: SWAGGER_UI_FILES,
   },
   {
     operationId: 'RouteNotFound',

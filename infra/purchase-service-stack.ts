@@ -33,6 +33,7 @@ import {
 } from '../functions/workers.ts';
 import { Auth } from './auth.ts';
 import { PurchaseHttpApi } from './http-api.ts';
+import { copyPackageFiles } from './package-files.ts';
 import { grantTable } from './table-grants.ts';
 
 const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -56,6 +57,7 @@ interface FunctionSpec {
   externalApi: boolean;
   timeoutSeconds: number;
   environment?: FunctionEnvironment;
+  packageFiles?: readonly string[];
 }
 
 /** Local defaults: the admin app's Vite dev server. */
@@ -332,6 +334,7 @@ export class PurchaseServiceStack extends Stack {
         externalModules: [],
         // The local esbuild (a devDependency) bundles; Docker is never used.
         forceDockerBundling: false,
+        ...(spec.packageFiles ? { commandHooks: copyPackageFiles(ROOT_DIR, spec.packageFiles) } : {}),
       },
     });
     Validations.of(role).acknowledge({

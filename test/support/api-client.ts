@@ -1,3 +1,9 @@
+import {
+  type AnswerSchemas,
+  answerSchemas,
+  describeErrors,
+  type OpenApiDocument,
+} from './openapi-answers.ts';
 import { stackUrls } from './stack.ts';
 import { authorizationFor, type Caller } from './tokens.ts';
 
@@ -16,9 +22,64 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Whose token goes with it (TEST_ADMIN unless given); `null` sends none. An `authorization` header wins. */
   as?: Caller | null;
+  /**
+   * Skips the check of the answer against the OpenAPI document. Only for answers that are not the
+   * service's: API Gateway's own (a body over its 10 MB limit, a Lambda that timed out).
+   */
+  unvalidated?: 'gateway-answer';
 }
 
-/** A client written from the contract: JSON in and out, nothing of the service's code. */
+const JSON_MEDIA_TYPE = 'application/json';
+let schemas: Promise<AnswerSchemas> | undefined;
+
+/** The document the service serves, fetched once per test file. */
+function documentedAnswers(): Promise<AnswerSchemas> {
+  schemas ??= fetch(`${stackUrls().apiUrl}/openapi.json`).then(async (response) => {
+    if (response.status !== 200) throw new Error(`GET /openapi.json: HTTP ${response.status}`);
+    return answerSchemas((await response.json()) as OpenApiDocument);
+  });
+  return schemas;
+}
+
+/**
+ * Every answer must be what the document says: a documented route's answer has a media type the
+ * document lists for its status (a status it does not list fails), and a JSON one matches that
+ * status's schema; any other path's answer (the catch-all 404, a 401) has the contract's error shape.
+ * @throws Error naming the request, the status and the schema's complaints
+ */
+async function checkAgainstDocument(
+  request: { method: string; path: string },
+  answer: { status: number; mediaType: string; body: unknown },
+): Promise<void> {
+  const { method, path } = request;
+  const documented = await documentedAnswers();
+  const operation = documented.operationOf(method, path);
+  const what = operation
+    ? `${operation.method.toUpperCase()} ${operation.template}`
+    : 'an undocumented route';
+  const fail = (why: string): Error => new Error(`${method} ${path} answered ${answer.status}: ${why}`);
+  if (operation) {
+    const mediaTypes = documented.mediaTypesFor(operation.template, operation.method, answer.status);
+    if (mediaTypes.length === 0) throw fail(`a status ${what} does not document`);
+    if (!mediaTypes.includes(answer.mediaType)) {
+      throw fail(`${answer.mediaType}, where ${what} documents ${mediaTypes.join(', ')}`);
+    }
+    if (answer.mediaType !== JSON_MEDIA_TYPE) return;
+  }
+  const validate = operation
+    ? documented.validatorFor(operation.template, operation.method, answer.status)
+    : documented.errorValidator;
+  if (validate && !validate(answer.body)) {
+    throw fail(
+      `unlike ${what} documents it: ${describeErrors(validate.errors)}\n${JSON.stringify(answer.body).slice(0, 2_000)}`,
+    );
+  }
+}
+
+/**
+ * A client written from the contract: JSON in and out, nothing of the service's code. Every answer
+ * is checked against the OpenAPI document the service serves (`checkAgainstDocument`).
+ */
 export async function api<T = Record<string, unknown>>(
   method: string,
   path: string,
@@ -36,11 +97,13 @@ export async function api<T = Record<string, unknown>>(
     ...(rawBody === undefined ? {} : { body: rawBody }),
   });
   const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (text ? JSON.parse(text) : undefined) as T,
-  };
+  const mediaType = (response.headers.get('content-type') ?? JSON_MEDIA_TYPE).split(';')[0]?.trim() ?? '';
+  // JSON unless the answer says otherwise (the docs page and its files): then the text as it is.
+  const body: unknown = mediaType === JSON_MEDIA_TYPE ? (text ? JSON.parse(text) : undefined) : text;
+  if (options.unvalidated === undefined) {
+    await checkAgainstDocument({ method, path }, { status: response.status, mediaType, body });
+  }
+  return { status: response.status, headers: response.headers, body: body as T };
 }
 
 /** The mock external API's test-only routes. */

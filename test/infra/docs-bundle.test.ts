@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { openApiDocument } from '../../functions/docs/openapi.ts';
+import { ROUTES } from '../../functions/routes.ts';
+import { PurchaseServiceStack } from '../../infra/purchase-service-stack.ts';
+
+let outdir: string;
+let template: Template;
+
+/** The directory CDK staged a function's code in: what Lambda runs. */
+function bundleOf(operationId: string): string {
+  const functions = template.findResources('AWS::Lambda::Function') as Record<
+    string,
+    { Properties: { Code: { S3Key: string } } }
+  >;
+  const found = Object.entries(functions).find(([id]) => new RegExp(`^${operationId}[0-9A-F]{8}$`).test(id));
+  if (!found) throw new Error(`no function ${operationId}`);
+  return join(outdir, `asset.${found[1].Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+}
+
+/** Runs a bundled handler in a plain Node process, as Lambda would, with a payload 2.0 event. */
+function invokeBundle(
+  operationId: string,
+  path: string,
+  pathParameters?: Record<string, string>,
+): { statusCode: number; headers: Record<string, string>; body: string } {
+  const event = {
+    version: '2.0',
+    routeKey: `GET ${path}`,
+    rawPath: path,
+    rawQueryString: '',
+    headers: {},
+    ...(pathParameters ? { pathParameters } : {}),
+    requestContext: { http: { method: 'GET', path }, requestId: 'bundle-test', routeKey: `GET ${path}` },
+    isBase64Encoded: false,
+  };
+  const script = `const { handler } = await import(${JSON.stringify(`${bundleOf(operationId)}/index.mjs`)});
+const answer = await handler(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 15000 });
+process.stdout.write(JSON.stringify(answer));`;
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(output.toString('utf8'));
+}
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'docs-bundle-'));
+  const app = new App({ outdir });
+  template = Template.fromStack(
+    new PurchaseServiceStack(app, 'Test', { externalApiBaseUrl: 'https://external.example' }),
+  );
+});
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('the docs routes as deployed', () => {
+  it("copies Swagger UI's files and licence beside the asset function's bundle", () => {
+    const files = ROUTES.find((route) => route.operationId === 'GetDocsAsset')?.packageFiles ?? [];
+
+    expect(files).toContain('swagger-ui-dist/swagger-ui-bundle.js');
+    for (const file of files) {
+      expect(existsSync(join(bundleOf('GetDocsAsset'), 'node_modules', file))).toBe(true);
+    }
+  });
+
+  it('serves the Swagger UI script from the bundle, byte for byte the npm package file', () => {
+    const answer = invokeBundle('GetDocsAsset', '/docs/swagger-ui-bundle.js', {
+      asset: 'swagger-ui-bundle.js',
+    });
+    const packageFile = createRequire(import.meta.url).resolve('swagger-ui-dist/swagger-ui-bundle.js');
+
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(answer.body).toBe(readFileSync(packageFile, 'utf8'));
+  });
+
+  it('builds, in the bundle, the same document as the schemas do here', () => {
+    const answer = invokeBundle('GetOpenApiDocument', '/openapi.json');
+
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual(openApiDocument());
+  });
+});
