@@ -134,13 +134,12 @@ describe('createPurchase', () => {
     expect(error).toMatchObject({ code: 'UPSTREAM_TIMEOUT', details: { purchaseId: 'purchase-1' } });
   });
 
-  it('refuses a promo code without starting the saga', async () => {
+  it('hands the promo code to the saga, which prices and claims it', async () => {
     const { deps, run } = makeDeps({ kind: 'purchased', purchaseId: 'purchase-1' }, PURCHASE);
 
-    const error = await failureOf(createPurchase(deps, { ...REQUEST, promoCode: 'SAVE10' }, { actor: 'a' }));
+    await createPurchase(deps, { ...REQUEST, promoCode: 'save10' }, { actor: 'a' });
 
-    expect(error.code).toBe('PROMO_CODE_INVALID');
-    expect(run).not.toHaveBeenCalled();
+    expect(run).toHaveBeenCalledWith(expect.objectContaining({ promoCode: 'save10' }));
   });
 });
 
