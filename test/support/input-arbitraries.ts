@@ -77,7 +77,19 @@ const nastyNumber = fc.oneof(
 
 const jsonKey = fc.oneof(
   { weight: 12, arbitrary: fc.string({ minLength: 1, maxLength: 8 }) },
-  { weight: 1, arbitrary: fc.constantFrom('', '\ud800', '__proto__', 'constructor') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '',
+      '\ud800',
+      '__proto__',
+      'constructor',
+      'hasOwnProperty',
+      'toJSON',
+      'then',
+      'valueOf',
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ minLength: 101, maxLength: 120 }) },
 );
 
