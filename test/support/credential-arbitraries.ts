@@ -182,10 +182,6 @@ export async function authorizationOf(credential: Credential): Promise<string | 
   return `Bearer ${await signedByIssuer(resolveClaims(credential.claims))}`;
 }
 
-/** The subject a `claims` credential's token carries (`signedByIssuer` puts test-admin when none is given). */
-export const subjectOfClaims = (generated: GeneratedClaims): unknown =>
-  'sub' in generated ? generated.sub : 'test-admin';
-
 /** What a request presents, given the tokens made before the run. */
 export function credential(tokens: FuzzTokens): fc.Arbitrary<Credential> {
   const valid = fc.constantFrom(...tokens.valid);
