@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPair, type JWK, SignJWT } from 'jose';
-import type { Role } from '../../functions/auth/roles.ts';
-import { issueLocalToken } from '../../local/oidc-clients.ts';
-import { type StackProcess, type StackWhereabouts, startStackProcess } from '../support/stack-process.ts';
+import type { Role } from '../../../functions/auth/roles.ts';
+import { issueLocalToken } from '../../../local/oidc-clients.ts';
+import { type StackProcess, type StackWhereabouts, startStackProcess } from '../../support/stack-process.ts';
 
 /**
  * The local gateway's per-caller token bucket, on a stack of its own: a burst of 5 and a refill so
