@@ -1,5 +1,7 @@
 // Tests are split by cost (STYLE.md #11). The integration and e2e projects share one local stack
-// (DynamoDB Local, mock APIs, HTTP API emulation) started once by test/support/global-setup.ts.
+// (DynamoDB Local, mock APIs, HTTP API emulation) started once by test/support/global-setup.ts;
+// e2e-isolated starts stacks of its own. scripts/test.mjs (`npm test`) runs integration + e2e in one
+// Jest process and unit + infra + e2e-isolated in another, side by side.
 const transform = {
   '^.+\\.tsx?$': [
     '@swc/jest',
@@ -26,6 +28,14 @@ export default {
     },
     { ...withStack, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
-    { ...withStack, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    {
+      ...withStack,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/isolated/'],
+    },
+    // End-to-end tests that start stacks of their own (restart, throttle): they need neither the
+    // shared stack nor its mock, so `npm test` runs them beside unit and infra.
+    { ...common, displayName: 'e2e-isolated', testMatch: ['<rootDir>/test/e2e/isolated/**/*.test.ts'] },
   ],
 };

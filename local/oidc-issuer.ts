@@ -90,6 +90,9 @@ function configuration(keys: JWK[], adminAppRedirectUris: readonly string[]): Co
       {
         client_id: ADMIN_APP_CLIENT_ID,
         token_endpoint_auth_method: 'none',
+        // No role scopes: a user's roles are the groups they belong to (extraTokenClaims), never
+        // what the app asks for (with them allowed, any user could ask for admin and consent).
+        scope: 'openid profile offline_access',
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         redirect_uris: [...adminAppRedirectUris],
@@ -130,7 +133,7 @@ function configuration(keys: JWK[], adminAppRedirectUris: readonly string[]): Co
       accountId: id,
       claims: () => ({ sub: id, name: id }),
     }),
-    // The admin app is ours: its users are not asked to consent, and it gets their roles' scopes.
+    // The admin app is ours: its users are not asked to consent.
     loadExistingGrant: async (ctx) => {
       const { client, session, provider } = ctx.oidc;
       if (!client || !session?.accountId) return undefined;
@@ -139,15 +142,17 @@ function configuration(keys: JWK[], adminAppRedirectUris: readonly string[]): Co
       if (client.clientId !== ADMIN_APP_CLIENT_ID) return undefined;
       const grant = new provider.Grant({ clientId: client.clientId, accountId: session.accountId });
       grant.addOIDCScope('openid profile offline_access');
-      grant.addResourceScope(RESOURCE_INDICATOR, demoRolesOf(session.accountId).map(roleScope).join(' '));
       await grant.save();
       return grant;
     },
-    // Users carry their roles as groups, as Cognito puts them; machine clients only as scopes.
+    // Users carry their roles as groups, as Cognito puts them; machine clients only as scopes. A
+    // signed-in user's groups are those of their account, whatever the app asked for (as in
+    // Cognito); the local token grant's are the role it was asked for.
     extraTokenClaims: (_ctx, token) => {
-      const { accountId, scope } = token as { accountId?: string; scope?: string };
+      const { accountId, gty, scope } = token as { accountId?: string; gty?: string; scope?: string };
       if (!accountId) return undefined;
-      return { [GROUPS_CLAIM]: rolesOf({ scope: scope ?? '' }) };
+      const roles = gty === LOCAL_TOKEN_GRANT ? rolesOf({ scope: scope ?? '' }) : demoRolesOf(accountId);
+      return { [GROUPS_CLAIM]: roles };
     },
     ttl: {
       AccessToken: ACCESS_TOKEN_TTL_SECONDS,

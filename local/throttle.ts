@@ -42,7 +42,7 @@ export interface ThrottleLimits {
  * the client's address (so a forged token cannot spend someone else's bucket). A throttled request
  * gets the contract's 429 THROTTLED with Retry-After and never reaches a handler. In AWS the stage's
  * rate and burst limits do this job, for the stage as a whole and with API Gateway's own body
- * (DESIGN.md, Authentication).
+ * (DESIGN.md, Authentication and roles).
  */
 export function throttled(
   listener: RequestListener,

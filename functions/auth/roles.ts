@@ -46,10 +46,10 @@ export function rolesOf(claims: Readonly<Record<string, unknown>>): Role[] {
   if (Array.isArray(groups)) for (const group of groups) if (isRole(group)) roles.add(group);
   const scope = claims.scope;
   if (typeof scope === 'string') {
-    for (const item of scope.split(' ')) {
-      const [server, role] = item.split('/');
-      if (server === RESOURCE_SERVER_ID && isRole(role)) roles.add(role);
-    }
+    // Whole scopes only: Cognito allows `/` in a resource server's identifier, so a prefix match
+    // would read another server's `purchase-api/admin/read` as our admin.
+    const scopes = new Set(scope.split(' '));
+    for (const role of ROLES) if (scopes.has(roleScope(role))) roles.add(role);
   }
   return [...roles].sort();
 }

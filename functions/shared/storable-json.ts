@@ -21,7 +21,8 @@ type Json = z.infer<ReturnType<typeof z.json>>;
  *   form has at most 17 significant digits, so the 38-digit limit holds, and a fraction is always
  *   below 2^53, so the upper limit does too;
  * - keys must not be empty (DynamoDB: "Empty attribute name"), nor `__proto__` (a JavaScript object
- *   drops it on the way, silently);
+ *   drops it on the way, silently), nor `constructor` (the SDK's marshaller reads it to tell a plain
+ *   object from a Set or a Map: a 500, or a map stored as something else);
  * - strings must not be empty: DynamoDB Local, which `npm start` and the tests run, refuses them in
  *   any attribute, so they are refused everywhere to keep one contract;
  * - nesting at most MAX_JSON_DEPTH levels.
@@ -84,6 +85,8 @@ function* unstorable(
   for (const [key, element] of Object.entries(value)) {
     if (key === '') yield { path, message: 'has an empty key' };
     else if (key === '__proto__') yield { path, message: 'has the key "__proto__", which no object keeps' };
+    else if (key === 'constructor')
+      yield { path, message: 'has the key "constructor", which DynamoDB\'s SDK takes for the class' };
     else yield* unstorable(element, [...path, key], depth + 1, maxDepth);
   }
 }

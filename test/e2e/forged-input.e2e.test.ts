@@ -190,6 +190,10 @@ describe('grant metadata that DynamoDB cannot store as given', () => {
     ['an empty key', '{"a": {"": 1}}', 'body.metadata.a'],
     ['an empty top-level key', '{"": 1}', 'body.metadata'],
     ['a __proto__ key, which an object drops', '{"a": {"__proto__": 0}}', 'body.metadata.a'],
+    // Found by the fuzz (issue 10): the SDK's marshaller reads `constructor` to tell a plain object from
+    // a Set or a Map, so an own `constructor` key was a 500, or stored as something else.
+    ['a constructor key, which the SDK reads as the class', '{"constructor": 1}', 'body.metadata'],
+    ['a nested constructor key naming a Set', '{"a": {"constructor": {"name": "Set"}}}', 'body.metadata.a'],
     ['an empty string', '{"a": [""]}', 'body.metadata.a.0'],
     ['nesting 41 levels deep', JSON.stringify(nested(41)), `body.metadata${'.a'.repeat(16)}`],
   ])(

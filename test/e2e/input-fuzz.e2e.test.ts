@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { ROUTES } from '../../functions/routes.ts';
+import { mayDo, rolesOf } from '../../functions/auth/roles.ts';
+import { ROUTES, type RouteDeclaration } from '../../functions/routes.ts';
 import {
   allPages,
   allTransactions,
@@ -10,33 +11,67 @@ import {
   customerAndProduct,
   mock,
   type Page,
+  TEST_ADMIN,
   type Transaction,
 } from '../support/api-client.ts';
+import {
+  authorizationOf,
+  type Credential,
+  credential,
+  type FuzzTokens,
+  makeFuzzTokens,
+} from '../support/credential-arbitraries.ts';
 import { type FuzzRequest, type KnownIds, requestFor, serialize } from '../support/input-arbitraries.ts';
+import { claimsOf } from '../support/oidc-flows.ts';
 import { expectBooksToBalance } from '../support/reconcile.ts';
+import { stackUrls } from '../support/stack.ts';
+import { authorizationFor } from '../support/tokens.ts';
 
 /**
- * Issue 9, finding 5, generated: every route of the route table (a new route is covered as soon as it
- * is declared) gets generated path parameters, query strings and bodies. Whatever our input, the
- * answer is never a 5xx, and the only changes are the ones a 2xx answer reports. A second property
- * does the same for the external API's data. Seeded and bounded for CI; `npm run fuzz:input -- --runs N`
- * runs N per route.
+ * Issue 9, finding 5, and issue 10, generated: every route of the route table (a new route is
+ * covered as soon as it is declared), `$default` included, gets generated methods, paths, query
+ * strings, headers (`x-actor` among them) and bodies, each with generated credentials: none, valid
+ * tokens of every role, forged, `alg: none`, expired, for another audience or issuer, garbage, wrong
+ * schemes, huge headers, and the issuer's own signature over random claims. Whatever was sent:
+ *   - the answer is never a 5xx, never a 429 (the test stack's throttle is far above this), and
+ *     comes within REQUEST_TIMEOUT_MS (an abort fails the run);
+ *   - it is what the credentials call for: 401 for those the service must refuse, 403 for a role
+ *     that may not, the route's own answers otherwise (431 when the head is too big for Node);
+ *   - the only changes are the ones a 2xx answer reports, each recorded with the token's `sub` as
+ *     its actor, whatever `x-actor` said; the books reconcile after it.
+ * A second property does the same for the external API's data. Seeded and bounded for CI:
+ * FUZZ_RUNS per route (20); `npm run fuzz:input -- --requests N` runs N in all, with a random seed.
  */
 
-const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? 20);
-const EXTERNAL_RUNS = Number(process.env.FUZZ_EXTERNAL_RUNS ?? Math.max(20, Math.round(RUNS_PER_ROUTE)));
+/** FUZZ_REQUESTS (a total, spread over the routes) wins over FUZZ_RUNS (per route). */
+const RUNS_PER_ROUTE = process.env.FUZZ_REQUESTS
+  ? Math.ceil(Number(process.env.FUZZ_REQUESTS) / ROUTES.length)
+  : Number(process.env.FUZZ_RUNS ?? 20);
+const EXTERNAL_RUNS = Number(process.env.FUZZ_EXTERNAL_RUNS ?? 20);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_250_509);
+/** Far above any answer's time here (a purchase takes a few hundred ms): past it, the request hung. */
+const REQUEST_TIMEOUT_MS = 20_000;
 /** Generous: a request takes milliseconds, a purchase with its setup a few hundred. */
 const TIMEOUT_MS = Math.max(60_000, RUNS_PER_ROUTE * ROUTES.length * 200, EXTERNAL_RUNS * 1_000);
 /** Every route unless FUZZ_ROUTES names some (comma-separated operationIds). */
 const ONLY = process.env.FUZZ_ROUTES?.split(',');
 /** Our input is a 4xx when it is wrong; a 5xx would be our fault. */
 const OUR_INPUT_STATUSES = [200, 201, 400, 404, 409, 413, 422] as const;
+/**
+ * Node's limit on a request's head (request line and headers), answered 431 by the HTTP server
+ * before any of our code. Near it the exact count (fetch's own headers) is not ours to predict.
+ */
+const MAX_HEAD_BYTES = 16 * 1024;
+const HEAD_MARGIN_BYTES = 1_024;
 
-let sent = 0;
-const statuses = new Map<number, number>();
+/** Answers by status, for each property. */
+const tally = { routes: new Map<number, number>(), external: new Map<number, number>() };
+/** Requests by what they presented: `valid admin`, `refused`, `claims`. */
+const presentedKinds = new Map<string, number>();
 let probe: { customerId: string; productId: string; purchaseIds: string[] };
 let ids: KnownIds;
+let tokens: FuzzTokens;
+let adminAuthorization: string;
 
 interface Purchase {
   id: string;
@@ -44,16 +79,100 @@ interface Purchase {
   totalCents: number;
 }
 
-async function send(request: FuzzRequest) {
-  sent += 1;
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+/** The whole request, the URL as fetch sends it (normalized: `..` resolved). */
+const urlOf = (request: FuzzRequest): URL => {
   const search = new URLSearchParams(request.query).toString();
-  const answer = await api<Record<string, unknown>>(
-    request.method,
-    `${request.path}${search ? `?${search}` : ''}`,
-    { ...(request.rawBody === undefined ? {} : { rawBody: request.rawBody }), headers: request.headers },
+  return new URL(`${stackUrls().apiUrl}${request.path}${search ? `?${search}` : ''}`);
+};
+
+/** Sent with its own fetch: every header is the generator's, `authorization` included (none if undefined). */
+async function send(
+  request: FuzzRequest,
+  authorization: string | undefined,
+  counts: Map<number, number>,
+): Promise<Answer> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    ...request.headers,
+    ...(authorization === undefined ? {} : { authorization }),
+  };
+  let status: number;
+  let text: string;
+  try {
+    const response = await fetch(urlOf(request), {
+      method: request.method,
+      headers,
+      ...(request.rawBody === undefined ? {} : { body: request.rawBody }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    status = response.status;
+    text = await response.text();
+  } catch (error) {
+    const hung = error instanceof Error && error.name === 'TimeoutError';
+    throw new Error(
+      `${hung ? `no answer within ${REQUEST_TIMEOUT_MS} ms` : `no answer: ${String(error)}`} for ${show(request)}`,
+    );
+  }
+  counts.set(status, (counts.get(status) ?? 0) + 1);
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // Not JSON (Node's own 431 has no body): kept as text for the failure message.
+  }
+  return { status, body };
+}
+
+const show = (request: FuzzRequest): string =>
+  JSON.stringify(request, (_key, value: unknown) =>
+    typeof value === 'string' && value.length > 300
+      ? `${value.slice(0, 300)}… (${value.length} chars)`
+      : value,
   );
-  statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-  return answer;
+
+/** The route the local gateway picks for a request, as API Gateway does: the method and path, else `$default`. */
+function routeOf(method: string, url: URL): RouteDeclaration {
+  const segments = url.pathname.split('/');
+  const matches = (template: string): boolean => {
+    const parts = template.split('/');
+    return (
+      parts.length === segments.length &&
+      parts.every((part, index) =>
+        part.startsWith('{') ? (segments[index] ?? '') !== '' : part === segments[index],
+      )
+    );
+  };
+  const fallback = ROUTES.find((route) => route.path === '$default');
+  const route =
+    ROUTES.find((candidate) => candidate.method === method && matches(candidate.path)) ?? fallback;
+  if (!route) throw new Error('the route table has no $default');
+  return route;
+}
+
+/** The statuses a request may get, from the route it reaches and what it presents. */
+function allowedStatuses(route: RouteDeclaration, presented: Credential, headBytes: number): number[] {
+  if (headBytes > MAX_HEAD_BYTES) return [431];
+  const allowed = ((): number[] => {
+    if (route.access === 'public') return [...OUR_INPUT_STATUSES];
+    if (presented.kind === 'refused') return [401];
+    const answered = route.access === 'authenticated' ? [404] : [...OUR_INPUT_STATUSES];
+    if (presented.kind === 'claims') return [...answered, 401, 403];
+    if (route.access === 'authenticated' || mayDo([presented.role], route.access)) return answered;
+    return [403];
+  })();
+  return headBytes > MAX_HEAD_BYTES - HEAD_MARGIN_BYTES ? [...allowed, 431] : allowed;
+}
+
+/** The bytes of the request line and headers, as sent (fetch adds a few hundred of its own). */
+function headBytesOf(request: FuzzRequest, url: URL, authorization: string | undefined): number {
+  const line = request.method.length + url.pathname.length + url.search.length + 11;
+  const headers = Object.entries({ ...request.headers, ...(authorization ? { authorization } : {}) });
+  return line + headers.reduce((total, [name, value]) => total + name.length + value.length + 4, 0);
 }
 
 const buy = async (customerId: string, productId: string, quantity: number): Promise<string> => {
@@ -76,6 +195,8 @@ async function cursorOf(path: string): Promise<string> {
 }
 
 beforeAll(async () => {
+  tokens = await makeFuzzTokens();
+  adminAuthorization = (await authorizationFor(TEST_ADMIN)).authorization;
   const { customerId, productId } = await customerAndProduct(100_000, 1);
   const purchaseIds = [await buy(customerId, productId, 10), await buy(customerId, productId, 10)];
   probe = { customerId, productId, purchaseIds };
@@ -97,15 +218,21 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  const byStatus = [...statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status}: ${count}`);
+  const line = (counts: Map<number, number>): string => {
+    const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
+    const byStatus = [...counts].sort(([a], [b]) => a - b).map(([status, count]) => `${status}: ${count}`);
+    return `${total} (${byStatus.join(', ')})`;
+  };
   process.stdout.write(
-    `input fuzz (seed ${SEED}): ${sent} generated requests sent (${byStatus.join(', ')})\n`,
+    `input fuzz (seed ${SEED}): ${line(tally.routes)} generated requests sent to ${ONLY?.length ?? ROUTES.length} routes ` +
+      `with generated credentials [${[...presentedKinds].map(([kind, count]) => `${kind}: ${count}`).join(', ')}]; ` +
+      `${line(tally.external)} over generated external data\n`,
   );
 });
 
-describe('generated input on every route', () => {
+describe('generated requests and credentials on every route', () => {
   it(
-    'answers every generated request with no 5xx, and changes only what its 2xx answers report',
+    "answers every generated request as its credentials call for, with no 5xx and no hang, and changes only what its 2xx answers report, as the token's subject",
     async () => {
       const before = {
         credit: await creditOf(probe.customerId),
@@ -113,33 +240,61 @@ describe('generated input on every route', () => {
         purchases: await allPages<Purchase>(`/v1/purchases?customerId=${probe.customerId}`),
       };
       // What 2xx answers said they changed, keyed by id (an idempotent replay answers the same id).
-      const changes = new Map<string, { amountCents: number; purchaseId?: string; metadata?: unknown }>();
+      const changes = new Map<
+        string,
+        { amountCents: number; actor: unknown; purchaseId?: string; metadata?: unknown }
+      >();
 
       for (const [index, route] of ROUTES.entries()) {
         if (ONLY && !ONLY.includes(route.operationId)) continue;
         await fc.assert(
-          fc.asyncProperty(requestFor(route, ids), async (request) => {
-            const answer = await send(request);
+          fc.asyncProperty(requestFor(route, ids), credential(tokens), async (request, presented) => {
+            const authorization = await authorizationOf(presented);
+            const url = urlOf(request);
+            const reached = routeOf(request.method, url);
+            const answer = await send(request, authorization, tally.routes);
+            const kind = presented.kind === 'valid' ? `valid ${presented.role}` : presented.kind;
+            presentedKinds.set(kind, (presentedKinds.get(kind) ?? 0) + 1);
 
-            expectStatusIn(OUR_INPUT_STATUSES, { route: route.operationId, request }, answer);
-            if (answer.status === 201) {
-              const sentBody = JSON.parse(request.rawBody ?? '{}') as { metadata?: unknown };
-              const { transaction, refund } = answer.body as {
-                transaction?: Transaction & { metadata?: unknown };
-                refund?: { id: string; amountCents: number; purchaseId: string };
-              };
-              if (transaction) {
-                // What DynamoDB stored is what the client sent, to the last digit.
-                expect(asJson(transaction.metadata)).toEqual(asJson(sentBody.metadata));
-                changes.set(transaction.id, {
-                  amountCents: transaction.amountCents,
-                  metadata: sentBody.metadata,
-                });
-              } else if (refund) {
-                changes.set(refund.id, { amountCents: refund.amountCents, purchaseId: refund.purchaseId });
-              } else {
-                throw new Error(`${route.operationId} made something the fuzz cannot account for`);
-              }
+            const allowed = allowedStatuses(reached, presented, headBytesOf(request, url, authorization));
+            expectStatusIn(allowed, { route: reached.operationId, request, presented }, answer);
+            if (answer.status < 200 || answer.status > 299) return;
+            // The claims as signed (the issuer's defaults under the generated ones).
+            const signed =
+              presented.kind === 'claims' ? claimsOf(authorization?.slice('Bearer '.length) ?? '') : {};
+            // A 2xx for generated claims: they carry what the route asks.
+            if (
+              presented.kind === 'claims' &&
+              reached.access !== 'public' &&
+              reached.access !== 'authenticated'
+            )
+              expect(mayDo(rolesOf(signed), reached.access)).toBe(true);
+            if (answer.status !== 201) return;
+            const subject = presented.kind === 'valid' ? presented.sub : signed.sub;
+            const sentBody = JSON.parse(request.rawBody ?? '{}') as { metadata?: unknown };
+            const { transaction, refund } = answer.body as {
+              transaction?: Transaction & { metadata?: unknown };
+              refund?: { id: string; amountCents: number; purchaseId: string; actor: string };
+            };
+            if (transaction) {
+              // What DynamoDB stored is what the client sent, to the last digit.
+              expect(asJson(transaction.metadata)).toEqual(asJson(sentBody.metadata));
+              // The token's subject, whatever `x-actor` said.
+              expect(transaction.actor).toBe(subject);
+              changes.set(transaction.id, {
+                amountCents: transaction.amountCents,
+                actor: subject,
+                metadata: sentBody.metadata,
+              });
+            } else if (refund) {
+              expect(refund.actor).toBe(subject);
+              changes.set(refund.id, {
+                amountCents: refund.amountCents,
+                actor: subject,
+                purchaseId: refund.purchaseId,
+              });
+            } else {
+              throw new Error(`${reached.operationId} made something the fuzz cannot account for`);
             }
           }),
           { numRuns: RUNS_PER_ROUTE, seed: SEED + index },
@@ -151,11 +306,12 @@ describe('generated input on every route', () => {
       expect(credit.balanceCents).toBe(before.credit.balanceCents + sum(changed.map((c) => c.amountCents)));
       expect(credit.heldCents).toBe(0);
       const transactions = await allTransactions(probe.customerId);
-      const grantsAndDeductions = changed.filter((change) => change.purchaseId === undefined).length;
-      const refunds = changed.length - grantsAndDeductions;
-      expect(transactions).toHaveLength(before.transactions.length + grantsAndDeductions + refunds);
+      expect(transactions).toHaveLength(before.transactions.length + changed.length);
       for (const [id, change] of changes) {
-        const stored = transactions.find((entry) => entry.id === id) as { metadata?: unknown } | undefined;
+        const stored = (transactions as (Transaction & { metadata?: unknown; refundId?: string })[]).find(
+          (entry) => (change.purchaseId === undefined ? entry.id === id : entry.refundId === id),
+        );
+        expect(stored?.actor).toBe(change.actor);
         if (change.purchaseId === undefined)
           expect(asJson(stored?.metadata)).toEqual(asJson(change.metadata));
       }
@@ -276,19 +432,27 @@ describe('generated external data', () => {
               JSON.parse(serialize({ ...customer, ...customerFields, id: customerId })),
             );
 
-            const credit = await send({
-              method: 'GET',
-              path: `/v1/customers/${customerId}/credit`,
-              query: [],
-              headers: {},
-            });
-            const purchase = await send({
-              method: 'POST',
-              path: '/v1/purchases',
-              query: [],
-              rawBody: JSON.stringify({ customerId, productId, quantity }),
-              headers: {},
-            });
+            const credit = await send(
+              {
+                method: 'GET',
+                path: `/v1/customers/${customerId}/credit`,
+                query: [],
+                headers: {},
+              },
+              adminAuthorization,
+              tally.external,
+            );
+            const purchase = await send(
+              {
+                method: 'POST',
+                path: '/v1/purchases',
+                query: [],
+                rawBody: JSON.stringify({ customerId, productId, quantity }),
+                headers: {},
+              },
+              adminAuthorization,
+              tally.external,
+            );
 
             expectStatusIn([200, 502], { productFields, customerFields }, credit);
             expectStatusIn([201, 422, 502], { productFields, customerFields }, purchase);

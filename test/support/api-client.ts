@@ -149,6 +149,8 @@ export interface Credit {
   balanceCents: number;
   availableCents: number;
   heldCents: number;
+  /** When it last changed (null before its first change). */
+  updatedAt: string | null;
 }
 
 export interface Transaction {

@@ -77,7 +77,19 @@ const nastyNumber = fc.oneof(
 
 const jsonKey = fc.oneof(
   { weight: 12, arbitrary: fc.string({ minLength: 1, maxLength: 8 }) },
-  { weight: 1, arbitrary: fc.constantFrom('', '\ud800', '__proto__', 'constructor') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '',
+      '\ud800',
+      '__proto__',
+      'constructor',
+      'hasOwnProperty',
+      'toJSON',
+      'then',
+      'valueOf',
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ minLength: 101, maxLength: 120 }) },
 );
 
@@ -300,20 +312,67 @@ function body(ids: KnownIds): fc.Arbitrary<string> {
 
 const printable = fc.constantFrom(...Array.from({ length: 95 }, (_, code) => String.fromCharCode(code + 32)));
 
+/** Latin-1 without the controls a header cannot carry (fetch refuses NUL, CR and LF; HTTP, code points past 0xFF). */
+export const headerText = (options: { minLength?: number; maxLength: number }) =>
+  fc.string({
+    unit: fc.oneof(
+      { weight: 8, arbitrary: printable },
+      { weight: 1, arbitrary: fc.integer({ min: 0xa0, max: 0xff }).map((code) => String.fromCharCode(code)) },
+      { weight: 1, arbitrary: fc.constantFrom('\t', '\u0080', '\u0085', '\u00ff') },
+    ),
+    ...options,
+  });
+
+/** Bigger than Node's 16 KiB limit on a request's head (431) now and then, under it most of the time. */
+export const hugeHeaderValue = fc
+  .oneof(fc.integer({ min: 1_000, max: 12_000 }), fc.integer({ min: 17_000, max: 64_000 }))
+  .chain((size) => fc.constantFrom('a', 'Z', '0', '.', ' ').map((char) => `x${char.repeat(size)}x`));
+
+/** `x-actor` names whoever the caller likes: it must change nothing (the actor is the token's `sub`). */
+const actorHeader = fc.oneof(
+  fc.constantFrom('fuzzer', 'test-admin', 'fuzz-support', 'storefront', 'system', ''),
+  headerText({ maxLength: 120 }),
+);
+
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-16',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  '',
+);
+
+/** Header names a client may set (fetch forbids host, content-length and the like). */
+const headerName = fc
+  .string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_'), minLength: 1, maxLength: 20 })
+  .map((name) => `x-fuzz-${name}`);
+
 const headers = fc.oneof(
-  { weight: 3, arbitrary: fc.constant({}) },
+  { weight: 6, arbitrary: fc.constant({}) },
   {
-    weight: 2,
+    weight: 8,
     arbitrary: fc.record(
       {
         'idempotency-key': fc.oneof(
           { weight: 4, arbitrary: fc.uuid() },
           { weight: 1, arbitrary: fc.string({ unit: printable, minLength: 250, maxLength: 300 }) },
+          { weight: 1, arbitrary: headerText({ maxLength: 40 }) },
         ),
-        'x-actor': fc.oneof(fc.constant('fuzzer'), fc.string({ unit: printable, maxLength: 120 })),
+        'x-actor': actorHeader,
+        'content-type': contentType,
+        accept: fc.constantFrom('*/*', 'text/html', 'application/xml', ''),
+        cookie: headerText({ maxLength: 60 }),
       },
       { requiredKeys: [] },
     ),
+  },
+  { weight: 2, arbitrary: fc.dictionary(headerName, headerText({ maxLength: 80 }), { maxKeys: 30 }) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom('x-actor', 'x-fuzz-padding', 'cookie', 'idempotency-key'), hugeHeaderValue)
+      .map(([name, value]) => ({ [name]: value })),
   },
 );
 
@@ -322,21 +381,59 @@ const wellFormed = (value: string): string =>
   value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 const encodeSegment = (value: string): string => encodeURIComponent(wellFormed(value));
 
-/** Requests for one route of the table; `$default` gets random methods and paths. */
+/** What fetch can send (it refuses CONNECT, TRACE and TRACK). */
+export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+/** fetch sends no body with these. */
+const BODILESS = new Set<string>(['GET', 'HEAD']);
+
+/** The words of our paths, so that random paths come near real routes. */
+const PATH_WORDS = [
+  'v1',
+  'customers',
+  'credit',
+  'grants',
+  'deductions',
+  'transactions',
+  'purchases',
+  'refunds',
+  'audit',
+  'health',
+  'openapi.json',
+  'docs',
+  '.',
+  '..',
+  '%2e%2e',
+  'V1',
+] as const;
+
+/**
+ * Requests for one route of the table: its method most of the time, any other now and then (which
+ * reaches another route of the same path, or `$default`); `$default` gets random methods and paths.
+ */
 export function requestFor(route: RouteDeclaration, ids: KnownIds): fc.Arbitrary<FuzzRequest> {
   if (route.path === '$default') {
     return fc
       .record({
-        method: fc.constantFrom('GET', 'DELETE', 'PUT', 'PATCH'),
-        segments: fc.array(fc.oneof(fc.constantFrom('v1', 'customers', 'purchases', 'audit'), nastyString), {
-          maxLength: 5,
-        }),
+        method: fc.constantFrom(...METHODS),
+        segments: fc.array(
+          fc.oneof(
+            { weight: 2, arbitrary: fc.constantFrom(...PATH_WORDS) },
+            { weight: 1, arbitrary: idValue('customerId', ids) },
+            { weight: 1, arbitrary: nastyString },
+          ),
+          { maxLength: 6 },
+        ),
+        // Words as they are (`%2e%2e` and all); anything else encoded.
+        raw: fc.boolean(),
+        query: fc.oneof({ weight: 3, arbitrary: fc.constant<[string, string][]>([]) }, query(route, ids)),
+        rawBody: fc.option(body(ids), { nil: undefined }),
         headers,
       })
-      .map(({ method, segments, headers: sent }) => ({
+      .map(({ method, segments, raw, query: pairs, rawBody, headers: sent }) => ({
         method,
-        path: `/${segments.map(encodeSegment).join('/')}`,
-        query: [],
+        path: `/${segments.map((segment) => (raw && (PATH_WORDS as readonly string[]).includes(segment) ? segment : encodeSegment(segment))).join('/')}`,
+        query: pairs.map(([name, value]): [string, string] => [wellFormed(name), wellFormed(value)]),
+        ...(rawBody === undefined || BODILESS.has(method) ? {} : { rawBody }),
         headers: sent,
       }));
   }
@@ -345,19 +442,23 @@ export function requestFor(route: RouteDeclaration, ids: KnownIds): fc.Arbitrary
   const withBody = route.method === 'POST' || route.method === 'PATCH';
   return fc
     .record({
+      method: fc.oneof(
+        { weight: 9, arbitrary: fc.constant(route.method) },
+        { weight: 1, arbitrary: fc.constantFrom(...METHODS) },
+      ),
       params: names.length > 0 ? params : fc.constant([] as string[]),
       query: query(route, ids),
       rawBody: withBody ? body(ids).map((text): string | undefined => text) : fc.constant(undefined),
       headers,
     })
-    .map(({ params: values, query: pairs, rawBody, headers: sent }) => {
+    .map(({ method, params: values, query: pairs, rawBody, headers: sent }) => {
       let index = 0;
       const path = route.path.replace(/\{\w+\}/g, () => encodeSegment(values[index++] ?? ''));
       return {
-        method: route.method,
+        method,
         path,
         query: pairs.map(([name, value]): [string, string] => [wellFormed(name), wellFormed(value)]),
-        ...(rawBody === undefined ? {} : { rawBody }),
+        ...(rawBody === undefined || BODILESS.has(method) ? {} : { rawBody }),
         headers: sent,
       };
     });

@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEMO_CUSTOMER_IDS, loadDemoData } from '../../local/demo-data.ts';
-import { issueLocalToken } from '../../local/oidc-clients.ts';
-import { freePort } from '../../local/processes.ts';
-import { expectBooksToBalance } from '../support/reconcile.ts';
-import { type StackProcess, startStackProcess } from '../support/stack-process.ts';
+import { DEMO_CUSTOMER_IDS, loadDemoData } from '../../../local/demo-data.ts';
+import { issueLocalToken } from '../../../local/oidc-clients.ts';
+import { freePort } from '../../../local/processes.ts';
+import { expectBooksToBalance } from '../../support/reconcile.ts';
+import { type StackProcess, startStackProcess } from '../../support/stack-process.ts';
 
 /**
  * Finding 8 of issue 9: `kill -9` of the whole stack while a mixed load runs (and the demo data's

@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import type { JWK } from 'jose';
+import { STOREFRONT_CLIENT } from '../../local/oidc-clients.ts';
+import { api, customerAndProduct } from '../support/api-client.ts';
+import { ADMIN_APP, claimsOf, clientCredentialsToken, signInThroughAdminApp } from '../support/oidc-flows.ts';
+import { stackUrls } from '../support/stack.ts';
+
+/**
+ * The local OpenID Connect issuer that `npm start` runs (local/oidc-issuer.ts), over HTTP as its
+ * clients use it: discovery, JWKS, the storefront's client credentials, and the admin app's
+ * authorization code flow with PKCE; each token is then put to the service.
+ */
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A purchase and a grant with `token`: what a `service` and a `support` token may each do one of. */
+async function purchaseAndGrant(token: string): Promise<{ purchase: number; grant: number }> {
+  const { customerId, productId } = await customerAndProduct(1_000, 1);
+  const purchase = await api('POST', '/v1/purchases', {
+    body: { customerId, productId },
+    headers: bearer(token),
+  });
+  const grant = await api('POST', `/v1/customers/${customerId}/credit/grants`, {
+    body: { amountCents: 100, reason: 'issuer test' },
+    headers: bearer(token),
+  });
+  return { purchase: purchase.status, grant: grant.status };
+}
+
+describe('the local OpenID Connect issuer', () => {
+  it('publishes a discovery document naming the issuer, its JWKS and its token endpoint, and a JWKS with the signing key', async () => {
+    const { issuer, jwksUrl, tokenEndpoint, keysFile } = stackUrls().oidc;
+
+    const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
+    const jwks = (await (await fetch(jwksUrl)).json()) as { keys: JWK[] };
+
+    expect(discovery).toMatchObject({ issuer, jwks_uri: jwksUrl, token_endpoint: tokenEndpoint });
+    expect(discovery.code_challenge_methods_supported).toEqual(['S256']);
+    const [signing] = (JSON.parse(readFileSync(keysFile, 'utf8')) as { keys: JWK[] }).keys;
+    const published = jwks.keys.find((key) => key.kid === signing?.kid);
+    expect(published).toMatchObject({ kty: 'RSA', n: signing?.n, e: signing?.e });
+    // The public half only.
+    expect(published).not.toHaveProperty('d');
+  });
+
+  it('gives the storefront a client-credentials token for purchase-api/service, which may purchase and may not grant', async () => {
+    const token = await clientCredentialsToken(STOREFRONT_CLIENT, 'purchase-api/service');
+
+    expect(claimsOf(token)).toMatchObject({
+      iss: stackUrls().oidc.issuer,
+      aud: 'purchase-api',
+      sub: STOREFRONT_CLIENT.id,
+      client_id: STOREFRONT_CLIENT.id,
+      scope: 'purchase-api/service',
+    });
+    expect(await purchaseAndGrant(token)).toEqual({ purchase: 201, grant: 403 });
+  });
+
+  it('signs demo-support in to the admin app with the authorization code flow and PKCE, without consent, to a token of the support group that may grant and may not purchase', async () => {
+    const signIn = await signInThroughAdminApp({ login: 'demo-support' });
+
+    expect(signIn.consents).toBe(0);
+    expect(signIn.callback.origin + signIn.callback.pathname).toBe(ADMIN_APP.redirectUri);
+    expect(signIn.callback.searchParams.get('iss')).toBe(stackUrls().oidc.issuer);
+    expect(signIn.accessToken).toBeDefined();
+    const token = signIn.accessToken ?? '';
+    expect(claimsOf(token)).toMatchObject({
+      iss: stackUrls().oidc.issuer,
+      aud: 'purchase-api',
+      sub: 'demo-support',
+      client_id: ADMIN_APP.clientId,
+      'cognito:groups': ['support'],
+    });
+    expect(await purchaseAndGrant(token)).toEqual({ purchase: 403, grant: 201 });
+  });
+
+  it('refuses the admin app an authorization request without a code_challenge (PKCE is required)', async () => {
+    const signIn = await signInThroughAdminApp({ login: 'demo-support', pkce: false });
+
+    expect(signIn.callback.searchParams.get('code')).toBeNull();
+    expect(signIn.callback.searchParams.get('error')).toBe('invalid_request');
+    expect(signIn.callback.searchParams.get('error_description')).toMatch(/PKCE/);
+    expect(signIn.accessToken).toBeUndefined();
+  });
+
+  // Found writing this test: with the role scopes requestable, demo-viewer asked for
+  // purchase-api/admin, consented, and got an admin token.
+  it.each([
+    'openid purchase-api/admin',
+    'openid purchase-api/viewer purchase-api/support purchase-api/service purchase-api/admin',
+  ])(
+    'gives a signed-in user only the groups of their account, whatever scopes the admin app asks for (%s)',
+    async (scope) => {
+      const signIn = await signInThroughAdminApp({ login: 'demo-viewer', scope });
+
+      expect(signIn.callback.searchParams.get('error')).toBe('invalid_scope');
+      expect(signIn.accessToken).toBeUndefined();
+      const plain = await signInThroughAdminApp({ login: 'demo-viewer' });
+      expect(claimsOf(plain.accessToken ?? '')).toMatchObject({ 'cognito:groups': ['viewer'] });
+      expect(claimsOf(plain.accessToken ?? '')).not.toHaveProperty('scope');
+    },
+  );
+
+  it('gives a user who is no demo user a token with no group, which may do nothing', async () => {
+    const signIn = await signInThroughAdminApp({ login: 'mallory' });
+
+    expect(claimsOf(signIn.accessToken ?? '')).toMatchObject({ sub: 'mallory', 'cognito:groups': [] });
+    const { customerId } = await customerAndProduct(0, 1);
+    const read = await api('GET', `/v1/customers/${customerId}/credit`, {
+      headers: bearer(signIn.accessToken ?? ''),
+    });
+    expect(read.status).toBe(403);
+  });
+});
