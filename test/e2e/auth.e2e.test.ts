@@ -43,6 +43,7 @@ interface Scene {
   productId: string;
   sku: string;
   purchaseId: string;
+  promoCode: string;
 }
 
 const PRICE_DOLLARS = 2;
@@ -51,7 +52,12 @@ async function newScene(): Promise<Scene> {
   const { customerId, productId, sku } = await customerAndProduct(10_000, PRICE_DOLLARS);
   const purchase = await api<Purchase>('POST', '/v1/purchases', { body: { customerId, productId } });
   if (purchase.status !== 201) throw new Error(`purchase: HTTP ${purchase.status}`);
-  return { customerId, productId, sku, purchaseId: purchase.body.id };
+  const promoCode = unique('ROLE').toUpperCase();
+  const promo = await api('POST', '/v1/promo-codes', {
+    body: { code: promoCode, kind: 'PERCENT', percentOff: 5 },
+  });
+  if (promo.status !== 201) throw new Error(`promo code: HTTP ${promo.status}`);
+  return { customerId, productId, sku, purchaseId: purchase.body.id, promoCode };
 }
 
 type GuardedRoute = Extract<(typeof ROUTES)[number], { access: Permission }>;
@@ -69,6 +75,16 @@ const REQUESTS: Record<
   GrantCredit: () => ({ body: { amountCents: 300, reason: 'role test' }, success: 201 }),
   DeductCredit: () => ({ body: { amountCents: 100, reason: 'role test' }, success: 201 }),
   ListCreditTransactions: () => ({ success: 200 }),
+  ListCustomers: () => ({ query: 'limit=5', success: 200 }),
+  GetCustomer: () => ({ success: 200 }),
+  GetProduct: () => ({ success: 200 }),
+  CreatePromoCode: () => ({
+    body: { code: unique('NEW').toUpperCase(), kind: 'FIXED', amountOffCents: 100 },
+    success: 201,
+  }),
+  ListPromoCodes: () => ({ success: 200 }),
+  GetPromoCode: () => ({ success: 200 }),
+  UpdatePromoCode: () => ({ body: { maxRedemptions: 1_000 }, success: 200 }),
   CreatePurchase: (scene) => ({
     body: { customerId: scene.customerId, productId: scene.productId },
     success: 201,
@@ -87,7 +103,11 @@ const GUARDED = ROUTES.filter(
 /** The route's request in a scene: its path with the scene's ids, its query and its body. */
 function requestOf(route: GuardedRoute, scene: Scene): { path: string; body?: unknown; success: number } {
   const { query, body, success } = REQUESTS[route.operationId](scene);
-  const path = route.path.replace('{customerId}', scene.customerId).replace('{purchaseId}', scene.purchaseId);
+  const path = route.path
+    .replace('{customerId}', scene.customerId)
+    .replace('{purchaseId}', scene.purchaseId)
+    .replace('{productId}', scene.productId)
+    .replace('{code}', scene.promoCode);
   if (path.includes('{')) throw new Error(`no scene id for a parameter of ${route.path}`);
   return { path: query ? `${path}?${query}` : path, body, success };
 }
