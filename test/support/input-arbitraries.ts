@@ -268,6 +268,9 @@ const BODY_SHAPES: readonly (readonly string[])[] = [
   ['customerId', 'productId', 'quantity'],
   ['customerId', 'productId', 'promoCode'],
   ['amountCents', 'quantity', 'reason', 'extra'],
+  ['code', 'kind', 'percentOff', 'maxRedemptions'],
+  ['code', 'kind', 'amountOffCents', 'productIds', 'validUntil'],
+  ['active', 'validUntil', 'maxRedemptions'],
 ];
 
 function field(name: string, ids: KnownIds): fc.Arbitrary<unknown> {
@@ -287,7 +290,27 @@ function field(name: string, ids: KnownIds): fc.Arbitrary<unknown> {
     case 'productId':
       return idValue(name, ids);
     case 'promoCode':
-      return fc.oneof(fc.constant('SAVE10'), nastyString);
+    case 'code':
+      return fc.oneof(fc.constant('SAVE10'), fc.stringMatching(/^[A-Za-z0-9_-]{3,32}$/), nastyString);
+    case 'kind':
+      return fc.oneof(fc.constantFrom('PERCENT', 'FIXED'), nastyString);
+    case 'percentOff':
+    case 'maxRedemptions':
+      return fc.oneof(
+        { weight: 3, arbitrary: fc.integer({ min: 1, max: 100 }) },
+        { weight: 1, arbitrary: nastyNumber },
+      );
+    case 'amountOffCents':
+      return fc.oneof({ weight: 3, arbitrary: validAmount }, { weight: 1, arbitrary: nastyNumber });
+    case 'productIds':
+      return fc.oneof(fc.array(idValue('productId', ids), { maxLength: 3 }), nastyJson);
+    case 'active':
+      return fc.oneof(fc.boolean(), nastyJson);
+    case 'validUntil':
+      return fc.oneof(
+        fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+        nastyString,
+      );
     default:
       return nastyJson;
   }
