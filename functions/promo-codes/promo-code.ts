@@ -1,5 +1,5 @@
 import { AppError } from '#shared/errors.ts';
-import { percentOfCents } from '#shared/money.ts';
+import { discountCents } from '#shared/money.ts';
 import type { PromoCodeView } from './promo-code.schemas.ts';
 
 /**
@@ -47,8 +47,7 @@ export class PromoCodeInvalidError extends AppError {
 
 /**
  * The discount `promo` gives a purchase of `subtotalCents` of `productId` at `now`, or why it gives
- * none. PERCENT takes `floor(subtotal × percent / 100)`; FIXED takes its amount, at most the
- * subtotal, so a total is never negative. The redemption limits are checked again, atomically, by
+ * none (money.ts computes the amount). The redemption limits are checked again, atomically, by
  * the Reserve write; this is the early, read-only answer.
  * @throws PromoCodeInvalidError
  */
@@ -73,9 +72,12 @@ export function discountFor(
       minSubtotalCents: promo.minSubtotalCents,
       subtotalCents: purchase.subtotalCents,
     });
-  return promo.kind === 'PERCENT'
-    ? percentOfCents(purchase.subtotalCents, promo.percentOff ?? 0)
-    : Math.min(promo.amountOffCents ?? 0, purchase.subtotalCents);
+  return discountCents(
+    promo.kind === 'PERCENT'
+      ? { kind: 'PERCENT', percentOff: promo.percentOff ?? 0 }
+      : { kind: 'FIXED', amountOffCents: promo.amountOffCents ?? 0 },
+    purchase.subtotalCents,
+  );
 }
 
 /**

@@ -66,3 +66,16 @@ export function percentOfCents(cents: number, percent: number): number {
   }
   return Number((BigInt(cents) * BigInt(percent)) / 100n);
 }
+
+/**
+ * What a promo code takes off a subtotal: PERCENT is `floor(subtotal × percent / 100)`, FIXED its
+ * amount but at most the subtotal, so that a total is never negative.
+ */
+export function discountCents(
+  discount: { kind: 'PERCENT'; percentOff: number } | { kind: 'FIXED'; amountOffCents: number },
+  subtotalCents: number,
+): number {
+  return discount.kind === 'PERCENT'
+    ? percentOfCents(subtotalCents, discount.percentOff)
+    : Math.min(discount.amountOffCents, subtotalCents);
+}
