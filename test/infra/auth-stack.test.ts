@@ -215,7 +215,7 @@ describe('HTTP API stage and CORS', () => {
       CorsConfiguration: {
         AllowOrigins: [ADMIN_APP],
         AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
-        AllowMethods: ['GET', 'POST'],
+        AllowMethods: ['GET', 'PATCH', 'POST'],
         AllowCredentials: false,
         ExposeHeaders: ['retry-after'],
         MaxAge: 3600,

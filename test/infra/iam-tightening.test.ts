@@ -171,8 +171,11 @@ describe('IAM tightening', () => {
         'CreateShipment',
         'DeductCredit',
         'GetCredit',
+        'GetCustomer',
+        'GetProduct',
         'GrantCredit',
         'ListCreditTransactions',
+        'ListCustomers',
         'ReserveCredit',
       ].sort(),
     );
