@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { FunctionEnvironment } from '../functions/environment.ts';
 import { ROUTES } from '../functions/routes.ts';
 import { jwtVerifier } from '../functions/shared/auth/token-verifier.ts';
@@ -16,6 +16,7 @@ import {
 import { createHttpApi, readinessGate } from './http-api.ts';
 import { LOCAL_AUDIENCE } from './oidc-clients.ts';
 import { type OidcIssuer, startOidcIssuer } from './oidc-issuer.ts';
+import { ROOT_DIR } from './paths.ts';
 import { freePort, stopChild, waitForPort } from './processes.ts';
 import {
   createLocalPurchaseStateMachine,
@@ -25,11 +26,6 @@ import {
 import { type StreamHandler, startStreamPoller } from './stream-poller.ts';
 import { startSweeperTimer } from './sweeper-timer.ts';
 import { type ThrottleLimits, TokenBuckets, throttled } from './throttle.ts';
-
-export const ROOT_DIR = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
-
-/** Where `npm start` leaves the running stack's whereabouts (for `npm run reconcile`). */
-export const LOCAL_STACK_FILE = `${ROOT_DIR}/.local/stack.json`;
 
 /** See DESIGN.md, Overload: measured under the e2e's 100 concurrent purchases of one customer. */
 const LOCAL_DYNAMODB_REQUEST_TIMEOUT_MS = 5_000;

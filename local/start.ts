@@ -9,7 +9,8 @@ import {
   issueLocalToken,
   STOREFRONT_CLIENT,
 } from './oidc-clients.ts';
-import { LOCAL_STACK_FILE, type LocalStack, ROOT_DIR, startLocalStack } from './stack.ts';
+import { LOCAL_STACK_FILE, ROOT_DIR } from './paths.ts';
+import { type LocalStack, startLocalStack } from './stack.ts';
 
 /**
  * `npm start`: the whole service on this machine, no Docker and no AWS account.
@@ -95,6 +96,7 @@ try {
 Purchase service is running locally.
   API                ${stack.apiUrl}
   health             ${stack.apiUrl}/health
+  API docs           ${stack.apiUrl}/docs  (OpenAPI 3.1: ${stack.apiUrl}/openapi.json)
   try                TOKEN=$(npm run --silent token -- --role admin)
                      curl ${stack.apiUrl}/v1/customers/${john}/credit -H "authorization: Bearer $TOKEN"
                      curl ${stack.apiUrl}/v1/purchases?customerId=${john} -H "authorization: Bearer $TOKEN"

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { useLocalAwsEnvironment } from '../local/dynamodb-local.ts';
-import { LOCAL_STACK_FILE } from '../local/stack.ts';
+import { LOCAL_STACK_FILE } from '../local/paths.ts';
 
 /**
  * The tables an operator's script reads: the running `npm start` stack by default (it leaves its

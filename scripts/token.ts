@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../functions/auth/roles.ts';
 import { DEFAULT_OIDC_KEYS_FILE, DEFAULT_OIDC_PORT, issueLocalToken } from '../local/oidc-clients.ts';
-import { LOCAL_STACK_FILE, ROOT_DIR } from '../local/stack.ts';
+import { LOCAL_STACK_FILE, ROOT_DIR } from '../local/paths.ts';
 
 /**
  * `npm run --silent token -- --role ROLE [--sub NAME]`: one access token on stdout, nothing else
