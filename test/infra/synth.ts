@@ -5,7 +5,7 @@ import { PurchaseServiceStack } from '../../infra/purchase-service-stack.ts';
 export const EXTERNAL_API_BASE_URL = 'https://external.example';
 
 /**
- * The stack, synthesized without bundling the functions (the stack test bundles them; these tests
+ * The stack, synthesized without bundling the functions (docs-bundle.test.ts bundles them; these tests
  * read the template only, and a synth takes a second instead of twenty).
  */
 export function synthesize(context: Record<string, unknown> = {}): {
