@@ -73,7 +73,13 @@ const SECURITY_HEADERS = {
 export function adminAppListener(distDir: string, config: AdminAppConfig): RequestListener {
   const configBody = JSON.stringify(config);
   return (request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    } catch {
+      response.writeHead(400, { 'content-type': 'text/plain', ...SECURITY_HEADERS }).end('Bad request');
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;

@@ -108,7 +108,7 @@ try {
       clientId: ADMIN_APP_CLIENT_ID,
       apiBaseUrl: stack.apiUrl,
     });
-    adminAppLine = `${adminApp.url}  (build ${build}; hot reload: npm run dev:admin)`;
+    adminAppLine = `${adminApp.url}  (build ${build}; hot reload: SERVE_ADMIN_APP=0 npm start, then npm run dev:admin)`;
   }
   console.log(`
 Purchase service is running locally.

@@ -110,6 +110,23 @@ describe('the admin app in Chromium, signed in as support', () => {
   });
 });
 
+describe('the admin app signed in as an admin', () => {
+  it('creates a promo code and deactivates it', async () => {
+    const admin = await signIn(env.browser, env.appUrl, 'demo-admin');
+    await admin.getByRole('link', { name: 'Promo codes' }).click();
+    await admin.getByRole('heading', { name: 'Promo codes', level: 1 }).waitFor();
+    await admin.getByLabel('Code', { exact: true }).fill('browser10');
+    await admin.getByLabel('Percent off').fill('10');
+    await admin.getByRole('button', { name: 'Create promo code' }).click();
+    await admin.getByText('Created BROWSER10.').waitFor();
+    const row = admin.getByRole('row').filter({ hasText: 'BROWSER10' });
+    expect(await row.getByRole('cell').allTextContents()).toContain('10% off');
+    await row.getByRole('button', { name: 'Deactivate BROWSER10' }).click();
+    await row.getByRole('cell', { name: 'no', exact: true }).waitFor();
+    await admin.context().close();
+  });
+});
+
 describe('the admin app signed in as a viewer', () => {
   it('shows no action buttons', async () => {
     const viewer = await signIn(env.browser, env.appUrl, 'demo-viewer');

@@ -3,13 +3,15 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from './api.ts';
+import { useOptionalSession } from './session.tsx';
 
 /** An error as the service said it, in place: its message, code and request id. */
 export function ErrorMessage({ error, title }: { error: unknown; title?: string }) {
   const apiError = error instanceof ApiError ? error : undefined;
   const message = apiError?.message ?? (error instanceof Error ? error.message : String(error));
+  const session = useOptionalSession();
   return (
-    <div role="alert">
+    <div role="alert" className="error">
       <Alert
         state="danger"
         title={title ?? 'Something went wrong'}
@@ -27,6 +29,9 @@ export function ErrorMessage({ error, title }: { error: unknown; title?: string 
         }
         showIcon
       />
+      {apiError?.status === 401 && session && (
+        <Button type="secondary" label="Sign in again" onClick={session.signInAgain} />
+      )}
     </div>
   );
 }

@@ -11,9 +11,14 @@ export interface Session {
   /** Whether the signed-in user's roles allow it: buttons that would be refused are not shown. */
   may(permission: Permission): boolean;
   signOut(): void;
+  /** Signs in again (an expired or revoked session: 401), back to this page afterwards. */
+  signInAgain(): void;
 }
 
 const SessionContext = createContext<Session | undefined>(undefined);
+
+/** The session, or undefined outside one (an error shown before sign-in). */
+export const useOptionalSession = (): Session | undefined => useContext(SessionContext);
 
 export function useSession(): Session {
   const session = useContext(SessionContext);
@@ -39,6 +44,7 @@ export function sessionFor(
   accessToken: () => string | undefined,
   signOut: () => void,
   fetchImpl?: typeof fetch,
+  signInAgain: () => void = () => undefined,
 ): Session {
   const claims = claimsOf(accessToken() ?? '');
   const roles = rolesOf(claims);
@@ -48,6 +54,7 @@ export function sessionFor(
     roles,
     may: (permission) => mayDo(roles, permission),
     signOut,
+    signInAgain,
   };
 }
 

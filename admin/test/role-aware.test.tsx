@@ -53,3 +53,15 @@ describe('the customer page', () => {
     expect(alert.textContent).toContain('No customer has this id.');
   });
 });
+
+describe('an expired session', () => {
+  it('offers to sign in again', async () => {
+    renderAs('support', () => ({
+      status: 401,
+      body: errorBody('UNAUTHENTICATED', 'The token has expired.'),
+    }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The token has expired.');
+    expect(screen.getByRole('button', { name: 'Sign in again' })).toBeTruthy();
+  });
+});

@@ -45,9 +45,13 @@ export default function AuditPage() {
         Audit trail{entityType ? ` of ${entityType}${entityId ? ` ${entityId}` : ''}` : ''}
       </Title>
       <form onSubmit={onShow} className="inline-form" aria-label="Choose an entity">
-        <label className="select">
-          Entity type{' '}
-          <select value={typeInput} onChange={(event) => setTypeInput(event.target.value)}>
+        <div className="select">
+          <label htmlFor="audit-entity-type">Entity type</label>{' '}
+          <select
+            id="audit-entity-type"
+            value={typeInput}
+            onChange={(event) => setTypeInput(event.target.value)}
+          >
             <option value="">Any</option>
             {ENTITY_TYPES.map((type) => (
               <option key={type} value={type}>
@@ -55,7 +59,7 @@ export default function AuditPage() {
               </option>
             ))}
           </select>
-        </label>
+        </div>
         <TextField id="audit-entity-id" label="Entity id" value={idInput} onChange={setIdInput} />
         <Button htmlType="submit" type="secondary" label="Show trail" />
       </form>

@@ -129,13 +129,17 @@ function CreatePromoCodeForm() {
         Create a promo code
       </Title>
       <TextField id="promo-code" label="Code" value={code} onChange={setCode} />
-      <label className="select">
-        Kind{' '}
-        <select value={kind} onChange={(event) => setKind(event.target.value as 'PERCENT' | 'FIXED')}>
+      <div className="select">
+        <label htmlFor="promo-kind">Kind</label>{' '}
+        <select
+          id="promo-kind"
+          value={kind}
+          onChange={(event) => setKind(event.target.value as 'PERCENT' | 'FIXED')}
+        >
           <option value="PERCENT">Percent off</option>
           <option value="FIXED">Fixed amount off</option>
         </select>
-      </label>
+      </div>
       <TextField
         id="promo-off"
         label={kind === 'PERCENT' ? 'Percent off' : 'Amount off (USD)'}
