@@ -74,7 +74,9 @@ export function OidcSession({ apiBaseUrl, children }: { apiBaseUrl: string; chil
       sessionFor(
         apiBaseUrl,
         () => token.current,
-        () => void auth.signoutRedirect(),
+        // Cognito's discovery document names no end_session_endpoint: then forget the session here.
+        () =>
+          void auth.signoutRedirect().catch(() => auth.removeUser().then(() => window.location.assign('/'))),
       ),
     [apiBaseUrl, accessToken],
   );
