@@ -20,6 +20,7 @@ export async function startBenchStack(): Promise<LocalStack> {
     oidcPort: 0,
     oidcKeysFile: join(mkdtempSync(join(tmpdir(), 'bench-oidc-')), 'keys.json'),
     adminAppRedirectUris: [],
+    adminAppOrigin: 'http://localhost:5173',
     // The benches measure the service, not the throttle in front of it.
     throttle: { ratePerSecond: 1_000_000, burst: 1_000_000 },
   });

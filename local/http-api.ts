@@ -2,6 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import {
+  CORS_ALLOW_HEADERS,
+  CORS_ALLOW_METHODS,
+  CORS_EXPOSE_HEADERS,
+  CORS_MAX_AGE_SECONDS,
+} from '../functions/cors.ts';
 import type { RouteDeclaration } from '../functions/routes.ts';
 import { invokeWithTimeout, LambdaTimeoutError } from './lambda-context.ts';
 
@@ -215,4 +221,44 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * API Gateway's CORS configuration, locally (the settings are functions/cors.ts, the same the CDK
+ * gives API Gateway): every `OPTIONS` is a preflight answered 204 before any route, throttle or
+ * token check (browsers send it without the Authorization header); it carries the allow headers
+ * only for the admin app's origin. Other answers to that origin get its allow-origin and expose
+ * headers, errors and the 503 of a starting stack included, so that the app can read them.
+ */
+export function withCors(listener: RequestListener, allowedOrigin: string): RequestListener {
+  return (request, response) => {
+    const origin = request.headers.origin;
+    const allowed = origin === allowedOrigin;
+    if (request.method === 'OPTIONS') {
+      request.resume();
+      const headers: Record<string, string> = {};
+      const method = String(request.headers['access-control-request-method'] ?? '').toUpperCase();
+      const asked = String(request.headers['access-control-request-headers'] ?? '')
+        .split(',')
+        .map((name) => name.trim().toLowerCase())
+        .filter((name) => name !== '');
+      const headersAllowed = asked.every((name) => (CORS_ALLOW_HEADERS as readonly string[]).includes(name));
+      if (allowed && (CORS_ALLOW_METHODS as readonly string[]).includes(method) && headersAllowed) {
+        Object.assign(headers, {
+          'access-control-allow-origin': allowedOrigin,
+          'access-control-allow-methods': CORS_ALLOW_METHODS.join(','),
+          'access-control-allow-headers': CORS_ALLOW_HEADERS.join(','),
+          'access-control-max-age': String(CORS_MAX_AGE_SECONDS),
+        });
+      }
+      response.writeHead(204, { ...headers, vary: 'origin' }).end();
+      return;
+    }
+    if (allowed) {
+      response.setHeader('access-control-allow-origin', allowedOrigin);
+      response.setHeader('access-control-expose-headers', CORS_EXPOSE_HEADERS.join(','));
+      response.setHeader('vary', 'origin');
+    }
+    return listener(request, response);
+  };
 }

@@ -13,7 +13,7 @@ import {
   startDynamoDbLocal,
   useLocalAwsEnvironment,
 } from './dynamodb-local.ts';
-import { createHttpApi, readinessGate } from './http-api.ts';
+import { createHttpApi, readinessGate, withCors } from './http-api.ts';
 import { LOCAL_AUDIENCE } from './oidc-clients.ts';
 import { type OidcIssuer, startOidcIssuer } from './oidc-issuer.ts';
 import { ROOT_DIR } from './paths.ts';
@@ -45,6 +45,8 @@ export interface LocalStackOptions {
   oidcKeysFile: string;
   /** Where the admin app's sign-in returns to. */
   adminAppRedirectUris: readonly string[];
+  /** The one origin the API answers CORS for, as API Gateway does in AWS: the admin app's. */
+  adminAppOrigin: string;
   /** Each caller's token bucket (the stage throttle's stand-in). */
   throttle: ThrottleLimits;
 }
@@ -141,8 +143,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       jwksUrl: issuer.jwksUrl,
     });
     const gate = readinessGate(throttled(routes, new TokenBuckets(options.throttle), callers));
-    const api = await listen(createServer(gate.listener), options.apiPort, stops);
-    const startupServer = createServer(routes);
+    const api = await listen(
+      createServer(withCors(gate.listener, options.adminAppOrigin)),
+      options.apiPort,
+      stops,
+    );
+    const startupServer = createServer(withCors(routes, options.adminAppOrigin));
     const startupApi = await listen(startupServer, 0, stops);
     return {
       apiUrl: `http://127.0.0.1:${api.port}`,

@@ -1,8 +1,11 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { corsOrigin } from '../functions/cors.ts';
 import { loadConfig } from '../functions/shared/config.ts';
+import { type AdminAppServer, buildAdminAppIfNeeded, serveAdminApp } from './admin-app.ts';
 import { DEMO_CUSTOMER_IDS, demoDataMaxWaitMs, loadDemoData } from './demo-data.ts';
 import {
+  ADMIN_APP_CLIENT_ID,
   DEFAULT_OIDC_KEYS_FILE,
   DEFAULT_OIDC_PORT,
   DEMO_USERS,
@@ -19,7 +22,9 @@ import { type LocalStack, startLocalStack } from './stack.ts';
  *   DYNAMODB_PORT (free)   DynamoDB Local
  *   OIDC_PORT (3001)       the OpenID Connect issuer (oidc-provider), the local stand-in for Cognito
  *   OIDC_KEYS_FILE (.local/oidc/keys.json)  its signing keys, shared with `npm run token`
- *   ADMIN_APP_URL (http://localhost:5173)   where the admin app runs (its sign-in callback is /callback)
+ *   ADMIN_APP_URL (http://localhost:5173)   where the admin app is served (built first if its sources
+ *                          changed; its sign-in callback is /callback; the API answers CORS for this origin)
+ *   SERVE_ADMIN_APP (1)    0: do not build or serve the admin app (the tests of the API alone)
  *   THROTTLE_RATE_PER_SECOND (50), THROTTLE_BURST (100)  each caller's token bucket
  *   DATA_DIR (.local/data) where DynamoDB Local keeps data between runs; DYNAMODB_IN_MEMORY=1 keeps none
  *   SEED_DEMO_DATA (1)     grant demo credit to the seeded customers and make one demo purchase
@@ -43,11 +48,13 @@ const port = (name: string, fallback: number): number => {
 };
 
 let stack: LocalStack | undefined;
+let adminApp: AdminAppServer | undefined;
 let stackFile: string | undefined;
 let stopping = false;
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    await adminApp?.stop();
     await stack?.stop();
     if (stackFile) rmSync(stackFile, { force: true });
   }
@@ -84,6 +91,7 @@ try {
     oidcPort: port('OIDC_PORT', DEFAULT_OIDC_PORT),
     oidcKeysFile: resolve(ROOT_DIR, env.OIDC_KEYS_FILE ?? DEFAULT_OIDC_KEYS_FILE),
     adminAppRedirectUris: [`${adminAppUrl}/callback`],
+    adminAppOrigin: corsOrigin(adminAppUrl),
     throttle: {
       ratePerSecond: positive('THROTTLE_RATE_PER_SECOND', 50),
       burst: positive('THROTTLE_BURST', 100),
@@ -92,8 +100,20 @@ try {
   const demoData = env.SEED_DEMO_DATA === '0' ? 'not loaded (SEED_DEMO_DATA=0)' : await seedDemoData(stack);
   const [john] = DEMO_CUSTOMER_IDS;
   const { oidc } = stack;
+  let adminAppLine = 'not served (SERVE_ADMIN_APP=0)';
+  if (env.SERVE_ADMIN_APP !== '0') {
+    const build = buildAdminAppIfNeeded();
+    adminApp = await serveAdminApp(adminAppUrl, {
+      authority: oidc.issuer,
+      clientId: ADMIN_APP_CLIENT_ID,
+      apiBaseUrl: stack.apiUrl,
+    });
+    adminAppLine = `${adminApp.url}  (build ${build}; hot reload: SERVE_ADMIN_APP=0 npm start, then npm run dev:admin)`;
+  }
   console.log(`
 Purchase service is running locally.
+  admin app          ${adminAppLine}
+    sign in as       ${DEMO_USERS.map((user) => user.login).join(', ')} (any password)
   API                ${stack.apiUrl}
   health             ${stack.apiUrl}/health
   API docs           ${stack.apiUrl}/docs  (OpenAPI 3.1: ${stack.apiUrl}/openapi.json)
@@ -109,7 +129,7 @@ Purchase service is running locally.
     demo users       ${DEMO_USERS.map((user) => user.login).join(', ')}: sign in with any password (a dev-only login page)
     storefront       client credentials: curl -u ${STOREFRONT_CLIENT.id}:${STOREFRONT_CLIENT.secret} ${oidc.tokenEndpoint} \\
                        -d grant_type=client_credentials -d scope=purchase-api/service
-    admin app        client admin-app, authorization code with PKCE, callback ${adminAppUrl}/callback
+    admin app        client ${ADMIN_APP_CLIENT_ID}, authorization code with PKCE, callback ${adminAppUrl}/callback
   check the books    npm run reconcile
   demo data          ${demoData}
   mock external API  ${stack.mockApiUrl}  (customers, products, shipments; /__control for tests)

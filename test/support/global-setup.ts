@@ -25,6 +25,8 @@ export default async function globalSetup(): Promise<void> {
       DYNAMODB_PORT: '0',
       DYNAMODB_IN_MEMORY: '1',
       SEED_DEMO_DATA: '0',
+      // The API's tests: no admin app to build or serve (its CORS origin stays ADMIN_APP_URL's).
+      SERVE_ADMIN_APP: '0',
       OIDC_PORT: '0',
       OIDC_KEYS_FILE: join(dir, 'oidc-keys.json'),
       // Far above what any test sends, so that only the throttle's own test meets it.

@@ -32,6 +32,8 @@ export function startStackProcess(env: Record<string, string>): StackProcess {
       // An issuer of its own, never `npm start`'s port or keys.
       OIDC_PORT: '0',
       OIDC_KEYS_FILE: join(mkdtempSync(join(tmpdir(), 'purchase-oidc-')), 'keys.json'),
+      // Only the browser tests want the admin app (on a port of their own: ADMIN_APP_URL).
+      SERVE_ADMIN_APP: '0',
       ...env,
     },
     stdio: ['pipe', 'pipe', 'pipe'],

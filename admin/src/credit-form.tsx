@@ -1,0 +1,99 @@
+import { Alert, Button, TextField, Title } from '@clickhouse/click-ui';
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import type { CreditChangeResponse } from './api-types.ts';
+import { ErrorMessage } from './components.tsx';
+import { formatCents, parseDollars } from './money.ts';
+import { useSession } from './session.tsx';
+import { useSubmission } from './submission.ts';
+
+type Kind = 'grant' | 'deduct';
+const TEXT: Record<Kind, { title: string; button: string; done: string; path: string }> = {
+  grant: { title: 'Grant credit', button: 'Grant credit', done: 'Granted', path: 'grants' },
+  deduct: { title: 'Deduct credit', button: 'Deduct credit', done: 'Deducted', path: 'deductions' },
+};
+
+/** Grant or deduct: dollars typed, cents sent, a reason required, the server's answer shown in place. */
+export function CreditForm({ customerId, kind }: { customerId: string; kind: Kind }) {
+  const { api } = useSession();
+  const queryClient = useQueryClient();
+  const text = TEXT[kind];
+  const [amount, setAmount] = useState('');
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState<{ amount?: string; reason?: string }>({});
+  const submission = useSubmission(
+    async (body: { amountCents: number; reason: string }, idempotencyKey: string) => {
+      const answer = await api<CreditChangeResponse>(
+        `/v1/customers/${encodeURIComponent(customerId)}/credit/${text.path}`,
+        { method: 'POST', body, idempotencyKey },
+      );
+      await queryClient.invalidateQueries({ queryKey: ['customer', customerId] });
+      await queryClient.invalidateQueries({ queryKey: ['customers'] });
+      await queryClient.invalidateQueries({ queryKey: ['audit'] });
+      return answer;
+    },
+  );
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = parseDollars(amount);
+    const next: typeof errors = {};
+    if (!parsed.ok) next.amount = parsed.message;
+    if (reason.trim() === '') next.reason = 'Enter a reason.';
+    else if (reason.trim().length > 500) next.reason = 'At most 500 characters.';
+    setErrors(next);
+    if (!parsed.ok || next.reason) return;
+    void submission.submit({ amountCents: parsed.cents, reason: reason.trim() });
+  };
+
+  const { state } = submission;
+  const id = `${kind}-credit`;
+  return (
+    <form onSubmit={onSubmit} aria-labelledby={`${id}-title`} className="panel" noValidate>
+      <Title type="h3" size="sm" id={`${id}-title`}>
+        {text.title}
+      </Title>
+      <TextField
+        id={`${id}-amount`}
+        label="Amount (USD)"
+        placeholder="25.00"
+        inputMode="decimal"
+        value={amount}
+        onChange={(value) => {
+          setAmount(value);
+          submission.reset();
+        }}
+        error={errors.amount}
+        aria-invalid={errors.amount ? true : undefined}
+      />
+      <TextField
+        id={`${id}-reason`}
+        label="Reason"
+        value={reason}
+        onChange={(value) => {
+          setReason(value);
+          submission.reset();
+        }}
+        error={errors.reason}
+        aria-invalid={errors.reason ? true : undefined}
+      />
+      <Button
+        htmlType="submit"
+        type={kind === 'deduct' ? 'danger' : 'primary'}
+        label={state.status === 'pending' ? 'Sending…' : text.button}
+        disabled={state.status === 'pending'}
+      />
+      <div aria-live="polite">
+        {state.status === 'done' && (
+          <div role="status">
+            <Alert
+              state="success"
+              text={`${text.done} ${formatCents(Math.abs(state.result.transaction.amountCents))}. New balance ${formatCents(state.result.credit.balanceCents)}.`}
+            />
+          </div>
+        )}
+        {state.status === 'failed' && <ErrorMessage error={state.error} title={`${text.title} failed`} />}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,105 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { CreditForm } from '../src/credit-form.tsx';
+import { type Answer, errorBody, fakeApi, renderApp } from './harness.tsx';
+
+const granted = (amountCents: number, balanceCents: number) => ({
+  status: 201,
+  body: {
+    transaction: { id: 't1', type: 'GRANT', amountCents, balanceAfterCents: balanceCents },
+    credit: { balanceCents, availableCents: balanceCents, heldCents: 0 },
+  },
+});
+
+async function fillAndSend(amount: string, reason = 'goodwill', button = 'Grant credit') {
+  const user = userEvent.setup();
+  if (amount) await user.type(screen.getByLabelText('Amount (USD)'), amount);
+  if (reason) await user.type(screen.getByLabelText('Reason'), reason);
+  await user.click(screen.getByRole('button', { name: button }));
+  return user;
+}
+
+describe('CreditForm', () => {
+  it('sends the typed dollars as cents with an Idempotency-Key and shows the new balance', async () => {
+    const api = fakeApi(() => granted(1234, 11234));
+    renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
+    await fillAndSend('12.34');
+    expect(await screen.findByText('Granted $12.34. New balance $112.34.')).toBeTruthy();
+    expect(api.calls).toHaveLength(1);
+    expect(api.calls[0]).toMatchObject({
+      method: 'POST',
+      path: '/v1/customers/c1/credit/grants',
+      body: { amountCents: 1234, reason: 'goodwill' },
+    });
+    expect(api.calls[0]?.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('validates the amount and the reason before sending anything', async () => {
+    const api = fakeApi(() => granted(1, 1));
+    renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
+    await fillAndSend('1.234', '');
+    expect(screen.getByText('Enter dollars and at most two decimals, e.g. 12.50.')).toBeTruthy();
+    expect(screen.getByText('Enter a reason.')).toBeTruthy();
+    expect(api.calls).toHaveLength(0);
+  });
+
+  it("shows the server's error in place", async () => {
+    const api = fakeApi(() => ({
+      status: 422,
+      body: errorBody('INSUFFICIENT_CREDIT', 'The customer has only $5.00 available.'),
+    }));
+    renderApp(<CreditForm customerId="c1" kind="deduct" />, { role: 'support', fetchImpl: api.fetchImpl });
+    await fillAndSend('10', 'correction', 'Deduct credit');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The customer has only $5.00 available.');
+    expect(alert.textContent).toContain('INSUFFICIENT_CREDIT');
+  });
+
+  it('sends one request for a double click', async () => {
+    let release: (answer: Answer) => void = () => undefined;
+    const api = fakeApi(() => new Promise<Answer>((resolve) => (release = resolve)));
+    renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Amount (USD)'), '5');
+    await user.type(screen.getByLabelText('Reason'), 'goodwill');
+    const button = screen.getByRole('button', { name: 'Grant credit' });
+    await user.dblClick(button);
+    await user.keyboard('{Enter}');
+    release(granted(500, 500));
+    expect(await screen.findByText('Granted $5.00. New balance $5.00.')).toBeTruthy();
+    expect(api.calls).toHaveLength(1);
+  });
+
+  it('retries an unknown outcome with the same key, and gives the next submission a new one', async () => {
+    const answers: Answer[] = [
+      'network-error',
+      { status: 503, body: errorBody('SERVICE_UNAVAILABLE', 'busy') },
+    ];
+    const api = fakeApi(() => answers.shift() ?? granted(500, 500));
+    renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
+    const user = await fillAndSend('5');
+    expect(
+      await screen.findByText('Granted $5.00. New balance $5.00.', {}, { timeout: 10_000 }),
+    ).toBeTruthy();
+    expect(api.calls).toHaveLength(3);
+    const [first, second, third] = api.calls.map((call) => call.headers['idempotency-key']);
+    expect(second).toBe(first);
+    expect(third).toBe(first);
+    await user.click(screen.getByRole('button', { name: 'Grant credit' }));
+    await waitFor(() => expect(api.calls).toHaveLength(4), { timeout: 10_000 });
+    expect(api.calls[3]?.headers['idempotency-key']).not.toBe(first);
+  });
+
+  it('keeps the key when the rep retries a submission whose outcome is still unknown', async () => {
+    const api = fakeApi(() => 'network-error');
+    renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
+    const user = await fillAndSend('5');
+    expect((await screen.findByRole('alert', {}, { timeout: 10_000 })).textContent).toContain(
+      'could not be reached',
+    );
+    await user.click(screen.getByRole('button', { name: 'Grant credit' }));
+    await waitFor(() => expect(api.calls).toHaveLength(6), { timeout: 10_000 });
+    expect(new Set(api.calls.map((call) => call.headers['idempotency-key'])).size).toBe(1);
+  });
+});
