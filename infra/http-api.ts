@@ -23,8 +23,8 @@ export interface PurchaseHttpApiProps {
   issuer: string;
   /** Client ids a token may be for (`aud`, or `client_id` in Cognito access tokens). */
   audiences: string[];
-  /** The only origin browsers may call the API from: the admin app's. */
-  adminAppOrigin: string;
+  /** The only origins browsers may call the API from: the admin app's. */
+  adminAppOrigins: readonly string[];
   /** The stage's steady rate (requests per second) and burst, shared by every caller. */
   throttle: { rateLimit: number; burstLimit: number };
 }
@@ -50,7 +50,7 @@ export class PurchaseHttpApi extends Construct {
       description: 'Purchase service public API',
       createDefaultStage: false,
       corsPreflight: {
-        allowOrigins: [props.adminAppOrigin],
+        allowOrigins: [...props.adminAppOrigins],
         allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
         allowMethods: ROUTE_METHODS.map((method) => CorsHttpMethod[method]),
         // The admin app reads how long to wait after a 429 THROTTLED.
