@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   FeaturePlan,
@@ -133,6 +133,19 @@ export class Auth extends Construct {
     this.jwksUrl = `${this.issuer}/.well-known/jwks.json`;
     this.audiences = [this.adminAppClient.userPoolClientId, this.storefrontClient.userPoolClientId];
   }
+}
+
+/**
+ * The origins a browser talks to for sign-in, known before the pool exists (so the admin app's
+ * distribution can name them while the app client names the distribution): the issuer (discovery,
+ * keys) and the hosted endpoints of the domain `domainPrefix` (authorize, token, logout).
+ */
+export function cognitoOrigins(scope: Construct, domainPrefix: string): { issuer: string; hostedUi: string } {
+  const { region, urlSuffix } = Stack.of(scope);
+  return {
+    issuer: `https://cognito-idp.${region}.${urlSuffix}`,
+    hostedUi: `https://${domainPrefix}.auth.${region}.amazoncognito.com`,
+  };
 }
 
 const capitalized = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;

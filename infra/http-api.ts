@@ -16,25 +16,25 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ROUTES, type RouteDeclaration } from '../functions/routes.ts';
+import {
+  CORS_ALLOW_CREDENTIALS,
+  CORS_ALLOW_HEADERS,
+  CORS_ALLOW_METHODS,
+  CORS_EXPOSE_HEADERS,
+  CORS_MAX_AGE_SECONDS,
+} from '../functions/cors.ts';
+import type { RouteDeclaration } from '../functions/routes.ts';
 
 export interface PurchaseHttpApiProps {
   /** The token issuer the JWT authorizer trusts (`iss`). */
   issuer: string;
   /** Client ids a token may be for (`aud`, or `client_id` in Cognito access tokens). */
   audiences: string[];
-  /** The only origin browsers may call the API from: the admin app's. */
-  adminAppOrigin: string;
+  /** The only origins browsers may call the API from: the admin app's. */
+  adminAppOrigins: readonly string[];
   /** The stage's steady rate (requests per second) and burst, shared by every caller. */
   throttle: { rateLimit: number; burstLimit: number };
 }
-
-/** The methods the route table uses, for the CORS allow-list. */
-const ROUTE_METHODS = [
-  ...new Set(
-    (ROUTES as readonly RouteDeclaration[]).map((route) => route.method).filter((method) => method !== 'ANY'),
-  ),
-].sort() as Exclude<RouteDeclaration['method'], 'ANY'>[];
 
 /**
  * The HTTP API: one route per declared route, a JWT authorizer on each that is not `public`, CORS
@@ -50,14 +50,13 @@ export class PurchaseHttpApi extends Construct {
       description: 'Purchase service public API',
       createDefaultStage: false,
       corsPreflight: {
-        allowOrigins: [props.adminAppOrigin],
-        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
-        allowMethods: ROUTE_METHODS.map((method) => CorsHttpMethod[method]),
-        // The admin app reads how long to wait after a 429 THROTTLED.
-        exposeHeaders: ['retry-after'],
-        // Bearer tokens, not cookies: the browser sends no credentials of its own.
-        allowCredentials: false,
-        maxAge: Duration.hours(1),
+        allowOrigins: [...props.adminAppOrigins],
+        // Declared once (functions/cors.ts): the local API Gateway stand-in answers the same.
+        allowHeaders: [...CORS_ALLOW_HEADERS],
+        allowMethods: CORS_ALLOW_METHODS.map((method) => CorsHttpMethod[method]),
+        exposeHeaders: [...CORS_EXPOSE_HEADERS],
+        allowCredentials: CORS_ALLOW_CREDENTIALS,
+        maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
       },
     });
 

@@ -31,7 +31,8 @@ import {
   SAGA_TASKS,
   type SagaTaskDeclaration,
 } from '../functions/workers.ts';
-import { Auth } from './auth.ts';
+import { AdminHosting } from './admin-hosting.ts';
+import { Auth, cognitoOrigins } from './auth.ts';
 import { PurchaseHttpApi } from './http-api.ts';
 import { copyPackageFiles } from './package-files.ts';
 import { grantTable } from './table-grants.ts';
@@ -60,8 +61,6 @@ interface FunctionSpec {
   packageFiles?: readonly string[];
 }
 
-/** Local defaults: the admin app's Vite dev server. */
-const LOCAL_ADMIN_APP_ORIGIN = 'http://localhost:5173';
 /** Requests per second across the stage, and the burst above it (context: apiRateLimit, apiBurstLimit). */
 const DEFAULT_RATE_LIMIT = 50;
 const DEFAULT_BURST_LIMIT = 100;
@@ -97,6 +96,21 @@ export class PurchaseServiceStack extends Stack {
   constructor(scope: Construct, id: string, props: PurchaseServiceStackProps) {
     super(scope, id, props);
 
+    // First: without the admin app's build it fails at once, before bundling anything.
+    const domainPrefix = this.contextString('authDomainPrefix', `purchase-service-${this.account}`);
+    const signIn = cognitoOrigins(this, domainPrefix);
+    const hosting = new AdminHosting(this, 'AdminApp', {
+      assetPath: this.contextString('adminAppAssetPath', join(ROOT_DIR, 'admin', 'dist')),
+      // Any API of the region: naming this one's id would make the distribution depend on the API
+      // while the API's CORS names the distribution (DESIGN.md, Admin app in AWS).
+      connectOrigins: [
+        `https://*.execute-api.${this.region}.${this.urlSuffix}`,
+        signIn.issuer,
+        signIn.hostedUi,
+      ],
+      ...this.customDomain(),
+    });
+
     const tables: Tables = {
       main: this.table(MAIN_TABLE),
       audit: this.table(AUDIT_TABLE, AUDIT_TABLE_IMMUTABLE),
@@ -114,11 +128,10 @@ export class PurchaseServiceStack extends Stack {
       targets: [new LambdaFunction(sweeper, { retryAttempts: 0 })],
     });
 
-    const adminAppOrigin = this.contextString('adminAppOrigin', LOCAL_ADMIN_APP_ORIGIN);
     const auth = new Auth(this, 'Auth', {
-      adminAppCallbackUrls: this.contextList('adminAppCallbackUrls', [`${adminAppOrigin}/auth/callback`]),
-      adminAppLogoutUrls: this.contextList('adminAppLogoutUrls', [`${adminAppOrigin}/`]),
-      domainPrefix: this.contextString('authDomainPrefix', `purchase-service-${this.account}`),
+      adminAppCallbackUrls: this.contextList('adminAppCallbackUrls', [`${hosting.origin}/callback`]),
+      adminAppLogoutUrls: this.contextList('adminAppLogoutUrls', [`${hosting.origin}/`]),
+      domainPrefix,
     });
     const authEnvironment: FunctionEnvironment = {
       AUTH_ISSUER: auth.issuer,
@@ -128,7 +141,8 @@ export class PurchaseServiceStack extends Stack {
     const api = new PurchaseHttpApi(this, 'Api', {
       issuer: auth.issuer,
       audiences: auth.audiences,
-      adminAppOrigin,
+      // The distribution's origin, and any other from context (a dev server calling this API).
+      adminAppOrigins: [hosting.origin, ...this.contextList('adminAppOrigin', [])],
       throttle: {
         rateLimit: Number(this.contextString('apiRateLimit', String(DEFAULT_RATE_LIMIT))),
         burstLimit: Number(this.contextString('apiBurstLimit', String(DEFAULT_BURST_LIMIT))),
@@ -156,10 +170,30 @@ export class PurchaseServiceStack extends Stack {
       }),
     );
 
+    hosting.deploy({
+      authority: auth.issuer,
+      clientId: auth.adminAppClient.userPoolClientId,
+      apiBaseUrl: api.api.apiEndpoint,
+    });
+
+    new CfnOutput(this, 'AdminAppUrl', { value: `${hosting.origin}/` });
     new CfnOutput(this, 'ApiUrl', { value: api.api.apiEndpoint });
     new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });
     new CfnOutput(this, 'AdminAppClientId', { value: auth.adminAppClient.userPoolClientId });
     new CfnOutput(this, 'StorefrontClientId', { value: auth.storefrontClient.userPoolClientId });
+  }
+
+  /** Context `adminAppDomainName` and `adminAppCertificateArn` (us-east-1), both or neither. */
+  private customDomain(): { customDomain?: { domainName: string; certificateArn: string } } {
+    const domainName: unknown = this.node.tryGetContext('adminAppDomainName');
+    const certificateArn: unknown = this.node.tryGetContext('adminAppCertificateArn');
+    if (domainName === undefined && certificateArn === undefined) return {};
+    if (domainName === undefined || certificateArn === undefined) {
+      throw new Error(
+        'Context adminAppDomainName and adminAppCertificateArn go together: give both or neither.',
+      );
+    }
+    return { customDomain: { domainName: String(domainName), certificateArn: String(certificateArn) } };
   }
 
   private contextString(key: string, fallback: string): string {

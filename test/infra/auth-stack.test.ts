@@ -91,13 +91,6 @@ describe('Cognito', () => {
     expect(rolesOf({ scope: client.AllowedOAuthScopes.join(' ') })).toEqual([]);
   });
 
-  it('defaults the admin app to the local dev server when no context is given', () => {
-    const id = logicalIdOf(byDefault, 'AWS::Cognito::UserPoolClient', 'AuthUserPoolAdminAppClient');
-
-    expect(clientProperties(byDefault, id).CallbackURLs).toEqual(['http://localhost:5173/auth/callback']);
-    expect(clientProperties(byDefault, id).LogoutURLs).toEqual(['http://localhost:5173/']);
-  });
-
   it('gives the storefront a confidential client-credentials client allowed only the service scope', () => {
     const client = clientProperties(template, storefrontClientId);
 
@@ -210,19 +203,33 @@ describe('HTTP API stage and CORS', () => {
     });
   });
 
-  it("allows browsers from the admin app's origin only, with the headers and methods the API uses", () => {
+  it("allows browsers from the admin app's origins only, with the headers and methods the API uses", () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: {
-        AllowOrigins: [ADMIN_APP],
+        // The distribution's origin (test/infra/admin-hosting.test.ts), then the one from context.
+        AllowOrigins: [
+          {
+            'Fn::Join': [
+              '',
+              [
+                'https://',
+                {
+                  'Fn::GetAtt': [
+                    logicalIdOf(template, 'AWS::CloudFront::Distribution', 'AdminApp'),
+                    'DomainName',
+                  ],
+                },
+              ],
+            ],
+          },
+          ADMIN_APP,
+        ],
         AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
         AllowMethods: ['GET', 'PATCH', 'POST'],
         AllowCredentials: false,
         ExposeHeaders: ['retry-after'],
         MaxAge: 3600,
       },
-    });
-    byDefault.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      CorsConfiguration: Match.objectLike({ AllowOrigins: ['http://localhost:5173'] }),
     });
   });
 });

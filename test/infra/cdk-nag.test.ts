@@ -2,12 +2,13 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { App, type PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PurchaseServiceStack } from '../../infra/purchase-service-stack.ts';
+import { TEST_CONTEXT } from './synth.ts';
 
 let report: PolicyValidationPluginReport;
 
 beforeAll(() => {
   // Bundling is skipped here (the stack test bundles every function): nag reads the template only.
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ context: { ...TEST_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
   const stack = new PurchaseServiceStack(app, 'Test', { externalApiBaseUrl: 'https://external.example' });
   report = new AwsSolutionsChecks().validateScope(stack);
 });

@@ -9,6 +9,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { openApiDocument } from '../../functions/docs/openapi.ts';
 import { ROUTES } from '../../functions/routes.ts';
 import { PurchaseServiceStack } from '../../infra/purchase-service-stack.ts';
+import { TEST_CONTEXT } from './synth.ts';
 
 let outdir: string;
 let template: Template;
@@ -52,7 +53,7 @@ process.stdout.write(JSON.stringify(answer));`;
 
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'docs-bundle-'));
-  const app = new App({ outdir });
+  const app = new App({ outdir, context: TEST_CONTEXT });
   template = Template.fromStack(
     new PurchaseServiceStack(app, 'Test', { externalApiBaseUrl: 'https://external.example' }),
   );

@@ -1,8 +1,18 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PurchaseServiceStack } from '../../infra/purchase-service-stack.ts';
 
 export const EXTERNAL_API_BASE_URL = 'https://external.example';
+
+/**
+ * Context every test app gets: a stand-in for the admin app's build, so no infra test needs
+ * `npm run build:admin` (nor depends on what the app's build holds).
+ */
+export const TEST_CONTEXT = {
+  adminAppAssetPath: join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'admin-dist'),
+};
 
 /**
  * The stack, synthesized without bundling the functions (docs-bundle.test.ts bundles them; these tests
@@ -12,7 +22,7 @@ export function synthesize(context: Record<string, unknown> = {}): {
   stack: PurchaseServiceStack;
   template: Template;
 } {
-  const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ context: { ...TEST_CONTEXT, ...context, 'aws:cdk:bundling-stacks': [] } });
   const stack = new PurchaseServiceStack(app, 'Test', { externalApiBaseUrl: EXTERNAL_API_BASE_URL });
   return { stack, template: Template.fromStack(stack) };
 }
