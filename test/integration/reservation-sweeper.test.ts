@@ -1,10 +1,14 @@
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamoCreditRepository } from '../../functions/credit/credit.repository.ts';
 import { applyChange, emptyAccount } from '../../functions/ledger/account.ts';
+import { DynamoPromoCodeRepository } from '../../functions/promo-codes/promo-code.repository.ts';
+import { PromoCodeInvalidError } from '../../functions/promo-codes/promo-code.ts';
 import { DynamoReservationRepository } from '../../functions/purchases/saga/reservation.repository.ts';
 import type { Reservation } from '../../functions/purchases/saga/reservation.ts';
 import type { SagaStepDeps } from '../../functions/purchases/saga/saga-ports.ts';
 import { sweepReservations } from '../../functions/purchases/saga/sweep-reservations.ts';
+import { promoCustomerKey } from '../../functions/shared/db/keys.ts';
 import { CUSTOMER_SNAPSHOT, productSnapshot } from '../support/fixtures.ts';
 import { freshMainTable } from '../support/tables.ts';
 
@@ -20,12 +24,24 @@ const QUOTE = {
 
 let reservations: DynamoReservationRepository;
 let credit: DynamoCreditRepository;
+let promoCodes: DynamoPromoCodeRepository;
+let table: { client: DynamoDBDocumentClient; tableName: string };
 
 beforeAll(async () => {
-  const { client, tableName } = await freshMainTable();
-  reservations = new DynamoReservationRepository(client, tableName);
-  credit = new DynamoCreditRepository(client, tableName);
+  table = await freshMainTable();
+  reservations = new DynamoReservationRepository(table.client, table.tableName);
+  credit = new DynamoCreditRepository(table.client, table.tableName);
+  promoCodes = new DynamoPromoCodeRepository(table.client, table.tableName);
 });
+
+async function customerWithCredit(customerId: string, cents: number): Promise<void> {
+  const account = applyChange(
+    emptyAccount(customerId),
+    { customerId, type: 'GRANT', availableDeltaCents: cents, reason: 'test', actor: 'test' },
+    { id: `grant-${customerId}`, now: new Date().toISOString() },
+  );
+  await credit.appendEntry(account);
+}
 
 function reservation(customerId: string, index: number, createdAt: Date): Reservation {
   const purchaseId = `${customerId}-${String(index).padStart(4, '0')}`;
@@ -107,5 +123,50 @@ describe('reservation sweeper', () => {
       deadline: new Date(now.getTime() + 60_000),
     });
     expect(again).toEqual({ released: [], committed: [], needsReview: [], complete: true });
+  });
+
+  it('gives back the promo code redemption of a stale hold it releases, so that the code can be used again', async () => {
+    const customerId = `sweep-promo-${Date.now()}`;
+    await customerWithCredit(customerId, 10_000);
+    const code = `SWEEP-${Date.now()}`;
+    await promoCodes.create(
+      { code, kind: 'PERCENT', percentOff: 10, maxRedemptions: 1, maxRedemptionsPerCustomer: 1 },
+      new Date().toISOString(),
+      'test',
+    );
+    const withCode = (index: number, createdAt: Date): Reservation => {
+      const held = reservation(customerId, index, createdAt);
+      return {
+        ...held,
+        quote: { ...QUOTE, discountCents: 10, totalCents: 90, promoCode: code },
+        totalCents: 90,
+      };
+    };
+    const stale = withCode(0, new Date(Date.now() - 3_600_000));
+    await reservations.reserve(stale, { maxPerCustomer: 1 });
+    const whileHeld = await reservations
+      .reserve(withCode(1, new Date()), { maxPerCustomer: 1 })
+      .catch((error: unknown) => error);
+
+    const now = new Date();
+    const result = await sweepReservations(deps(now), {
+      maxAgeMs: 120_000,
+      pageSize: 100,
+      deadline: new Date(now.getTime() + 60_000),
+    });
+
+    expect(whileHeld).toBeInstanceOf(PromoCodeInvalidError);
+    expect(result.released).toContain(stale.purchaseId);
+    expect(await promoCodes.getPromoCode(code)).toMatchObject({ claimedRedemptions: 0, redemptions: 0 });
+    const { Item: perCustomer } = await table.client.send(
+      new GetCommand({
+        TableName: table.tableName,
+        Key: promoCustomerKey(code, customerId),
+        ConsistentRead: true,
+      }),
+    );
+    expect(perCustomer?.claimed).toBe(0);
+    expect(await credit.getAccount(customerId)).toMatchObject({ availableCents: 10_000, heldCents: 0 });
+    await expect(reservations.reserve(withCode(2, now), { maxPerCustomer: 1 })).resolves.toBe('reserved');
   });
 });
