@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join } from 'node:path';
+import sirv from 'sirv';
 import { ROOT_DIR } from './paths.ts';
 
 /**
@@ -52,17 +53,6 @@ export function buildAdminAppIfNeeded(): 'built' | 'up to date' {
   return 'built';
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.ico': 'image/x-icon',
-};
-
 /** The security headers CloudFront's response headers policy adds in AWS. */
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -70,8 +60,23 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'strict-origin-when-cross-origin',
 };
 
+/**
+ * The built files through `sirv` (a well-kept static server). A path with no file behind it is a
+ * page of the app (index.html), unless it names a file (an extension): a missing asset is a 404.
+ * Hashed assets are immutable; everything else is revalidated, so a new build shows at once.
+ */
 export function adminAppListener(distDir: string, config: AdminAppConfig): RequestListener {
   const configBody = JSON.stringify(config);
+  const files = sirv(distDir, {
+    dotfiles: false,
+    setHeaders: (response, pathname) => {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+      response.setHeader(
+        'cache-control',
+        pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+    },
+  });
   return (request, response) => {
     let path: string;
     try {
@@ -94,31 +99,14 @@ export function adminAppListener(distDir: string, config: AdminAppConfig): Reque
         .end(configBody);
       return;
     }
-    const file = normalize(join(distDir, path));
-    const inside = file.startsWith(distDir + sep);
-    if (inside && existsSync(file) && statSync(file).isFile()) {
-      const immutable = path.startsWith('/assets/');
-      response
-        .writeHead(200, {
-          'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-          'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-          ...SECURITY_HEADERS,
-        })
-        .end(request.method === 'HEAD' ? undefined : readFileSync(file));
-      return;
-    }
-    // A missing asset is a 404; any other path is a page of the app.
-    if (path.startsWith('/assets/') || extname(path) !== '') {
+    const notFound = (): void => {
       response.writeHead(404, { 'content-type': 'text/plain', ...SECURITY_HEADERS }).end('Not found');
-      return;
-    }
-    response
-      .writeHead(200, {
-        'content-type': TYPES['.html'] ?? '',
-        'cache-control': 'no-cache',
-        ...SECURITY_HEADERS,
-      })
-      .end(readFileSync(join(distDir, 'index.html')));
+    };
+    files(request, response, () => {
+      if (extname(path) !== '') return notFound();
+      request.url = '/';
+      files(request, response, notFound);
+    });
   };
 }
 
