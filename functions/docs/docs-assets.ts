@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { z } from 'zod';
 
-/** `/docs/{asset}`: any file name; one we do not serve is a 404, not a 400. */
+/** `/docs/{asset}` takes a file name of every shape: one we do not serve is a 404, not a 400. */
 export const DocsAssetPathSchema = z.strictObject({ asset: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/) });
 
 export interface DocsAsset {
