@@ -1,19 +1,9 @@
 import { z } from 'zod';
 import { PageQuerySchema } from '#shared/pagination.ts';
 import { TimestampSchema } from '#shared/schemas.ts';
+import { AUDIT_ENTITY_TYPES } from './audit-entity-types.ts';
 
-/**
- * What the audit names. The contract's filter lists CREDIT, PURCHASE, REFUND and PROMO_CODE; the
- * ledger entries and reservations are stored entities too, so they are audited under their own types.
- */
-export const AuditEntityTypeSchema = z.enum([
-  'CREDIT',
-  'CREDIT_TRANSACTION',
-  'RESERVATION',
-  'PURCHASE',
-  'REFUND',
-  'PROMO_CODE',
-]);
+export const AuditEntityTypeSchema = z.enum(AUDIT_ENTITY_TYPES);
 
 export const AuditActionSchema = z.enum(['CREATED', 'UPDATED', 'DELETED']);
 

@@ -4,10 +4,8 @@ import { authenticate } from '#shared/http/middleware/authenticate.ts';
 import { errorResponse as errorAnswer } from '#shared/http/middleware/error-response.ts';
 import type { RouteEvent } from '#shared/http/request.ts';
 import { errorResponse, type HttpResponse } from '#shared/http/responses.ts';
+import { accessOf } from '#shared/http/route.ts';
 import { getRuntime } from '#shared/runtime.ts';
-import { ROUTES } from '../routes.ts';
-
-const declaration = ROUTES.find((route) => route.operationId === 'RouteNotFound');
 
 /**
  * API Gateway's `$default` route: every request no other route matches gets the contract's 404, but
@@ -23,7 +21,7 @@ const notFound = middy<RouteEvent, HttpResponse>(async (event: RouteEvent) => {
     event.requestContext.requestId,
   );
 })
-  .use(authenticate(declaration?.access ?? 'authenticated', getRuntime().tokenVerifier))
+  .use(authenticate(accessOf('RouteNotFound'), getRuntime().tokenVerifier))
   .use(errorAnswer());
 
 export const handler = (event: RouteEvent, context: Context): Promise<HttpResponse> =>

@@ -54,9 +54,10 @@ export async function forged(claims: JWTPayload): Promise<string> {
   );
 }
 
-async function sign(jwk: JWK, claims: JWTPayload, header: { alg?: string } = {}): Promise<string> {
+/** The claims of a valid admin token for five minutes, with `claims` laid over them. */
+function adminClaims(claims: JWTPayload): JWTPayload {
   const now = Math.floor(Date.now() / 1000);
-  const payload: JWTPayload = {
+  return {
     aud: 'purchase-api',
     sub: 'test-admin',
     scope: 'purchase-api/admin',
@@ -64,24 +65,18 @@ async function sign(jwk: JWK, claims: JWTPayload, header: { alg?: string } = {})
     exp: now + 300,
     ...claims,
   };
+}
+
+async function sign(jwk: JWK, claims: JWTPayload, header: { alg?: string } = {}): Promise<string> {
   const key = await importJWK(jwk, 'RS256');
-  return new SignJWT(payload)
+  return new SignJWT(adminClaims(claims))
     .setProtectedHeader({ alg: header.alg ?? 'RS256', typ: 'at+jwt', ...(jwk.kid ? { kid: jwk.kid } : {}) })
     .sign(key);
 }
 
 /** An unsigned token (`alg: none`) with every claim of a valid admin token. */
 export function unsigned(claims: JWTPayload = {}): string {
-  const now = Math.floor(Date.now() / 1000);
   const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const payload = {
-    iss: stackUrls().oidc.issuer,
-    aud: 'purchase-api',
-    sub: 'test-admin',
-    scope: 'purchase-api/admin',
-    iat: now,
-    exp: now + 300,
-    ...claims,
-  };
+  const payload = adminClaims({ iss: stackUrls().oidc.issuer, ...claims });
   return `${encode({ alg: 'none', typ: 'at+jwt' })}.${encode(payload)}.`;
 }

@@ -2,20 +2,15 @@ import { Button, TextField, Title } from '@clickhouse/click-ui';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { AUDIT_ENTITY_TYPES } from '../../../functions/audit/audit-entity-types.ts';
 import { query } from '../api.ts';
 import type { AuditEntityType, AuditRecord, Page } from '../api-types.ts';
 import { diffRecord } from '../audit-diff.ts';
 import { Empty, formatTime, Pager, QueryView, useCursor } from '../components.tsx';
 import { useSession } from '../session.tsx';
 
-const ENTITY_TYPES: readonly AuditEntityType[] = [
-  'CREDIT',
-  'CREDIT_TRANSACTION',
-  'RESERVATION',
-  'PURCHASE',
-  'REFUND',
-  'PROMO_CODE',
-];
+/** The service's own list (the filter's enum in the audit schemas is built from it). */
+const ENTITY_TYPES: readonly AuditEntityType[] = AUDIT_ENTITY_TYPES;
 
 /** The audit trail of one entity (or of every entity of a type), each change as a before/after diff. */
 export default function AuditPage() {

@@ -1,8 +1,10 @@
 import { UpstreamError } from '#shared/errors.ts';
 import type { CustomerDirectory, ProductCatalog } from '#shared/external/external-api.client.ts';
 import type { Address } from '#shared/external/external-api.schemas.ts';
-import { dollarsToCents, multiplyCents } from '#shared/money.ts';
+import { externalTime } from '#shared/external/external-time.ts';
+import { multiplyCents } from '#shared/money.ts';
 import { unstorableFields } from '#shared/storable-json.ts';
+import { pricedProduct } from '../../products/product.ts';
 import { normalizePromoCode } from '../../promo-codes/promo-code.schemas.ts';
 import {
   discountFor,
@@ -54,13 +56,8 @@ export async function quotePurchase(
     code === undefined ? undefined : deps.promoCodes.getPromoCode(code),
   ]);
   if (code !== undefined && promo === undefined) throw new PromoCodeInvalidError('UNKNOWN', code);
-  const unitPriceCents = dollarsToCents(product.price);
-  if (unitPriceCents === undefined) {
-    throw new UpstreamError(
-      'GetProduct',
-      'answered a price that is not a whole, non-negative number of cents',
-    );
-  }
+  const snapshot = pricedProduct(product);
+  const unitPriceCents = snapshot.priceCents;
   const subtotalCents = multiplyCents(unitPriceCents, request.quantity);
   if (subtotalCents === undefined) {
     throw new UpstreamError('GetProduct', 'answered a price too large to charge exactly');
@@ -74,20 +71,13 @@ export async function quotePurchase(
           now: deps.clock.now().toISOString(),
         });
   const quote: Quote = {
-    product: {
-      id: product.id,
-      sku: product.sku,
-      name: product.name,
-      description: product.description,
-      priceCents: unitPriceCents,
-      lastModifiedAt: isoTime('GetProduct', product.lastModifiedAt),
-    },
+    product: snapshot,
     customer: {
       id: customer.id,
       name: customer.name,
       email: customer.email,
       shippingAddress: withoutEmptyLine2(customer.shippingAddress),
-      lastModifiedAt: isoTime('GetCustomer', customer.lastModifiedAt),
+      lastModifiedAt: externalTime('GetCustomer', customer.lastModifiedAt),
     },
     quantity: request.quantity,
     unitPriceCents,
@@ -118,15 +108,6 @@ function assertKeepable(quote: Quote): void {
     snapshot === 'customer' ? 'GetCustomer' : 'GetProduct',
     `answered a ${field.join('.') || snapshot} that cannot be kept in a purchase: ${issue.message}`,
   );
-}
-
-/** The client's schema bounds external times; this keeps a RangeError out if another source does not. */
-function isoTime(operation: 'GetCustomer' | 'GetProduct', epochMillis: number): string {
-  const time = new Date(epochMillis);
-  if (Number.isNaN(time.getTime())) {
-    throw new UpstreamError(operation, 'answered a lastModifiedAt that is no point in time');
-  }
-  return time.toISOString();
 }
 
 /** An empty second address line is no second line (and an empty string cannot be stored). */

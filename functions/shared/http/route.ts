@@ -38,14 +38,14 @@ const ROUTE_DEADLINE_RETRY_AFTER_SECONDS = 5;
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 
-export interface RouteResult {
-  statusCode: number;
-  body: unknown;
-}
+/** A JSON answer, or a file answered as it is (the docs page and its assets). */
+export type RouteResult =
+  | { statusCode: number; body: unknown }
+  | { file: { contentType: string; body: string; headers?: Record<string, string> } };
 
 /**
  * Builds a Lambda handler for one route: parsing and validation, idempotency and error answers
- * are the same for every route; `run` gets typed input and returns status and body.
+ * are the same for every route; `run` gets typed input and returns status and body (or a file).
  */
 export function httpRoute<
   P extends z.ZodType = z.ZodUndefined,
@@ -60,6 +60,14 @@ export function httpRoute<
       // parseRequest always sets `parsed` before the handler runs, with values the schemas produced.
       const input = event.parsed as ParsedRequest<Infer<P>, Infer<Q>, Infer<B>>;
       const result = await run(input);
+      if ('file' in result) {
+        const { contentType, body, headers } = result.file;
+        return {
+          statusCode: 200,
+          headers: { 'content-type': contentType, 'x-request-id': input.requestId, ...headers },
+          body,
+        };
+      }
       return jsonResponse(result.statusCode, result.body, input.requestId);
     },
     {
@@ -82,7 +90,8 @@ export function httpRoute<
   return (event, context) => handler(event, context);
 }
 
-function accessOf(operationId: OperationId): (typeof ROUTES)[number]['access'] {
+/** What a route's declaration in routes.ts asks of its caller. */
+export function accessOf(operationId: OperationId): (typeof ROUTES)[number]['access'] {
   const route = ROUTES.find((candidate) => candidate.operationId === operationId);
   if (!route) throw new Error(`no route ${operationId} in routes.ts`);
   return route.access;
