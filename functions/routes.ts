@@ -47,12 +47,17 @@ export interface RouteDeclaration {
   readonly startsPurchaseSaga?: boolean;
   /** Lambda's timeout: under API Gateway's 30 s, and under the idempotency lock's 60 s. */
   readonly timeoutSeconds: number;
+  /** Lambda's memory (MB), which also sets its CPU share; DEFAULT_MEMORY_MB unless measured otherwise. */
+  readonly memoryMb?: number;
   /**
    * Files of npm packages the handler reads at cold start (`package/file`, resolved as Node resolves
    * them): the local runtime finds them in node_modules, and the CDK bundle copies them there.
    */
   readonly packageFiles?: readonly string[];
 }
+
+/** Lambda's memory for a function that declares none (DESIGN.md, Cost: how each was chosen). */
+export const DEFAULT_MEMORY_MB = 512;
 
 /** Enough for a few DynamoDB calls and one external read, each with its own timeout. */
 const ROUTE_TIMEOUT_SECONDS = 15;

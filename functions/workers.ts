@@ -21,6 +21,8 @@ export interface WorkerDeclaration {
    * is gone before the state machine moves on (to a compensation, say) without it.
    */
   readonly timeoutSeconds: number;
+  /** As in the route table: Lambda's memory (MB), DEFAULT_MEMORY_MB unless given. */
+  readonly memoryMb?: number;
 }
 
 export interface SagaTaskDeclaration extends WorkerDeclaration {

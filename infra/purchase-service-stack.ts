@@ -3,7 +3,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { AttributeType, BillingMode, type ITable, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  type ITable,
+  ProjectionType,
+  StreamViewType,
+  Table,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import {
@@ -22,8 +29,13 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { FunctionEnvironment } from '../functions/environment.ts';
-import { type DynamoAction, ROUTES, type RouteDeclaration } from '../functions/routes.ts';
-import { AUDIT_TABLE, MAIN_TABLE, type TableDeclaration } from '../functions/shared/db/tables.ts';
+import { DEFAULT_MEMORY_MB, type DynamoAction, ROUTES, type RouteDeclaration } from '../functions/routes.ts';
+import {
+  AUDIT_TABLE,
+  type IndexDeclaration,
+  MAIN_TABLE,
+  type TableDeclaration,
+} from '../functions/shared/db/tables.ts';
 import {
   AUDIT_PROJECTOR,
   PURCHASE_STATE_MACHINE,
@@ -57,6 +69,7 @@ interface FunctionSpec {
   /** Only the functions that call out are told where the external API is. */
   externalApi: boolean;
   timeoutSeconds: number;
+  memoryMb?: number;
   environment?: FunctionEnvironment;
   packageFiles?: readonly string[];
 }
@@ -226,6 +239,7 @@ export class PurchaseServiceStack extends Stack {
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        ...projectionOf(index),
       });
     }
     return table;
@@ -346,7 +360,7 @@ export class PurchaseServiceStack extends Stack {
       handler: 'handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
-      memorySize: 512,
+      memorySize: spec.memoryMb ?? DEFAULT_MEMORY_MB,
       timeout: Duration.seconds(spec.timeoutSeconds),
       tracing: Tracing.ACTIVE,
       logGroup,
@@ -387,4 +401,10 @@ export class PurchaseServiceStack extends Stack {
     grantTable(fn, tables.audit, AUDIT_TABLE, spec.auditTable ?? []);
     return fn;
   }
+}
+
+function projectionOf(index: IndexDeclaration): { projectionType: ProjectionType; nonKeyAttributes?: string[] } {
+  if (index.projection === 'ALL') return { projectionType: ProjectionType.ALL };
+  if (index.projection === 'KEYS_ONLY') return { projectionType: ProjectionType.KEYS_ONLY };
+  return { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection] };
 }

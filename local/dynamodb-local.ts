@@ -9,10 +9,11 @@ import {
   DynamoDBClient,
   type GlobalSecondaryIndex,
   ListTablesCommand,
+  type Projection,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { TableDeclaration } from '../functions/shared/db/tables.ts';
+import type { IndexDeclaration, TableDeclaration } from '../functions/shared/db/tables.ts';
 import { spawnTiedToParent, stopChild, waitForPort } from './processes.ts';
 
 /**
@@ -96,14 +97,27 @@ export async function createTables(
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: projectionOf(index),
     }));
 
     if (TableNames.includes(name)) {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
-      const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
-      // One index per UpdateTable call, as DynamoDB requires.
-      for (const index of indexes.filter((candidate) => !existing.has(candidate.IndexName))) {
+      const existing = new Map(
+        (Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index.Projection]),
+      );
+      // One index per UpdateTable call, as DynamoDB requires. An index kept from an older declaration
+      // with another projection (data kept by `npm start`) is built again: a projection cannot change.
+      for (const index of indexes) {
+        const kept = existing.get(index.IndexName);
+        if (existing.has(index.IndexName) && sameProjection(kept, index.Projection)) continue;
+        if (existing.has(index.IndexName)) {
+          await client.send(
+            new UpdateTableCommand({
+              TableName: name,
+              GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: index.IndexName } }],
+            }),
+          );
+        }
         await client.send(
           new UpdateTableCommand({
             TableName: name,
@@ -139,4 +153,15 @@ export async function createTables(
     }
   }
   client.destroy();
+}
+
+function projectionOf(index: IndexDeclaration): Projection {
+  if (index.projection === 'ALL' || index.projection === 'KEYS_ONLY')
+    return { ProjectionType: index.projection };
+  return { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] };
+}
+
+function sameProjection(a: Projection | undefined, b: Projection | undefined): boolean {
+  const attributes = (p: Projection | undefined): string => [...(p?.NonKeyAttributes ?? [])].sort().join(',');
+  return a?.ProjectionType === b?.ProjectionType && attributes(a) === attributes(b);
 }

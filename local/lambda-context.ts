@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { reportInvocation } from './invocations.ts';
 
 /** The Lambda context a handler gets locally: the fields our handlers and Powertools read. */
 export function lambdaContext(functionName: string, timeoutMs: number): Context {
@@ -43,9 +44,14 @@ export async function invokeWithTimeout<T>(
       timeoutMs,
     );
   });
+  const started = performance.now();
   try {
     return await Promise.race([handler(lambdaContext(functionName, timeoutMs)), timedOut]);
   } finally {
     clearTimeout(timer);
+    reportInvocation({
+      functionId: functionName.replace(/^local-/, ''),
+      durationMs: performance.now() - started,
+    });
   }
 }

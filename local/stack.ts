@@ -128,6 +128,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(startSweeperTimer(sweeper, options.sweepIntervalMs));
     const auditFeed = await startStreamPoller({
       handler: await loadHandler<StreamHandler>(AUDIT_PROJECTOR.entry),
+      functionId: AUDIT_PROJECTOR.id,
       endpoint: dynamoDbEndpoint,
       tableName: tables.main,
       log: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message, ...fields })),

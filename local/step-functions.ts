@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { PURCHASE_STATE_MACHINE, SAGA_TASKS } from '../functions/workers.ts';
+import { reportExecution } from './invocations.ts';
 import { invokeWithTimeout } from './lambda-context.ts';
 import './promise-with-resolvers.ts';
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
@@ -129,38 +130,47 @@ export async function createLocalPurchaseStateMachine(rootDir: string): Promise<
   const machine = new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0]);
   const arn = LOCAL_PURCHASE_STATE_MACHINE_ARN;
 
+  const run: LocalStateMachine['execute'] = async (input, name, replaceTasks = {}) => {
+    const startDate = Date.now() / 1000;
+    let abort: () => void = () => undefined;
+    const overrides: Record<string, TaskFunction> = { ...taskFunctions };
+    for (const [stateName, replacement] of Object.entries(replaceTasks)) {
+      overrides[stateName] = async (taskInput) => (await replacement(taskInput, () => abort())) as Json;
+    }
+    const executionArn = `${arn.replace(':stateMachine:', ':express:')}:${name}`;
+    const execution = machine.run(input as Json, {
+      overrides: { taskResourceLocalHandlers: overrides },
+      context: { Execution: { Name: name, Id: executionArn } },
+    });
+    abort = execution.abort;
+    const base = {
+      executionArn,
+      stateMachineArn: arn,
+      name,
+      startDate,
+    };
+    try {
+      const output = await execution.result;
+      return { ...base, stopDate: Date.now() / 1000, status: 'SUCCEEDED', output: JSON.stringify(output) };
+    } catch (error) {
+      const stopDate = Date.now() / 1000;
+      if (error instanceof ExecutionTimeoutError) return { ...base, stopDate, status: 'TIMED_OUT' };
+      if (error instanceof ExecutionError && error.cause instanceof Error) {
+        return { ...base, stopDate, status: 'FAILED', error: error.cause.name, cause: error.cause.message };
+      }
+      throw error;
+    }
+  };
   return {
     arn,
-    async execute(input, name, replaceTasks = {}) {
-      const startDate = Date.now() / 1000;
-      let abort: () => void = () => undefined;
-      const overrides: Record<string, TaskFunction> = { ...taskFunctions };
-      for (const [stateName, replacement] of Object.entries(replaceTasks)) {
-        overrides[stateName] = async (taskInput) => (await replacement(taskInput, () => abort())) as Json;
-      }
-      const executionArn = `${arn.replace(':stateMachine:', ':express:')}:${name}`;
-      const execution = machine.run(input as Json, {
-        overrides: { taskResourceLocalHandlers: overrides },
-        context: { Execution: { Name: name, Id: executionArn } },
+    async execute(input, name, replaceTasks) {
+      const result = await run(input, name, replaceTasks);
+      reportExecution({
+        stateMachineId: PURCHASE_STATE_MACHINE.id,
+        durationMs: (result.stopDate - result.startDate) * 1000,
+        status: result.status,
       });
-      abort = execution.abort;
-      const base = {
-        executionArn,
-        stateMachineArn: arn,
-        name,
-        startDate,
-      };
-      try {
-        const output = await execution.result;
-        return { ...base, stopDate: Date.now() / 1000, status: 'SUCCEEDED', output: JSON.stringify(output) };
-      } catch (error) {
-        const stopDate = Date.now() / 1000;
-        if (error instanceof ExecutionTimeoutError) return { ...base, stopDate, status: 'TIMED_OUT' };
-        if (error instanceof ExecutionError && error.cause instanceof Error) {
-          return { ...base, stopDate, status: 'FAILED', error: error.cause.name, cause: error.cause.message };
-        }
-        throw error;
-      }
+      return result;
     },
   };
 }

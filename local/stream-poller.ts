@@ -7,6 +7,7 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { reportInvocation, reportStreamCaughtUp } from './invocations.ts';
 
 /**
  * Stands in for Lambda's event source mapping on the main table's stream: reads DynamoDB Local's
@@ -56,8 +57,9 @@ function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord
 export async function startStreamPoller(options: {
   endpoint: string;
   tableName: string;
-  /** The function the mapping calls (the audit projector's `handler`). */
+  /** The function the mapping calls (the audit projector's `handler`), and its construct id. */
   handler: StreamHandler;
+  functionId: string;
   log: (message: string, fields: Record<string, unknown>) => void;
 }): Promise<StreamPoller> {
   const dynamo = new DynamoDBClient({ endpoint: options.endpoint });
@@ -123,9 +125,15 @@ export async function startStreamPoller(options: {
     let pending = records;
     let attempts = 0;
     while (pending.length > 0 && !stopping) {
+      const started = performance.now();
       const response = await options.handler({ Records: pending }).catch((error: unknown) => {
         options.log('audit projector failed', { error: String(error) });
         return { batchItemFailures: [{ itemIdentifier: pending[0]?.dynamodb?.SequenceNumber ?? '' }] };
+      });
+      reportInvocation({
+        functionId: options.functionId,
+        durationMs: performance.now() - started,
+        records: pending.length,
       });
       const failed = response?.batchItemFailures[0]?.itemIdentifier;
       if (failed === undefined) return;
@@ -174,7 +182,10 @@ export async function startStreamPoller(options: {
         pause = ERROR_PAUSE_MS; // an error that repeats is reported once a second, not fifty times
         return false;
       });
-      if (!delivered) await new Promise((resolve) => setTimeout(resolve, pause));
+      if (!delivered) {
+        reportStreamCaughtUp();
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
     }
   })();
 

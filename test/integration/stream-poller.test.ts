@@ -37,6 +37,7 @@ describe('local stream poller', () => {
       return { batchItemFailures: [] };
     };
     poller = await startStreamPoller({
+      functionId: 'ProjectAudit',
       endpoint: stackUrls().dynamoDbEndpoint,
       tableName,
       handler,
@@ -58,6 +59,7 @@ describe('local stream poller', () => {
     const other = await freshMainTable();
     const seen: string[] = [];
     poller = await startStreamPoller({
+      functionId: 'ProjectAudit',
       endpoint: stackUrls().dynamoDbEndpoint,
       tableName,
       handler: async (event) => {

@@ -10,6 +10,12 @@ export interface IndexDeclaration {
   readonly indexName: string;
   readonly partitionKey: string;
   readonly sortKey: string;
+  /**
+   * What the index keeps besides the keys: every attribute, none (a query then reads the items by
+   * their keys), or the attributes listed. Every write of a projected attribute is a write of the
+   * index too, so an index keeps what its queries need and no more.
+   */
+  readonly projection: 'ALL' | 'KEYS_ONLY' | readonly string[];
 }
 
 export interface TableDeclaration {
@@ -31,11 +37,11 @@ export const MAIN_TABLE = {
   sortKey: 'SK',
   globalSecondaryIndexes: [
     // GSI1: known customers; purchases by customer.
-    { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+    { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'ALL' },
     // GSI2: purchases by product.
-    { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+    { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'ALL' },
     // GSI3: all purchases; open reservations by age (for the sweeper).
-    { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
+    { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: 'ALL' },
   ],
   timeToLiveAttribute: 'expiresAt',
   stream: 'NEW_AND_OLD_IMAGES',
@@ -51,8 +57,8 @@ export const AUDIT_TABLE = {
   partitionKey: 'PK',
   sortKey: 'SK',
   globalSecondaryIndexes: [
-    { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
-    { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+    { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'ALL' },
+    { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'ALL' },
   ],
   nameVariable: 'AUDIT_TABLE_NAME',
 } as const satisfies TableDeclaration;
