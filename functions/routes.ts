@@ -18,7 +18,8 @@ export type DynamoAction =
   | 'PutItem'
   | 'UpdateItem'
   | 'DeleteItem'
-  | 'ConditionCheckItem';
+  | 'ConditionCheckItem'
+  | 'BatchGetItem';
 
 export interface RouteDeclaration {
   /** Unique name: the Lambda function's construct id and the OpenAPI operationId. */
@@ -40,7 +41,7 @@ export interface RouteDeclaration {
    */
   readonly mainTableKeys?: readonly string[];
   /** Actions on the audit table: reads only, for routes (only the projector may put). */
-  readonly auditTable?: readonly Extract<DynamoAction, 'GetItem' | 'Query'>[];
+  readonly auditTable?: readonly Extract<DynamoAction, 'GetItem' | 'Query' | 'BatchGetItem'>[];
   /** Whether the function calls the external Customers/Products/Shipments API. */
   readonly externalApi: boolean;
   /** Whether the function runs the purchase saga (StartSyncExecution), and so waits for it. */
@@ -269,7 +270,7 @@ export const ROUTES = [
     access: 'read',
     entry: 'functions/audit/list-audit.http.ts',
     mainTable: [],
-    auditTable: ['Query'],
+    auditTable: ['Query', 'BatchGetItem'],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },

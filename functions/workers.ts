@@ -93,7 +93,7 @@ export const AUDIT_PROJECTOR = {
   id: 'ProjectAudit',
   entry: 'functions/audit/project-audit.stream.ts',
   mainTable: [],
-  auditTable: ['GetItem', 'Query', 'PutItem'],
+  auditTable: ['GetItem', 'PutItem'],
   externalApi: false,
   timeoutSeconds: 60,
 } as const satisfies WorkerDeclaration;

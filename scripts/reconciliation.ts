@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../functions/audit/audit.schemas.ts';
 import { auditEntryFor, foldTrail } from '../functions/audit/audit.ts';
-import { eventKey, isPartItem, isRecordItem, recordFromItems } from '../functions/audit/audit-items.ts';
+import { isPartItem, isRecordItem, partsPartition, recordFromItems } from '../functions/audit/audit-items.ts';
 import { canonicalJson } from '../functions/shared/canonical-json.ts';
 
 /**
@@ -155,7 +155,7 @@ export async function reconcile(
   const records: AuditRecord[] = [];
   for (const item of audit.filter(isRecordItem)) {
     try {
-      records.push(recordFromItems(item, partsByRecord.get(eventKey(String(item.id)).PK) ?? []));
+      records.push(recordFromItems(item, partsByRecord.get(partsPartition(String(item.id))) ?? []));
     } catch (error) {
       breaches.push(`audit record ${String(item.id)} unreadable: ${(error as Error).message}`);
     }
@@ -189,6 +189,9 @@ export async function reconcile(
       breaches.push(`${name}: ${trail.length} audit records for one immutable item`);
     if (trail.some((record, index) => record.sequence !== index + 1))
       breaches.push(`${name}: audit sequence has gaps`);
+    // Each write counted the item's version: a trail that stops short of it lost its last records.
+    else if (trail.length > 0 && trail.length !== expected.sequence)
+      breaches.push(`${name}: audit trail ends at ${trail.length}, the item is at version ${expected.sequence}`);
   }
 
   return {

@@ -3,13 +3,15 @@ import { type AuditRecord, AuditRecordSchema } from './audit.schemas.ts';
 
 /**
  * How an audit record is laid out in the audit table. A record is one item: under its entity
- * (`PK` type#id, `SK` SEQ#n), indexed by type (GSI1) and for all (GSI2), by time. A marker keyed by
- * the stream record's event id makes a redelivery recognisable.
+ * (`PK` type#id, `SK` SEQ#n, n being the version the change gave the item), indexed by type and
+ * time (GSI1, keys only). Its key is its place in the entity's sequence, so a redelivered stream
+ * record finds its place taken by itself.
  *
  * A record whose images would take it near DynamoDB's 400 KB item limit (a CREATED or DELETED record
  * of a large item, or an update that changed a large attribute) keeps them elsewhere: `before` and
- * `after` as gzipped JSON, cut into parts under the marker's partition (`PART#1`, `PART#2`…), written
- * in the same transaction as the record. The record then says how many parts it has.
+ * `after` as gzipped JSON, cut into parts under a partition of the stream record's own
+ * (`EVENT#id`, `PART#1`, `PART#2`…), written in the same transaction as the record. The record then
+ * says how many parts it has.
  */
 
 type Item = Record<string, unknown>;
@@ -21,44 +23,39 @@ const PART_PREFIX = 'PART#';
 const INLINE_LIMIT_BYTES = 350 * 1024;
 /**
  * Bytes of gzipped images per part. Two images of at most 400 KB each gzip to at most about 800 KB,
- * so a record has at most 3 parts: a 5-item transaction (DynamoDB Local allows 10, AWS 100).
+ * so a record has at most 3 parts: a 4-item transaction (DynamoDB Local allows 10, AWS 100).
  */
 const PART_BYTES = 300 * 1024;
 
-export const SEQUENCE_KEY_PREFIX = SEQUENCE_PREFIX;
 export const entityPartition = (type: string, id: string): string => `${type}#${id}`;
 export const typePartition = (type: string): string => `TYPE#${type}`;
-export const ALL_RECORDS_PARTITION = 'ALL';
-export const eventKey = (eventId: string): { PK: string; SK: string } => ({
-  PK: `EVENT#${eventId}`,
-  SK: 'EVENT',
-});
 export const sequenceKey = (sequence: number): string =>
   `${SEQUENCE_PREFIX}${String(sequence).padStart(12, '0')}`;
+export const partsPartition = (eventId: string): string => `EVENT#${eventId}`;
 const partKey = (eventId: string, part: number): { PK: string; SK: string } => ({
-  PK: eventKey(eventId).PK,
+  PK: partsPartition(eventId),
   SK: `${PART_PREFIX}${String(part).padStart(3, '0')}`,
 });
 
 export const isRecordItem = (item: Item): boolean => String(item.SK).startsWith(SEQUENCE_PREFIX);
+/** The index sort key of a record: `{at}#{id}`, unique, in time order. */
+export const timeKeyOf = (record: Pick<AuditRecord, 'at' | 'id'>): string => `${record.at}#${record.id}`;
 export const isPartItem = (item: Item): boolean => String(item.SK).startsWith(PART_PREFIX);
 
 /** The query that reads a record's parts, in order. */
 export const partsQuery = (eventId: string): { condition: string; values: Record<string, string> } => ({
   condition: 'PK = :pk AND begins_with(SK, :parts)',
-  values: { ':pk': eventKey(eventId).PK, ':parts': PART_PREFIX },
+  values: { ':pk': partsPartition(eventId), ':parts': PART_PREFIX },
 });
 
 /** The items that store a record: the record itself and, when its images are too large for it, their parts. */
 export function recordItems(record: AuditRecord): { record: Item; parts: Item[] } {
-  const timeKey = `${record.at}#${record.id}`;
+  const timeKey = timeKeyOf(record);
   const item: Item = {
     PK: entityPartition(record.entityType, record.entityId),
     SK: sequenceKey(record.sequence),
     GSI1PK: typePartition(record.entityType),
     GSI1SK: timeKey,
-    GSI2PK: ALL_RECORDS_PARTITION,
-    GSI2SK: timeKey,
     ...record,
   };
   if (Buffer.byteLength(JSON.stringify(item)) <= INLINE_LIMIT_BYTES) return { record: item, parts: [] };

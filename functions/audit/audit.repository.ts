@@ -1,45 +1,41 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { getItems } from '#shared/db/get-items.ts';
+import { AUDIT_TABLE } from '#shared/db/tables.ts';
 import { ConditionsFailedError, writeAtomically } from '#shared/db/transactions.ts';
-import {
-  decodeCursor,
-  encodeCursor,
-  matching,
-  type Page,
-  type PageRequest,
-  prefixed,
-} from '#shared/pagination.ts';
+import { decodeCursor, encodeCursor, matching, type Page, type PageRequest } from '#shared/pagination.ts';
 import { type AuditEntityType, AuditEntityTypeSchema, type AuditRecord } from './audit.schemas.ts';
-import type { AuditEntry, AuditRepository } from './audit.ts';
+import type { AuditRepository } from './audit.ts';
 import {
-  ALL_RECORDS_PARTITION,
   entityPartition,
-  eventKey,
   hasParts,
   partsQuery,
   recordFromItems,
   recordItems,
-  SEQUENCE_KEY_PREFIX as SEQUENCE_PREFIX,
+  timeKeyOf,
   typePartition,
 } from './audit-items.ts';
 
-/** Attempts at taking the entity's next sequence number (only a second projector could take it first). */
-const MAX_ATTEMPTS = 5;
+type Item = Record<string, unknown>;
 
 /** The shapes of a sequence key and of the index sort key `{at}#{event id}`, for cursors. */
 const SEQUENCE_KEY = /^SEQ#\d{12}$/;
 const TIME_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z#.+$/s;
 const auditedTypes = (type: AuditEntityType | undefined): readonly AuditEntityType[] =>
   type === undefined ? AuditEntityTypeSchema.options : [type];
+const KEY_NAMES = [AUDIT_TABLE.partitionKey, AUDIT_TABLE.sortKey] as const;
 
 /**
- * The audit table. Records are only ever put, each with a condition that it is new: together with
- * IAM (only the projector may put; nobody may update or delete) that is what makes it append-only.
- * A marker per stream record makes a redelivered record a no-op. A record too large for one item
+ * The audit table. Records are only ever put, each with a condition that its place is free:
+ * together with IAM (only the projector may put; nobody may update or delete) that is what makes it
+ * append-only. A record's place is its entity and version, so storing a change is one conditional
+ * put, and a redelivered change finds its place taken by itself. A record too large for one item
  * keeps its images in parts, written in the same transaction (see audit-items.ts).
  */
 export class DynamoAuditRepository implements AuditRepository {
@@ -48,105 +44,68 @@ export class DynamoAuditRepository implements AuditRepository {
     private readonly tableName: string,
   ) {}
 
-  async append(entry: AuditEntry): Promise<boolean> {
-    const { Item: seen } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: eventKey(entry.id), ConsistentRead: true }),
-    );
-    if (seen) return false;
-    const PK = entityPartition(entry.entityType, entry.entityId);
-
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const { Items = [] } = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': PK, ':prefix': SEQUENCE_PREFIX },
-          ScanIndexForward: false,
-          Limit: 1,
-          ConsistentRead: true,
-        }),
-      );
-      const sequence = Number(Items[0]?.sequence ?? 0) + 1;
-      const { record, parts } = recordItems({ ...entry, sequence });
-      try {
+  async append(record: AuditRecord): Promise<boolean> {
+    const { record: item, parts } = recordItems(record);
+    // The place in the entity's sequence is free (a part is new whenever its record is).
+    const free = 'attribute_not_exists(PK)';
+    try {
+      if (parts.length === 0) {
+        await this.client.send(
+          new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: free }),
+        );
+      } else {
         await writeAtomically(this.client, [
           {
-            name: 'event',
-            write: {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...eventKey(entry.id), entity: PK, sequence },
-                // This stream record was not stored before (a redelivery finds its marker).
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-          },
-          {
             name: 'record',
-            write: {
-              Put: {
-                TableName: this.tableName,
-                Item: record,
-                // The sequence slot is free: no other projector took it.
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
+            write: { Put: { TableName: this.tableName, Item: item, ConditionExpression: free } },
           },
-          // Under the marker's partition: new whenever the marker is.
           ...parts.map((part, index) => ({
             name: `part-${index}`,
-            write: {
-              Put: { TableName: this.tableName, Item: part, ConditionExpression: 'attribute_not_exists(PK)' },
-            },
+            write: { Put: { TableName: this.tableName, Item: part, ConditionExpression: free } },
           })),
         ]);
-        return true;
-      } catch (error) {
-        if (!(error instanceof ConditionsFailedError)) throw error;
-        if (error.has('event')) return false;
       }
+      return true;
+    } catch (error) {
+      const taken =
+        error instanceof ConditionalCheckFailedException ||
+        (error instanceof ConditionsFailedError && error.has('record'));
+      if (!taken) throw error;
     }
-    throw new Error(`no free audit sequence for ${PK}`);
+    const { Item: holder } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: item.PK, SK: item.SK },
+        ConsistentRead: true,
+      }),
+    );
+    if (holder?.id === record.id) return false;
+    throw new Error(
+      `audit ${String(item.PK)} ${String(item.SK)} holds change ${String(holder?.id)}, not ${record.id}: two changes claim version ${record.sequence}`,
+    );
   }
 
-  async list(
+  list(
     filter: { entityType?: AuditEntityType | undefined; entityId?: string | undefined },
     page: PageRequest,
   ): Promise<Page<AuditRecord>> {
-    const byEntity = filter.entityType !== undefined && filter.entityId !== undefined;
-    const index = byEntity ? undefined : filter.entityType !== undefined ? 'GSI1' : 'GSI2';
-    const partition = byEntity
-      ? entityPartition(filter.entityType ?? '', filter.entityId ?? '')
-      : filter.entityType !== undefined
-        ? typePartition(filter.entityType)
-        : ALL_RECORDS_PARTITION;
-    const [pkName, skName] = index === undefined ? ['PK', 'SK'] : [`${index}PK`, `${index}SK`];
+    if (filter.entityType !== undefined && filter.entityId !== undefined) {
+      return this.listEntity(entityPartition(filter.entityType, filter.entityId), page);
+    }
+    return this.listByTime(auditedTypes(filter.entityType), page);
+  }
 
-    const position = decodeCursor(page.cursor, {
-      // The entity the list is of, an entity of the listed type, or any audited entity.
-      PK: byEntity
-        ? (pk) => pk === partition
-        : (pk) => auditedTypes(filter.entityType).some((type) => prefixed(`${type}#`)(pk)),
-      SK: matching(SEQUENCE_KEY),
-      at: matching(TIME_KEY),
-    });
+  /** One entity's records, newest first. */
+  private async listEntity(partition: string, page: PageRequest): Promise<Page<AuditRecord>> {
+    const position = decodeCursor(page.cursor, { PK: (pk) => pk === partition, SK: matching(SEQUENCE_KEY) });
     const input: QueryCommandInput = {
       TableName: this.tableName,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': pkName },
+      KeyConditionExpression: 'PK = :pk',
       ExpressionAttributeValues: { ':pk': partition },
       ScanIndexForward: false,
       Limit: page.limit + 1,
-      ...(index === undefined ? { ConsistentRead: true } : { IndexName: index }),
-      ...(position
-        ? {
-            ExclusiveStartKey: {
-              PK: position.PK,
-              SK: position.SK,
-              ...(index === undefined ? {} : { [pkName]: partition, [skName]: position.at }),
-            },
-          }
-        : {}),
+      ConsistentRead: true,
+      ...(position ? { ExclusiveStartKey: { PK: position.PK, SK: position.SK } } : {}),
     };
     const { Items = [] } = await this.client.send(new QueryCommand(input));
     const items = Items.slice(0, page.limit);
@@ -154,21 +113,54 @@ export class DynamoAuditRepository implements AuditRepository {
     return {
       items: await Promise.all(items.map((item) => this.withImages(item))),
       nextCursor:
-        Items.length > page.limit && last
-          ? encodeCursor({
-              PK: String(last.PK),
-              SK: String(last.SK),
-              at: `${String(last.at)}#${String(last.id)}`,
-            })
-          : null,
+        Items.length > page.limit && last ? encodeCursor({ PK: String(last.PK), SK: String(last.SK) }) : null,
+    };
+  }
+
+  /**
+   * The records of these entity types, newest first: each type's index partition read from the
+   * cursor's time on, merged, then the page's records read by their keys. The cursor is the last
+   * record's `{at}#{id}`, which is unique, so "older than it" is exact in every partition.
+   */
+  private async listByTime(types: readonly AuditEntityType[], page: PageRequest): Promise<Page<AuditRecord>> {
+    const position = decodeCursor(page.cursor, { at: matching(TIME_KEY) });
+    const partitions = await Promise.all(
+      types.map(async (type) => {
+        const { Items = [] } = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'GSI1',
+            KeyConditionExpression: position ? 'GSI1PK = :pk AND GSI1SK < :before' : 'GSI1PK = :pk',
+            ExpressionAttributeValues: {
+              ':pk': typePartition(type),
+              ...(position ? { ':before': position.at } : {}),
+            },
+            ScanIndexForward: false,
+            Limit: page.limit + 1,
+          }),
+        );
+        return Items;
+      }),
+    );
+    const newest = partitions
+      .flat()
+      .sort((a, b) => String(b.GSI1SK).localeCompare(String(a.GSI1SK)))
+      .slice(0, page.limit + 1);
+    const keys = newest.slice(0, page.limit);
+    const items = await getItems(this.client, this.tableName, keys, KEY_NAMES);
+    const records = await Promise.all(items.map((item) => this.withImages(item)));
+    const last = records.at(-1);
+    return {
+      items: records,
+      nextCursor: newest.length > page.limit && last ? encodeCursor({ at: timeKeyOf(last) }) : null,
     };
   }
 
   /** The record, with its images read back from their parts when it keeps them there. */
-  private async withImages(item: Record<string, unknown>): Promise<AuditRecord> {
+  private async withImages(item: Item): Promise<AuditRecord> {
     if (!hasParts(item)) return recordFromItems(item, []);
     const query = partsQuery(String(item.id));
-    const parts: Record<string, unknown>[] = [];
+    const parts: Item[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(

@@ -17,15 +17,13 @@ export interface StoredChange {
   observedAt: string;
 }
 
-/** An audit record before the store gives it its place in the entity's sequence. */
-export type AuditEntry = Omit<AuditRecord, 'sequence'>;
-
 export interface AuditRepository {
   /**
-   * Appends the entry as the entity's next record, at most once per stream record.
+   * Stores the record in its place in the entity's sequence, at most once per stream record.
    * @returns false when this stream record was stored before (a redelivery)
+   * @throws Error when another change holds that place (a write that did not count its version)
    */
-  append(entry: AuditEntry): Promise<boolean>;
+  append(record: AuditRecord): Promise<boolean>;
   list(
     filter: { entityType?: AuditEntityType | undefined; entityId?: string | undefined },
     page: PageRequest,
@@ -48,8 +46,12 @@ const ACTIONS: Record<StoredChange['kind'], AuditAction> = {
   REMOVE: 'DELETED',
 };
 
-/** Storage and index attributes: how the item is kept, not what it says. */
+/**
+ * Storage and index attributes: how the item is kept, not what it says. `version` counts the item's
+ * writes; the record carries it as its `sequence`.
+ */
 const STORAGE_ATTRIBUTES = new Set([
+  'version',
   'PK',
   'SK',
   'entity',
@@ -84,7 +86,7 @@ export function changedAttributes(before: Item, after: Item): { before: Item; af
  * The images a record keeps. An update keeps only what it changed: a large item's record then stays
  * small (the contract allows leaving unchanged attributes out); creation and deletion keep the item.
  */
-function imagesOf(change: StoredChange): Pick<AuditEntry, 'before' | 'after'> {
+function imagesOf(change: StoredChange): Pick<AuditRecord, 'before' | 'after'> {
   if (change.kind === 'MODIFY' && change.before && change.after) {
     return changedAttributes(content(change.before), content(change.after));
   }
@@ -98,7 +100,7 @@ function imagesOf(change: StoredChange): Pick<AuditEntry, 'before' | 'after'> {
  * What a trail (oldest first) says its entity is now: CREATED's `after`, then each UPDATED laid over
  * it (its `after` set, the attributes it has in `before` only removed); nothing after DELETED.
  */
-export function foldTrail(trail: readonly Pick<AuditEntry, 'action' | 'before' | 'after'>[]): Item | null {
+export function foldTrail(trail: readonly Pick<AuditRecord, 'action' | 'before' | 'after'>[]): Item | null {
   let state: Item | null = null;
   for (const { action, before, after } of trail) {
     if (action === 'DELETED') {
@@ -119,11 +121,23 @@ function actorOf(item: Item): string {
 }
 
 /**
+ * The place of a change in its entity's sequence: the version the write gave the item (item-version.ts),
+ * or, for a deletion, the one after the last.
+ */
+function sequenceOf(change: StoredChange, item: Item): number {
+  const version = Number(item.version);
+  if (!Number.isInteger(version) || version < 1) {
+    throw new Error(`stream record ${change.eventId}: ${String(item.entity)} item has no version`);
+  }
+  return change.kind === 'REMOVE' ? version + 1 : version;
+}
+
+/**
  * The audit entry for a change, or undefined for items that are not business entities (idempotency
  * records, operation markers: their effects are audited through the entities they guard).
- * @throws Error for an audited item that does not say which entity it is (a poisoned record)
+ * @throws Error for an audited item that does not say which entity it is, or which version (a poisoned record)
  */
-export function auditEntryFor(change: StoredChange): AuditEntry | undefined {
+export function auditEntryFor(change: StoredChange): AuditRecord | undefined {
   const item = change.after ?? change.before;
   if (!item) throw new Error(`stream record ${change.eventId} carries no image`);
   const audited = typeof item.entity === 'string' ? AUDITED[item.entity] : undefined;
@@ -144,6 +158,7 @@ export function auditEntryFor(change: StoredChange): AuditEntry | undefined {
     ...imagesOf(change),
     actor: actorOf(item),
     at,
+    sequence: sequenceOf(change, item),
   };
 }
 
@@ -168,7 +183,7 @@ export async function projectChanges(
   const result: ProjectionResult = { stored: 0, duplicates: 0, skipped: 0 };
   const heldBack = new Set<string>();
   for (const change of changes) {
-    let entry: AuditEntry | undefined;
+    let entry: AuditRecord | undefined;
     try {
       entry = auditEntryFor(change);
       if (!entry) {

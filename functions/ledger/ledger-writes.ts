@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { FIRST_VERSION } from '#shared/db/item-version.ts';
 import {
   creditAccountKey,
   creditOperationKey,
@@ -61,6 +62,7 @@ export function ledgerEntryWrites(
             ...ledgerEntryKey(customerId, after.version),
             entity: 'CREDIT_TRANSACTION',
             ...transaction,
+            ...FIRST_VERSION,
           },
           // The version's slot is free: two writers that read the same version collide here too.
           ConditionExpression: 'attribute_not_exists(PK)',

@@ -6,6 +6,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { FIRST_VERSION, NEXT_VERSION, VERSION_NAMES, VERSION_VALUES } from '#shared/db/item-version.ts';
 import { ALL_PROMO_CODES_PARTITION, promoCodeKey } from '#shared/db/keys.ts';
 import { ConflictError, NotFoundError } from '#shared/errors.ts';
 import { decodeCursor, encodeCursor, matching, type Page, type PageRequest } from '#shared/pagination.ts';
@@ -44,6 +45,7 @@ export class DynamoPromoCodeRepository implements PromoCodeReader {
             ...promoCodeKey(promo.code),
             entity: 'PROMO_CODE',
             ...promo,
+            ...FIRST_VERSION,
             changedBy: actor,
             GSI3PK: ALL_PROMO_CODES_PARTITION,
             GSI3SK: promo.code,
@@ -102,10 +104,14 @@ export class DynamoPromoCodeRepository implements PromoCodeReader {
         new UpdateCommand({
           TableName: this.tableName,
           Key: promoCodeKey(code),
-          UpdateExpression: `SET ${[...fields.map(([name]) => `#${name} = :${name}`), 'updatedAt = :at', 'changedBy = :actor'].join(', ')}`,
+          UpdateExpression: `SET ${[...fields.map(([name]) => `#${name} = :${name}`), 'updatedAt = :at', 'changedBy = :actor', NEXT_VERSION].join(', ')}`,
           ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeNames: Object.fromEntries(fields.map(([name]) => [`#${name}`, name])),
+          ExpressionAttributeNames: {
+            ...Object.fromEntries(fields.map(([name]) => [`#${name}`, name])),
+            ...VERSION_NAMES,
+          },
           ExpressionAttributeValues: {
+            ...VERSION_VALUES,
             ...Object.fromEntries(fields.map(([name, value]) => [`:${name}`, value])),
             ':at': at,
             ':actor': actor,

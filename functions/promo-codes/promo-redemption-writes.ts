@@ -1,3 +1,4 @@
+import { NEXT_VERSION, VERSION_NAMES, VERSION_VALUES } from '#shared/db/item-version.ts';
 import { promoCodeKey, promoCustomerKey } from '#shared/db/keys.ts';
 import type { NamedWrite } from '#shared/db/transactions.ts';
 
@@ -29,14 +30,20 @@ export function claimRedemptionWrites(
         Update: {
           TableName: tableName,
           Key: promoCodeKey(code),
-          UpdateExpression: 'ADD claimedRedemptions :one SET updatedAt = :at, changedBy = :actor',
+          UpdateExpression: `ADD claimedRedemptions :one SET updatedAt = :at, changedBy = :actor, ${NEXT_VERSION}`,
           ConditionExpression:
             'attribute_exists(PK) AND #active = :true' +
             ' AND (attribute_not_exists(validFrom) OR validFrom <= :at)' +
             ' AND (attribute_not_exists(validUntil) OR validUntil > :at)' +
             ' AND (attribute_not_exists(maxRedemptions) OR claimedRedemptions < maxRedemptions)',
-          ExpressionAttributeNames: { '#active': 'active' },
-          ExpressionAttributeValues: { ':one': 1, ':true': true, ':at': at, ':actor': actor },
+          ExpressionAttributeNames: { '#active': 'active', ...VERSION_NAMES },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':true': true,
+            ':at': at,
+            ':actor': actor,
+            ...VERSION_VALUES,
+          },
         },
       },
     },
@@ -77,9 +84,16 @@ export function releaseRedemptionWrites(
         Update: {
           TableName: tableName,
           Key: promoCodeKey(code),
-          UpdateExpression: 'ADD claimedRedemptions :minusOne SET updatedAt = :at, changedBy = :actor',
+          UpdateExpression: `ADD claimedRedemptions :minusOne SET updatedAt = :at, changedBy = :actor, ${NEXT_VERSION}`,
           ConditionExpression: 'claimedRedemptions > :zero',
-          ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0, ':at': at, ':actor': actor },
+          ExpressionAttributeNames: VERSION_NAMES,
+          ExpressionAttributeValues: {
+            ':minusOne': -1,
+            ':zero': 0,
+            ':at': at,
+            ':actor': actor,
+            ...VERSION_VALUES,
+          },
         },
       },
     },
@@ -109,9 +123,15 @@ export function redeemWrite(
       Update: {
         TableName: tableName,
         Key: promoCodeKey(redemption.code),
-        UpdateExpression: 'ADD redemptions :one SET updatedAt = :at, changedBy = :actor',
+        UpdateExpression: `ADD redemptions :one SET updatedAt = :at, changedBy = :actor, ${NEXT_VERSION}`,
         ConditionExpression: 'claimedRedemptions > redemptions',
-        ExpressionAttributeValues: { ':one': 1, ':at': redemption.at, ':actor': redemption.actor },
+        ExpressionAttributeNames: VERSION_NAMES,
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':at': redemption.at,
+          ':actor': redemption.actor,
+          ...VERSION_VALUES,
+        },
       },
     },
   };

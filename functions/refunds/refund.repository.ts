@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { FIRST_VERSION, NEXT_VERSION, VERSION_NAMES, VERSION_VALUES } from '#shared/db/item-version.ts';
 import { purchaseKey, purchasePartitionKey, REFUND_PREFIX, refundKey } from '#shared/db/keys.ts';
 import { pageOfPartition } from '#shared/db/partition-page.ts';
 import { ConditionsFailedError, type NamedWrite, writeAtomically } from '#shared/db/transactions.ts';
@@ -39,11 +40,12 @@ export class DynamoRefundRepository implements RefundRepository {
             Key: purchaseKey(after.purchase.id),
             UpdateExpression:
               'SET refundedCents = :refunded, refundedQuantity = :refundedQuantity, #status = :status, ' +
-              'updatedAt = :now, changedBy = :actor',
+              `updatedAt = :now, changedBy = :actor, ${NEXT_VERSION}`,
             // The refunded total is still what was read, and rises only within what was paid.
             ConditionExpression: 'refundedCents = :readRefunded AND totalCents >= :refunded',
-            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeNames: { '#status': 'status', ...VERSION_NAMES },
             ExpressionAttributeValues: {
+              ...VERSION_VALUES,
               ':refunded': after.purchase.refundedCents,
               ':refundedQuantity': after.refundedQuantity,
               ':status': after.purchase.status,
@@ -64,6 +66,7 @@ export class DynamoRefundRepository implements RefundRepository {
               ...refundKey(refund.purchaseId, refund.id),
               entity: 'REFUND',
               ...refund,
+              ...FIRST_VERSION,
               purchaseRefundedCentsAfter: after.purchase.refundedCents,
             },
             ConditionExpression: 'attribute_not_exists(PK)',

@@ -32,7 +32,8 @@ function record(
   };
 }
 
-const account = (customerId: string, availableCents: number, changedBy = 'rep-1') => ({
+/** A credit account as the ledger writes it; `version` counts its writes. */
+const account = (customerId: string, availableCents: number, changedBy = 'rep-1', version = 1) => ({
   PK: `CUSTOMER#${customerId}`,
   SK: 'CREDIT',
   entity: 'CREDIT_ACCOUNT',
@@ -40,6 +41,7 @@ const account = (customerId: string, availableCents: number, changedBy = 'rep-1'
   availableCents,
   heldCents: 0,
   changedBy,
+  version,
   updatedAt: `2026-11-21T12:00:0${availableCents % 10}.000Z`,
 });
 
@@ -54,7 +56,7 @@ beforeEach(async () => {
 describe('audit projector', () => {
   it('stores one record per change, numbered per entity, without storage keys', async () => {
     const created = record('INSERT', undefined, account('c1', 0));
-    const granted = record('MODIFY', account('c1', 0), account('c1', 500, 'rep-2'));
+    const granted = record('MODIFY', account('c1', 0), account('c1', 500, 'rep-2', 2));
     const other = record('INSERT', undefined, account('c2', 0));
 
     const { batchItemFailures } = await projectStreamBatch(deps(), batch(created, granted, other));
@@ -73,7 +75,7 @@ describe('audit projector', () => {
 
   it('stores a record delivered twice once', async () => {
     const created = record('INSERT', undefined, account('c1', 0));
-    const granted = record('MODIFY', account('c1', 0), account('c1', 500));
+    const granted = record('MODIFY', account('c1', 0), account('c1', 500, 'rep-1', 2));
 
     await projectStreamBatch(deps(), batch(created));
     const again = await projectStreamBatch(deps(), batch(created, granted));
@@ -81,6 +83,60 @@ describe('audit projector', () => {
     expect(again.result).toMatchObject({ stored: 1, duplicates: 1 });
     const { items } = await audit.list({ entityType: 'CREDIT', entityId: 'c1' }, { limit: 10 });
     expect(items.map((item) => item.sequence)).toEqual([2, 1]);
+  });
+
+  it('refuses a change whose place another change holds (a write that did not count its version), and names it', async () => {
+    const created = record('INSERT', undefined, account('c1', 0));
+    const uncounted = record('MODIFY', account('c1', 0), account('c1', 500, 'rep-2', 1));
+
+    const { batchItemFailures } = await projectStreamBatch(deps(), batch(created, uncounted));
+
+    expect(batchItemFailures).toEqual([{ itemIdentifier: uncounted.dynamodb?.SequenceNumber }]);
+    const { items } = await audit.list({ entityType: 'CREDIT', entityId: 'c1' }, { limit: 10 });
+    expect(items.map((item) => item.id)).toEqual([created.eventID]);
+    expect(logged).toEqual(['audit record not stored']);
+  });
+
+  it('lists every record newest first across entity types, page by page, without repeats', async () => {
+    const changes = [
+      record('INSERT', undefined, account('c1', 0)),
+      record('INSERT', undefined, { ...account('c2', 0), updatedAt: '2026-11-21T12:00:03.000Z' }),
+      record('INSERT', undefined, {
+        entity: 'PURCHASE',
+        id: 'p1',
+        version: 1,
+        changedBy: 'rep-1',
+        updatedAt: '2026-11-21T12:00:02.000Z',
+      }),
+      record('MODIFY', account('c1', 0), {
+        ...account('c1', 500, 'rep-1', 2),
+        updatedAt: '2026-11-21T12:00:04.000Z',
+      }),
+      record('INSERT', undefined, {
+        entity: 'PROMO_CODE',
+        code: 'X1',
+        version: 1,
+        changedBy: 'rep-1',
+        updatedAt: '2026-11-21T12:00:01.000Z',
+      }),
+    ];
+    await projectStreamBatch(deps(), batch(...changes));
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await audit.list({}, { limit: 2, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((item) => `${item.at} ${item.entityType} ${item.entityId}`));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+
+    expect(seen).toEqual([
+      '2026-11-21T12:00:04.000Z CREDIT c1',
+      '2026-11-21T12:00:03.000Z CREDIT c2',
+      '2026-11-21T12:00:02.000Z PURCHASE p1',
+      '2026-11-21T12:00:01.000Z PROMO_CODE X1',
+      '2026-11-21T12:00:00.000Z CREDIT c1',
+    ]);
   });
 
   it('stores the rest of a batch around a poisoned record, and names the poisoned one', async () => {
@@ -103,7 +159,8 @@ describe('audit projector', () => {
       randomBytes(400 * 1024)
         .toString('base64')
         .slice(0, 408_000);
-    const purchase = (description: string) => ({
+    const purchase = (description: string, version: number) => ({
+      version,
       PK: 'PURCHASE#big',
       SK: 'PURCHASE',
       entity: 'PURCHASE',
@@ -113,8 +170,8 @@ describe('audit projector', () => {
       changedBy: 'rep-1',
       updatedAt: '2026-11-21T12:00:00.000Z',
     });
-    const first = purchase(text());
-    const second = { ...purchase(text()), status: 'REFUNDED' };
+    const first = purchase(text(), 1);
+    const second = { ...purchase(text(), 2), status: 'REFUNDED' };
     const main = await freshMainTable();
     await main.client.send(new PutCommand({ TableName: main.tableName, Item: second })); // DynamoDB takes it
 
@@ -129,7 +186,7 @@ describe('audit projector', () => {
 
     expect(batchItemFailures).toEqual([]);
     const { items } = await audit.list({ entityType: 'PURCHASE', entityId: 'big' }, { limit: 10 });
-    const { PK: _pk, SK: _sk, entity: _entity, ...content } = second;
+    const { PK: _pk, SK: _sk, entity: _entity, version: _version, ...content } = second;
     expect(items.map((item) => [item.sequence, item.action])).toEqual([
       [3, 'DELETED'],
       [2, 'UPDATED'],

@@ -10,8 +10,9 @@ let tables: { main: string; audit: string };
 let client: Awaited<ReturnType<typeof freshMainTable>>['client'];
 let audit: DynamoAuditRepository;
 
-/** Stores an item in the main table and, unless told not to, its audit record. */
-async function store(item: Record<string, unknown>, audited = true): Promise<void> {
+/** Stores an item (at version 1 unless it says) in the main table and, unless told not to, its audit record. */
+async function store(written: Record<string, unknown>, audited = true): Promise<void> {
+  const item = { version: 1, ...written };
   await client.send(new PutCommand({ TableName: tables.main, Item: item }));
   const entry = auditEntryFor({
     eventId: `e-${Math.random()}`,
@@ -24,12 +25,16 @@ async function store(item: Record<string, unknown>, audited = true): Promise<voi
   if (audited && entry) await audit.append(entry);
 }
 
-/** Replaces a stored item and, unless told not to, audits the change as the stream would report it. */
+/**
+ * Replaces a stored item with the next version of it and, unless told not to, audits the change as
+ * the stream would report it.
+ */
 async function update(
   before: Record<string, unknown>,
-  after: Record<string, unknown>,
+  next: Record<string, unknown>,
   audited = true,
 ): Promise<void> {
+  const after = { ...next, version: Number(before.version ?? 1) + 1 };
   await client.send(new PutCommand({ TableName: tables.main, Item: after }));
   const entry = auditEntryFor({
     eventId: `e-${Math.random()}`,
@@ -100,7 +105,7 @@ describe('reconcile', () => {
     const { GSI3PK: _closed, ...committed } = { ...reservation, status: 'COMMITTED', shipmentId: 's1' };
     await store(reservation);
     await update(reservation, { ...reservation, status: 'SHIPPING' });
-    await update({ ...reservation, status: 'SHIPPING' }, committed);
+    await update({ ...reservation, status: 'SHIPPING', version: 2 }, committed);
 
     const report = await reconcile(client, tables);
 
@@ -115,7 +120,10 @@ describe('reconcile', () => {
 
     const { breaches } = await reconcile(client, tables);
 
-    expect(breaches).toEqual(['RESERVATION p1: audit trail does not fold to its current state']);
+    expect(breaches).toEqual([
+      'RESERVATION p1: audit trail does not fold to its current state',
+      'RESERVATION p1: audit trail ends at 1, the item is at version 2',
+    ]);
   });
 
   it('reports a balance the ledger does not explain, and a hold no reservation explains', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import type { AuditRecord } from '../../functions/audit/audit.schemas.ts';
 import {
-  type AuditEntry,
   auditEntryFor,
   changedAttributes,
   foldTrail,
@@ -8,6 +8,7 @@ import {
   type StoredChange,
 } from '../../functions/audit/audit.ts';
 
+/** A change as the stream reports it; items written by the service carry a version (1, then one more per write). */
 const change = (
   kind: StoredChange['kind'],
   before?: Record<string, unknown>,
@@ -16,8 +17,8 @@ const change = (
   eventId: `e-${Math.random()}`,
   sequenceNumber: String(Math.floor(Math.random() * 1e9)),
   kind,
-  before,
-  after,
+  before: before && { version: 1, ...before },
+  after: after && { version: before ? 2 : 1, ...after },
   observedAt: '2026-11-21T12:00:00.000Z',
 });
 
@@ -82,6 +83,22 @@ describe('auditEntryFor', () => {
     });
   });
 
+  it('places each change by the version its write gave the item, and a deletion after the last', () => {
+    const item = { entity: 'PURCHASE', id: 'p1' };
+
+    expect(auditEntryFor(change('INSERT', undefined, item))?.sequence).toBe(1);
+    expect(auditEntryFor(change('MODIFY', { ...item, version: 6 }, { ...item, version: 7 }))?.sequence).toBe(
+      7,
+    );
+    expect(auditEntryFor(change('REMOVE', { ...item, version: 7 }, undefined))?.sequence).toBe(8);
+  });
+
+  it('refuses an entity whose item does not count its versions', () => {
+    expect(() => auditEntryFor({ ...change('INSERT'), after: { entity: 'PURCHASE', id: 'p1' } })).toThrow(
+      /no version/,
+    );
+  });
+
   it('skips items that are not entities, and refuses an entity without an id', () => {
     expect(auditEntryFor(change('INSERT', undefined, { entity: 'CREDIT_OPERATION' }))).toBeUndefined();
     expect(() => auditEntryFor(change('INSERT', undefined, { entity: 'PURCHASE' }))).toThrow(/no id/);
@@ -125,7 +142,7 @@ describe('foldTrail', () => {
     const trail = [
       auditEntryFor(change('INSERT', undefined, { entity: 'PURCHASE', ...item })),
       auditEntryFor(change('MODIFY', { entity: 'PURCHASE', ...item }, { entity: 'PURCHASE', ...v2 })),
-    ].map((entry) => entry as AuditEntry);
+    ].map((entry) => entry as AuditRecord);
 
     expect(foldTrail(trail)).toEqual(v2);
   });
@@ -142,10 +159,10 @@ describe('foldTrail', () => {
 
 describe('projectChanges', () => {
   it('holds back the later changes of an entity whose change failed, but not the others', async () => {
-    const appended: AuditEntry[] = [];
+    const appended: AuditRecord[] = [];
     let failNext = true;
     const audit = {
-      append: async (entry: AuditEntry) => {
+      append: async (entry: AuditRecord) => {
         if (entry.entityId === 'a' && failNext) {
           failNext = false;
           throw new Error('throttled');

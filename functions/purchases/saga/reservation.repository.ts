@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { FIRST_VERSION, NEXT_VERSION, VERSION_NAMES, VERSION_VALUES } from '#shared/db/item-version.ts';
 import {
   ALL_PURCHASES_PARTITION,
   creditAccountKey,
@@ -81,6 +82,7 @@ export class DynamoReservationRepository implements ReservationRepository {
               ...reservationKey(purchaseId),
               entity: 'RESERVATION',
               ...reservation,
+              ...FIRST_VERSION,
               GSI3PK: OPEN_RESERVATIONS_PARTITION,
               GSI3SK: `${reservation.createdAt}#${purchaseId}`,
             },
@@ -189,6 +191,7 @@ export class DynamoReservationRepository implements ReservationRepository {
               ...purchaseKey(purchase.id),
               entity: 'PURCHASE',
               ...stored,
+              ...FIRST_VERSION,
               refundedQuantity: 0,
               changedBy: reservation.actor,
               GSI1PK: purchasesOfCustomerPartition(purchase.customerId),
@@ -320,11 +323,17 @@ export class DynamoReservationRepository implements ReservationRepository {
       Update: {
         TableName: this.tableName,
         Key: reservationKey(purchaseId),
-        UpdateExpression: 'SET #status = :status, updatedAt = :at, changedBy = :actor REMOVE GSI3PK, GSI3SK',
+        UpdateExpression: `SET #status = :status, updatedAt = :at, changedBy = :actor, ${NEXT_VERSION} REMOVE GSI3PK, GSI3SK`,
         // Still in the status it was read in.
         ConditionExpression: '#status = :expected',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': status, ':expected': expected, ':at': at, ':actor': actor },
+        ExpressionAttributeNames: { '#status': 'status', ...VERSION_NAMES },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':expected': expected,
+          ':at': at,
+          ':actor': actor,
+          ...VERSION_VALUES,
+        },
       },
     };
     return { name: 'reservation', write };
@@ -341,12 +350,13 @@ export class DynamoReservationRepository implements ReservationRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: reservationKey(purchaseId),
-          UpdateExpression: `SET #status = :status, updatedAt = :at${extra.map(([name]) => `, ${name} = :${name}`).join('')}`,
+          UpdateExpression: `SET #status = :status, updatedAt = :at, ${NEXT_VERSION}${extra.map(([name]) => `, ${name} = :${name}`).join('')}`,
           ConditionExpression: `#status IN (${Object.keys(allowed).join(', ')})`,
-          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeNames: { '#status': 'status', ...VERSION_NAMES },
           ExpressionAttributeValues: {
             ':status': change.status,
             ':at': change.at,
+            ...VERSION_VALUES,
             ...allowed,
             ...Object.fromEntries(extra.map(([name, value]) => [`:${name}`, value])),
           },

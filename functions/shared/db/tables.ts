@@ -49,16 +49,16 @@ export const MAIN_TABLE = {
 } as const satisfies TableDeclaration;
 
 /**
- * Append-only audit records, written only by the stream projector: by entity (PK, in sequence), by
- * entity type (GSI1) and all (GSI2), both by time of the change.
+ * Append-only audit records, written only by the stream projector: by entity (PK, in sequence) and
+ * by entity type and time of the change (GSI1, keys only: a listing reads the records by their keys).
+ * All records, newest first, are the entity types' partitions merged (audit.repository.ts).
  */
 export const AUDIT_TABLE = {
   id: 'AuditTable',
   partitionKey: 'PK',
   sortKey: 'SK',
   globalSecondaryIndexes: [
-    { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'ALL' },
-    { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'ALL' },
+    { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'KEYS_ONLY' },
   ],
   nameVariable: 'AUDIT_TABLE_NAME',
 } as const satisfies TableDeclaration;
