@@ -82,6 +82,8 @@ const SWAGGER_UI_FILES = [
 ] as const;
 
 const READ: readonly DynamoAction[] = ['GetItem', 'Query'];
+/** A listing: the keys from an index (which keeps keys only), then the items by them. */
+const LIST: readonly DynamoAction[] = ['GetItem', 'Query', 'BatchGetItem'];
 const LEDGER_WRITE: readonly DynamoAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'];
 
 export const ROUTES = [
@@ -135,8 +137,8 @@ export const ROUTES = [
     path: '/v1/customers',
     access: 'read',
     entry: 'functions/customers/list-customers.http.ts',
-    // One Query of GSI1 per page (the index grant); the accounts' partitions for the table's own.
-    mainTable: ['Query'],
+    // One Query of GSI1 per page (the index grant), then the accounts by their keys.
+    mainTable: ['Query', 'BatchGetItem'],
     mainTableKeys: [CUSTOMER_ITEMS],
     externalApi: true,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
@@ -181,7 +183,7 @@ export const ROUTES = [
     path: '/v1/purchases',
     access: 'read',
     entry: 'functions/purchases/list-purchases.http.ts',
-    mainTable: READ,
+    mainTable: LIST,
     mainTableKeys: [PURCHASE_ITEMS],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
@@ -236,7 +238,7 @@ export const ROUTES = [
     path: '/v1/promo-codes',
     access: 'read',
     entry: 'functions/promo-codes/list-promo-codes.http.ts',
-    mainTable: ['Query'],
+    mainTable: ['Query', 'BatchGetItem'],
     mainTableKeys: [PROMO_CODE_ITEMS],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,

@@ -79,7 +79,7 @@ export const SAGA_TASKS = [
 export const RESERVATION_SWEEPER = {
   id: 'SweepReservations',
   entry: 'functions/purchases/saga/sweep-reservations.schedule.ts',
-  mainTable: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+  mainTable: ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
   mainTableKeys: [CUSTOMER_ITEMS, PURCHASE_ITEMS, PROMO_CODE_ITEMS],
   externalApi: false,
   timeoutSeconds: 60,

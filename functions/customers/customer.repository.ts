@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { getItems, MAIN_TABLE_KEY } from '#shared/db/get-items.ts';
 import { creditAccountKey, KNOWN_CUSTOMERS_PARTITION } from '#shared/db/keys.ts';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from '#shared/pagination.ts';
 import { ExternalIdSchema } from '#shared/schemas.ts';
@@ -41,7 +42,10 @@ export class DynamoKnownCustomers implements KnownCustomers {
           : {}),
       }),
     );
-    const items = Items.slice(0, page.limit).map(toAccount);
+    // The index keeps keys only: the page's accounts are read by them.
+    const items = (
+      await getItems(this.client, this.tableName, Items.slice(0, page.limit), MAIN_TABLE_KEY)
+    ).map(toAccount);
     const last = items.at(-1);
     return {
       items,

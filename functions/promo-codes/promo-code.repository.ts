@@ -6,6 +6,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { getItems, MAIN_TABLE_KEY } from '#shared/db/get-items.ts';
 import { FIRST_VERSION, NEXT_VERSION, VERSION_NAMES, VERSION_VALUES } from '#shared/db/item-version.ts';
 import { ALL_PROMO_CODES_PARTITION, promoCodeKey } from '#shared/db/keys.ts';
 import { ConflictError, NotFoundError } from '#shared/errors.ts';
@@ -89,9 +90,11 @@ export class DynamoPromoCodeRepository implements PromoCodeReader {
           : {}),
       }),
     );
-    const last = Items.at(-1);
+    // The index keeps keys only: the page's codes are read by them.
+    const items = await getItems(this.client, this.tableName, Items, MAIN_TABLE_KEY);
+    const last = items.at(-1);
     return {
-      items: Items.map(toPromoCode),
+      items: items.map(toPromoCode),
       nextCursor: LastEvaluatedKey && last ? encodeCursor({ code: String(last.code) }) : null,
     };
   }

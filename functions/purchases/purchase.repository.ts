@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { getItems, MAIN_TABLE_KEY } from '#shared/db/get-items.ts';
 import {
   ALL_PURCHASES_PARTITION,
   purchaseKey,
@@ -83,7 +84,8 @@ export class DynamoPurchaseRepository implements PurchaseReader {
       startKey = LastEvaluatedKey;
     } while (startKey && found.length <= page.limit);
 
-    const items = found.slice(0, page.limit);
+    // The indexes keep keys (and GSI1 the product, for the filter): the page's purchases are read by them.
+    const items = await getItems(this.client, this.tableName, found.slice(0, page.limit), MAIN_TABLE_KEY);
     const last = items.at(-1);
     return {
       items: items.map(toPurchase),

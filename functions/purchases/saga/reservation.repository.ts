@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { getItems, MAIN_TABLE_KEY } from '#shared/db/get-items.ts';
 import { FIRST_VERSION, NEXT_VERSION, VERSION_NAMES, VERSION_VALUES } from '#shared/db/item-version.ts';
 import {
   ALL_PURCHASES_PARTITION,
@@ -305,8 +306,10 @@ export class DynamoReservationRepository implements ReservationRepository {
       }),
     );
     const last = Items.at(-1);
+    // The index keeps keys only: the page's reservations are read by them.
+    const items = await getItems(this.client, this.tableName, Items, MAIN_TABLE_KEY);
     return {
-      items: Items.map(toReservation),
+      items: items.map(toReservation),
       nextCursor: LastEvaluatedKey && last ? encodeCursor({ GSI3SK: String(last.GSI3SK) }) : null,
     };
   }

@@ -1,7 +1,11 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { MAIN_TABLE } from './tables.ts';
 
 type Item = Record<string, unknown>;
 type Key = Record<string, unknown>;
+
+/** The main table's key attributes, for `getItems`. */
+export const MAIN_TABLE_KEY = [MAIN_TABLE.partitionKey, MAIN_TABLE.sortKey] as const;
 
 /** BatchGetItem's limit on keys per call. */
 const BATCH_KEYS = 100;

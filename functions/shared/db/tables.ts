@@ -36,12 +36,12 @@ export const MAIN_TABLE = {
   partitionKey: 'PK',
   sortKey: 'SK',
   globalSecondaryIndexes: [
-    // GSI1: known customers; purchases by customer.
-    { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'ALL' },
+    // GSI1: known customers; purchases by customer (with the product, for the by-both filter).
+    { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: ['productId'] },
     // GSI2: purchases by product.
-    { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'ALL' },
-    // GSI3: all purchases; open reservations by age (for the sweeper).
-    { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: 'ALL' },
+    { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'KEYS_ONLY' },
+    // GSI3: all purchases; open reservations by age (for the sweeper); promo codes.
+    { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: 'KEYS_ONLY' },
   ],
   timeToLiveAttribute: 'expiresAt',
   stream: 'NEW_AND_OLD_IMAGES',
