@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -30,8 +30,89 @@ export async function startBenchStack(): Promise<LocalStack> {
   return stack;
 }
 
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds a process has used so far, from /proc (Linux); undefined elsewhere. */
+function processCpuSeconds(pid: number): number | undefined {
+  try {
+    // The fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** This process's children whose command line contains `marker` (Linux); empty elsewhere. */
+function childPids(marker: string): number[] {
+  try {
+    return readdirSync(`/proc/${process.pid}/task`)
+      .flatMap((task) => readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').trim().split(' '))
+      .filter((pid) => pid !== '')
+      .map(Number)
+      .filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU seconds used by this process (the stack's handlers, the local emulation and the bench's
+ * client) and by DynamoDB Local, from now until the returned function is called.
+ */
+export function cpuMeter(): () => { nodeSeconds: number; dynamoDbSeconds: number | undefined } {
+  const startNode = process.cpuUsage();
+  const java = childPids('DynamoDBLocal.jar');
+  const dynamoDbSeconds = (): number | undefined => {
+    const each = java.map(processCpuSeconds);
+    return each.some((seconds) => seconds === undefined)
+      ? undefined
+      : each.reduce<number>((sum, seconds) => sum + (seconds ?? 0), 0);
+  };
+  const startDynamoDb = dynamoDbSeconds();
+  return () => {
+    const node = process.cpuUsage(startNode);
+    const endDynamoDb = dynamoDbSeconds();
+    return {
+      nodeSeconds: (node.user + node.system) / 1e6,
+      dynamoDbSeconds:
+        startDynamoDb === undefined || endDynamoDb === undefined || java.length === 0
+          ? undefined
+          : endDynamoDb - startDynamoDb,
+    };
+  };
+}
+
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+
+/** The p50 and p95 of a sample. */
+export function latencySummary(samples: readonly number[]): { p50: number; p95: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95) };
+}
+
+/** `run(0 … count - 1)`, at most `concurrency` at a time; the results in index order. */
+export async function inParallel<T>(
+  count: number,
+  concurrency: number,
+  run: (index: number) => Promise<T>,
+): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const index = next;
+        next += 1;
+        results[index] = await run(index);
+      }
+    }),
+  );
+  return results;
+}
 
 export const BURST_HEADER = 'burst  ok  422  other  total_ms  p50_ms  p95_ms  max_ms';
 

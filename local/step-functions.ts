@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { PURCHASE_STATE_MACHINE, SAGA_TASKS } from '../functions/workers.ts';
 import { invokeWithTimeout } from './lambda-context.ts';
+import { localTrace } from './trace-hooks.ts';
 import './promise-with-resolvers.ts';
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 
@@ -77,11 +78,12 @@ const MAX_STATE_BYTES = 256 * 1024;
  * `Cause` a Catch sees, as in AWS.
  */
 function asLambda(task: { id: string; timeoutSeconds: number }, handler: TaskHandler): TaskFunction {
-  return async (input) => {
+  return (input) => localTrace.span(`task ${task.id}`, () => invoke(input));
+  async function invoke(input: Json): Promise<Json> {
     try {
       const event: unknown = JSON.parse(JSON.stringify(input));
       const result = await invokeWithTimeout(`local-${task.id}`, task.timeoutSeconds, (context) =>
-        handler(event, context),
+        localTrace.span(`handler ${task.id}`, () => handler(event, context)),
       );
       const output = JSON.stringify(result ?? null);
       if (Buffer.byteLength(output) > MAX_STATE_BYTES) {
@@ -102,7 +104,7 @@ function asLambda(task: { id: string; timeoutSeconds: number }, handler: TaskHan
       failure.name = report.errorType;
       throw failure;
     }
-  };
+  }
 }
 
 export async function createLocalPurchaseStateMachine(rootDir: string): Promise<LocalStateMachine> {
@@ -131,37 +133,49 @@ export async function createLocalPurchaseStateMachine(rootDir: string): Promise<
 
   return {
     arn,
-    async execute(input, name, replaceTasks = {}) {
-      const startDate = Date.now() / 1000;
-      let abort: () => void = () => undefined;
-      const overrides: Record<string, TaskFunction> = { ...taskFunctions };
-      for (const [stateName, replacement] of Object.entries(replaceTasks)) {
-        overrides[stateName] = async (taskInput) => (await replacement(taskInput, () => abort())) as Json;
-      }
-      const executionArn = `${arn.replace(':stateMachine:', ':express:')}:${name}`;
-      const execution = machine.run(input as Json, {
-        overrides: { taskResourceLocalHandlers: overrides },
-        context: { Execution: { Name: name, Id: executionArn } },
-      });
-      abort = execution.abort;
-      const base = {
-        executionArn,
-        stateMachineArn: arn,
-        name,
-        startDate,
-      };
-      try {
-        const output = await execution.result;
-        return { ...base, stopDate: Date.now() / 1000, status: 'SUCCEEDED', output: JSON.stringify(output) };
-      } catch (error) {
-        const stopDate = Date.now() / 1000;
-        if (error instanceof ExecutionTimeoutError) return { ...base, stopDate, status: 'TIMED_OUT' };
-        if (error instanceof ExecutionError && error.cause instanceof Error) {
-          return { ...base, stopDate, status: 'FAILED', error: error.cause.name, cause: error.cause.message };
+    execute: (input, name, replaceTasks = {}) =>
+      localTrace.span('sfn execution', async () => {
+        const startDate = Date.now() / 1000;
+        let abort: () => void = () => undefined;
+        const overrides: Record<string, TaskFunction> = { ...taskFunctions };
+        for (const [stateName, replacement] of Object.entries(replaceTasks)) {
+          overrides[stateName] = async (taskInput) => (await replacement(taskInput, () => abort())) as Json;
         }
-        throw error;
-      }
-    },
+        const executionArn = `${arn.replace(':stateMachine:', ':express:')}:${name}`;
+        const execution = machine.run(input as Json, {
+          overrides: { taskResourceLocalHandlers: overrides },
+          context: { Execution: { Name: name, Id: executionArn } },
+        });
+        abort = execution.abort;
+        const base = {
+          executionArn,
+          stateMachineArn: arn,
+          name,
+          startDate,
+        };
+        try {
+          const output = await execution.result;
+          return {
+            ...base,
+            stopDate: Date.now() / 1000,
+            status: 'SUCCEEDED',
+            output: JSON.stringify(output),
+          };
+        } catch (error) {
+          const stopDate = Date.now() / 1000;
+          if (error instanceof ExecutionTimeoutError) return { ...base, stopDate, status: 'TIMED_OUT' };
+          if (error instanceof ExecutionError && error.cause instanceof Error) {
+            return {
+              ...base,
+              stopDate,
+              status: 'FAILED',
+              error: error.cause.name,
+              cause: error.cause.message,
+            };
+          }
+          throw error;
+        }
+      }),
   };
 }
 
@@ -171,12 +185,14 @@ export async function createLocalPurchaseStateMachine(rootDir: string): Promise<
  */
 export function createStepFunctionsEndpoint(machines: readonly LocalStateMachine[]): Server {
   return createServer((request, response) => {
-    serve(machines, request, response).catch((error: unknown) => {
-      reply(response, 500, {
-        __type: 'InternalFailure',
-        message: error instanceof Error ? error.message : 'local Step Functions failed',
+    localTrace
+      .span('sfn endpoint', () => serve(machines, request, response))
+      .catch((error: unknown) => {
+        reply(response, 500, {
+          __type: 'InternalFailure',
+          message: error instanceof Error ? error.message : 'local Step Functions failed',
+        });
       });
-    });
   });
 }
 
