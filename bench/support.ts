@@ -45,17 +45,29 @@ function processCpuSeconds(pid: number): number | undefined {
   }
 }
 
-/** This process's children whose command line contains `marker` (Linux); empty elsewhere. */
-function childPids(marker: string): number[] {
+/** The descendants of `pid` (Linux; empty elsewhere). */
+function descendants(pid: number): number[] {
   try {
-    return readdirSync(`/proc/${process.pid}/task`)
-      .flatMap((task) => readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').trim().split(' '))
-      .filter((pid) => pid !== '')
-      .map(Number)
-      .filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker));
+    const children = readdirSync(`/proc/${pid}/task`)
+      .flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(' '))
+      .filter((child) => child !== '')
+      .map(Number);
+    return children.flatMap((child) => [child, ...descendants(child)]);
   } catch {
     return [];
   }
+}
+
+/** Processes under this one whose program (argv[0]) is `program`: DynamoDB Local's JVM. */
+function descendantsRunning(program: string): number[] {
+  return descendants(process.pid).filter((pid) => {
+    try {
+      const argv0 = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
+      return argv0 === program || argv0.endsWith(`/${program}`);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -64,7 +76,7 @@ function childPids(marker: string): number[] {
  */
 export function cpuMeter(): () => { nodeSeconds: number; dynamoDbSeconds: number | undefined } {
   const startNode = process.cpuUsage();
-  const java = childPids('DynamoDBLocal.jar');
+  const java = descendantsRunning('java');
   const dynamoDbSeconds = (): number | undefined => {
     const each = java.map(processCpuSeconds);
     return each.some((seconds) => seconds === undefined)
