@@ -98,6 +98,7 @@ function selfTime(record: SpanRecord): number {
 }
 
 interface Row {
+  path: string;
   depth: number;
   name: string;
   count: number;
@@ -112,7 +113,7 @@ function rowsOf(records: readonly SpanRecord[]): Row[] {
     const key = `${path}/${record.name}`;
     let row = rows.get(key);
     if (!row) {
-      row = { depth, name: record.name, count: 0, totalMs: 0, selfMs: 0 };
+      row = { path: key, depth, name: record.name, count: 0, totalMs: 0, selfMs: 0 };
       rows.set(key, row);
     }
     row.count += 1;
@@ -147,7 +148,25 @@ export function printTrace(
         (row.selfMs / purchases).toFixed(2).padStart(7),
       ].join(' '),
     );
-  for (const row of rowsOf(request)) print(row);
+  const rows = rowsOf(request);
+  for (const row of rows) print(row);
+  // The hops between roots (an HTTP request in this process starts a root of its own).
+  const mean = (select: (row: Row) => boolean, value: (row: Row) => number): number =>
+    rows.filter(select).reduce((sum, row) => sum + value(row), 0) / purchases;
+  const total = (path: string): number =>
+    mean(
+      (row) => row.path === path,
+      (row) => row.totalMs,
+    );
+  const clientHop = total('/client api (test api-client)') - total('/http api');
+  const sfnHop = total('/http api/handler CreatePurchase/SFN.send') - total('/sfn endpoint');
+  const emulation = mean(
+    (row) => /^\/(http api|sfn endpoint)(\/sfn execution(\/task \w+)?)?$/.test(row.path),
+    (row) => row.selfMs,
+  );
+  console.log(`hop: test client → local API (fetch, the answer's OpenAPI check)   ${clientHop.toFixed(2)}`);
+  console.log(`hop: SFN client → local StartSyncExecution endpoint (SDK, HTTP)    ${sfnHop.toFixed(2)}`);
+  console.log(`local emulation's own steps (API, endpoint, interpreter, task shims) ${emulation.toFixed(2)}`);
   const backgroundMs = background.reduce((sum, record) => sum + record.end - record.start, 0);
   console.log(
     `${'(outside any request: audit projector, sweeper)'.padEnd(58)} ${(background.length / purchases).toFixed(1).padStart(5)} ${(backgroundMs / purchases).toFixed(2).padStart(7)}`,
