@@ -81,7 +81,7 @@ try {
     const ids = rateAccounts.map(() => Array.from({ length: TRANSACTIONS_PER_WORKER }, () => randomUUID()));
     await inParallel(CONCURRENCY, 8, (worker) =>
       Promise.all(
-        (ids[worker] ?? []).map((id) => floor.seedReservation(id, rateAccounts[worker]?.customerId ?? '', 0)),
+        (ids[worker] ?? []).map((id) => floor.seedReservation(id, rateAccounts[worker]?.customerId ?? '')),
       ),
     );
     const started = performance.now();

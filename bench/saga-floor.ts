@@ -89,7 +89,7 @@ export class SagaFloor {
   }
 
   /** Seeds an open reservation for a commit-only transaction (the emulator rate), untimed. */
-  async seedReservation(purchaseId: string, customerId: string, totalCents: number): Promise<void> {
+  async seedReservation(purchaseId: string, customerId: string): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.table,
@@ -98,7 +98,7 @@ export class SagaFloor {
           entity: 'RESERVATION',
           purchaseId,
           customerId,
-          totalCents,
+          totalCents: 0,
           status: 'PENDING',
           GSI3PK: OPEN_RESERVATIONS_PARTITION,
           GSI3SK: `${new Date().toISOString()}#${purchaseId}`,
