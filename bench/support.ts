@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -30,8 +30,101 @@ export async function startBenchStack(): Promise<LocalStack> {
   return stack;
 }
 
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds a process has used so far, from /proc (Linux); undefined elsewhere. */
+function processCpuSeconds(pid: number): number | undefined {
+  try {
+    // The fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The descendants of `pid` (Linux; empty elsewhere). */
+function descendants(pid: number): number[] {
+  try {
+    const children = readdirSync(`/proc/${pid}/task`)
+      .flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(' '))
+      .filter((child) => child !== '')
+      .map(Number);
+    return children.flatMap((child) => [child, ...descendants(child)]);
+  } catch {
+    return [];
+  }
+}
+
+/** Processes under this one whose program (argv[0]) is `program`: DynamoDB Local's JVM. */
+function descendantsRunning(program: string): number[] {
+  return descendants(process.pid).filter((pid) => {
+    try {
+      const argv0 = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
+      return argv0 === program || argv0.endsWith(`/${program}`);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * CPU seconds used by this process (the stack's handlers, the local emulation and the bench's
+ * client) and by DynamoDB Local, from now until the returned function is called.
+ */
+export function cpuMeter(): () => { nodeSeconds: number; dynamoDbSeconds: number | undefined } {
+  const startNode = process.cpuUsage();
+  const java = descendantsRunning('java');
+  const dynamoDbSeconds = (): number | undefined => {
+    const each = java.map(processCpuSeconds);
+    return each.some((seconds) => seconds === undefined)
+      ? undefined
+      : each.reduce<number>((sum, seconds) => sum + (seconds ?? 0), 0);
+  };
+  const startDynamoDb = dynamoDbSeconds();
+  return () => {
+    const node = process.cpuUsage(startNode);
+    const endDynamoDb = dynamoDbSeconds();
+    return {
+      nodeSeconds: (node.user + node.system) / 1e6,
+      dynamoDbSeconds:
+        startDynamoDb === undefined || endDynamoDb === undefined || java.length === 0
+          ? undefined
+          : endDynamoDb - startDynamoDb,
+    };
+  };
+}
+
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+
+/** The p50 and p95 of a sample. */
+export function latencySummary(samples: readonly number[]): { p50: number; p95: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95) };
+}
+
+/** `run(0 … count - 1)`, at most `concurrency` at a time; the results in index order. */
+export async function inParallel<T>(
+  count: number,
+  concurrency: number,
+  run: (index: number) => Promise<T>,
+): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const index = next;
+        next += 1;
+        results[index] = await run(index);
+      }
+    }),
+  );
+  return results;
+}
 
 export const BURST_HEADER = 'burst  ok  422  other  total_ms  p50_ms  p95_ms  max_ms';
 

@@ -403,7 +403,10 @@ export class PurchaseServiceStack extends Stack {
   }
 }
 
-function projectionOf(index: IndexDeclaration): { projectionType: ProjectionType; nonKeyAttributes?: string[] } {
+function projectionOf(index: IndexDeclaration): {
+  projectionType: ProjectionType;
+  nonKeyAttributes?: string[];
+} {
   if (index.projection === 'ALL') return { projectionType: ProjectionType.ALL };
   if (index.projection === 'KEYS_ONLY') return { projectionType: ProjectionType.KEYS_ONLY };
   return { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection] };

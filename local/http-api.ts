@@ -10,6 +10,7 @@ import {
 } from '../functions/cors.ts';
 import type { RouteDeclaration } from '../functions/routes.ts';
 import { invokeWithTimeout, LambdaTimeoutError } from './lambda-context.ts';
+import { localTrace } from './trace-hooks.ts';
 
 type Handler = (
   event: APIGatewayProxyEventV2,
@@ -44,10 +45,12 @@ export async function createHttpApi(
   const fallback = loaded.find((route) => route.declaration.path === '$default');
 
   return (request, response) => {
-    serve(loaded, fallback, request, response).catch(() => {
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ message: 'Internal Server Error' }));
-    });
+    localTrace
+      .span('http api', () => serve(loaded, fallback, request, response))
+      .catch(() => {
+        if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ message: 'Internal Server Error' }));
+      });
   };
 }
 
@@ -128,7 +131,7 @@ async function serve(
   let result: APIGatewayProxyStructuredResultV2;
   try {
     result = await invokeWithTimeout(operationId, timeoutSeconds, (context) =>
-      target.route.handler(event, context),
+      localTrace.span(`handler ${operationId}`, () => target.route.handler(event, context)),
     );
   } catch (error) {
     if (!(error instanceof LambdaTimeoutError)) throw error;

@@ -5,6 +5,7 @@ import type { Context } from 'aws-lambda';
 import { PURCHASE_STATE_MACHINE, SAGA_TASKS } from '../functions/workers.ts';
 import { reportExecution } from './invocations.ts';
 import { invokeWithTimeout } from './lambda-context.ts';
+import { localTrace } from './trace-hooks.ts';
 import './promise-with-resolvers.ts';
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 
@@ -78,11 +79,12 @@ const MAX_STATE_BYTES = 256 * 1024;
  * `Cause` a Catch sees, as in AWS.
  */
 function asLambda(task: { id: string; timeoutSeconds: number }, handler: TaskHandler): TaskFunction {
-  return async (input) => {
+  return (input) => localTrace.span(`task ${task.id}`, () => invoke(input));
+  async function invoke(input: Json): Promise<Json> {
     try {
       const event: unknown = JSON.parse(JSON.stringify(input));
       const result = await invokeWithTimeout(`local-${task.id}`, task.timeoutSeconds, (context) =>
-        handler(event, context),
+        localTrace.span(`handler ${task.id}`, () => handler(event, context)),
       );
       const output = JSON.stringify(result ?? null);
       if (Buffer.byteLength(output) > MAX_STATE_BYTES) {
@@ -103,7 +105,7 @@ function asLambda(task: { id: string; timeoutSeconds: number }, handler: TaskHan
       failure.name = report.errorType;
       throw failure;
     }
-  };
+  }
 }
 
 export async function createLocalPurchaseStateMachine(rootDir: string): Promise<LocalStateMachine> {
@@ -163,15 +165,16 @@ export async function createLocalPurchaseStateMachine(rootDir: string): Promise<
   };
   return {
     arn,
-    async execute(input, name, replaceTasks) {
-      const result = await run(input, name, replaceTasks);
-      reportExecution({
-        stateMachineId: PURCHASE_STATE_MACHINE.id,
-        durationMs: (result.stopDate - result.startDate) * 1000,
-        status: result.status,
-      });
-      return result;
-    },
+    execute: (input, name, replaceTasks) =>
+      localTrace.span('sfn execution', async () => {
+        const result = await run(input, name, replaceTasks);
+        reportExecution({
+          stateMachineId: PURCHASE_STATE_MACHINE.id,
+          durationMs: (result.stopDate - result.startDate) * 1000,
+          status: result.status,
+        });
+        return result;
+      }),
   };
 }
 
@@ -181,12 +184,14 @@ export async function createLocalPurchaseStateMachine(rootDir: string): Promise<
  */
 export function createStepFunctionsEndpoint(machines: readonly LocalStateMachine[]): Server {
   return createServer((request, response) => {
-    serve(machines, request, response).catch((error: unknown) => {
-      reply(response, 500, {
-        __type: 'InternalFailure',
-        message: error instanceof Error ? error.message : 'local Step Functions failed',
+    localTrace
+      .span('sfn endpoint', () => serve(machines, request, response))
+      .catch((error: unknown) => {
+        reply(response, 500, {
+          __type: 'InternalFailure',
+          message: error instanceof Error ? error.message : 'local Step Functions failed',
+        });
       });
-    });
   });
 }
 

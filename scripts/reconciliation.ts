@@ -191,7 +191,9 @@ export async function reconcile(
       breaches.push(`${name}: audit sequence has gaps`);
     // Each write counted the item's version: a trail that stops short of it lost its last records.
     else if (trail.length > 0 && trail.length !== expected.sequence)
-      breaches.push(`${name}: audit trail ends at ${trail.length}, the item is at version ${expected.sequence}`);
+      breaches.push(
+        `${name}: audit trail ends at ${trail.length}, the item is at version ${expected.sequence}`,
+      );
   }
 
   return {
