@@ -14,6 +14,19 @@ import {
  */
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
 
+/** What publishing needs of Powertools' Metrics (tests pass a recorder). */
+export interface MetricsPublisher {
+  addMetric(name: string, unit: MetricUnit, value: number): void;
+  singleMetric(): {
+    addDimension(name: string, value: string): void;
+    addMetric(name: string, unit: MetricUnit, value: number): void;
+  };
+  hasStoredMetrics(): boolean;
+  publishStoredMetrics(): void;
+}
+
+type MetricUnit = (typeof BUSINESS_METRICS)[BusinessMetric]['unit'];
+
 /** One data point; `reason` adds the failure-reason dimension (its own EMF record). */
 export interface MetricPoint {
   metric: BusinessMetric;
@@ -22,7 +35,7 @@ export interface MetricPoint {
 }
 
 /** Stores the points and writes them out at once: handlers call this last, so nothing is lost. */
-export function publishMetrics(points: readonly MetricPoint[], publisher: Metrics = metrics): void {
+export function publishMetrics(points: readonly MetricPoint[], publisher: MetricsPublisher = metrics): void {
   for (const point of points) {
     const { name, unit } = BUSINESS_METRICS[point.metric];
     if (point.reason === undefined) {
@@ -42,11 +55,13 @@ export function publishReservationsAwaitingReview(count: number): void {
   publishMetrics([{ metric: 'reservationsAwaitingReview', value: count }]);
 }
 
+/** What the lag needs of a DynamoDB stream record. */
+interface StreamRecordTimes {
+  dynamodb?: { ApproximateCreationDateTime?: number | undefined } | undefined;
+}
+
 /** How far the audit trail lags the table: now minus the oldest record's creation time. */
-export function auditLagMs(
-  records: readonly { dynamodb?: { ApproximateCreationDateTime?: number } }[],
-  now: Date,
-): number | undefined {
+export function auditLagMs(records: readonly StreamRecordTimes[], now: Date): number | undefined {
   const created = records
     .map((record) => record.dynamodb?.ApproximateCreationDateTime)
     .filter((seconds): seconds is number => typeof seconds === 'number');
@@ -55,10 +70,7 @@ export function auditLagMs(
 }
 
 /** Publishes the audit lag of a stream batch (nothing for a batch without creation times). */
-export function publishAuditLag(
-  records: readonly { dynamodb?: { ApproximateCreationDateTime?: number } }[],
-  now: Date = new Date(),
-): void {
+export function publishAuditLag(records: readonly StreamRecordTimes[], now: Date = new Date()): void {
   const lag = auditLagMs(records, now);
   if (lag !== undefined) publishMetrics([{ metric: 'auditLag', value: lag }]);
 }
