@@ -7,9 +7,9 @@
 export const REDACTED = '[redacted]';
 
 /** Keys whose value is personal wherever it appears. */
-const PERSONAL_KEYS = new Set(['email', 'shippingAddress', 'address', 'customerName']);
+const PERSONAL_KEYS = new Set(['email', 'shippingAddress', 'billingAddress', 'address', 'customerName']);
 /** A customer (or its snapshot) is an object with one of these; its `name` is a person's. */
-const PERSON_MARKERS = ['email', 'shippingAddress'];
+const PERSON_MARKERS = ['email', 'shippingAddress', 'billingAddress'];
 const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
 /** A `JSON.stringify` replacer (the logger's `jsonReplacerFn`). */

@@ -24,6 +24,12 @@ const customer = {
 };
 
 describe("the logger's redaction of personal data", () => {
+  it("redacts the external API's customer record, billing address included", () => {
+    const external = { ...customer, billingAddress: customer.shippingAddress };
+
+    expect(JSON.stringify(logged({ external }))).not.toMatch(/Ada|ada@|James/);
+  });
+
   it("redacts a customer's name, e-mail and address and keeps its id", () => {
     expect(logged({ customer })).toEqual({
       customer: { ...customer, name: REDACTED, email: REDACTED, shippingAddress: REDACTED },
