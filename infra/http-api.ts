@@ -42,6 +42,7 @@ export interface PurchaseHttpApiProps {
  */
 export class PurchaseHttpApi extends Construct {
   readonly api: HttpApi;
+  readonly stage: HttpStage;
   private readonly authorizer: HttpJwtAuthorizer;
 
   constructor(scope: Construct, id: string, props: PurchaseHttpApiProps) {
@@ -64,17 +65,22 @@ export class PurchaseHttpApi extends Construct {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    new HttpStage(this, 'DefaultStage', {
+    this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
       // Per stage (and so per route), not per caller: see DESIGN.md, Authentication in AWS.
       throttle: props.throttle,
+      // Per-route metrics (Count, 5xx, Latency by Method and Resource): the p99 alarm of the purchase.
+      detailedMetricsEnabled: true,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
           JSON.stringify({
             requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            httpMethod: '$context.httpMethod',
+            path: '$context.path',
             routeKey: '$context.routeKey',
             status: '$context.status',
             sourceIp: '$context.identity.sourceIp',
@@ -84,6 +90,8 @@ export class PurchaseHttpApi extends Construct {
             authorizerError: '$context.authorizer.error',
             integrationError: '$context.integrationErrorMessage',
             responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            responseLength: '$context.responseLength',
           }),
         ),
       },

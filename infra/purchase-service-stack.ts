@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import {
   AttributeType,
   BillingMode,
@@ -36,6 +35,7 @@ import {
   MAIN_TABLE,
   type TableDeclaration,
 } from '../functions/shared/db/tables.ts';
+import { SERVICE_NAME } from '../functions/shared/metrics/metric-names.ts';
 import {
   AUDIT_PROJECTOR,
   PURCHASE_STATE_MACHINE,
@@ -46,6 +46,7 @@ import {
 import { AdminHosting } from './admin-hosting.ts';
 import { Auth, cognitoOrigins } from './auth.ts';
 import { PurchaseHttpApi } from './http-api.ts';
+import { Operations } from './operations.ts';
 import { copyPackageFiles } from './package-files.ts';
 import { grantTable } from './table-grants.ts';
 
@@ -77,6 +78,18 @@ interface FunctionSpec {
 /** Requests per second across the stage, and the burst above it (context: apiRateLimit, apiBurstLimit). */
 const DEFAULT_RATE_LIMIT = 50;
 const DEFAULT_BURST_LIMIT = 100;
+/** The purchase route's p99 alarm threshold (context: purchaseLatencyP99Ms); its saga times out at 25 s. */
+const DEFAULT_PURCHASE_LATENCY_P99_MS = 5_000;
+/** The scheduled reconciliation: it scans both tables, so daily (DESIGN.md, Operations). */
+const RECONCILER = {
+  id: 'ReconcileBooks',
+  entry: 'functions/ops/reconcile.schedule.ts',
+  mainTable: [],
+  // No item action, only Scan (below); an empty list still tells it the audit table's name.
+  auditTable: [],
+  externalApi: false,
+  timeoutSeconds: 900,
+} as const satisfies FunctionSpec;
 
 interface Tables {
   main: Table;
@@ -128,9 +141,14 @@ export class PurchaseServiceStack extends Stack {
       main: this.table(MAIN_TABLE),
       audit: this.table(AUDIT_TABLE, AUDIT_TABLE_IMMUTABLE),
     };
-    const fn = (spec: FunctionSpec): NodejsFunction => this.lambda(spec, tables, props.externalApiBaseUrl);
+    const functions: { id: string; fn: NodejsFunction }[] = [];
+    const fn = (spec: FunctionSpec): NodejsFunction => {
+      const created = this.lambda(spec, tables, props.externalApiBaseUrl);
+      functions.push({ id: spec.id, fn: created });
+      return created;
+    };
 
-    this.auditProjector(fn, tables.main);
+    const audit = this.auditProjector(fn, tables.main);
 
     const purchaseSaga = this.purchaseStateMachine(fn);
 
@@ -140,6 +158,7 @@ export class PurchaseServiceStack extends Stack {
       schedule: Schedule.rate(Duration.minutes(1)),
       targets: [new LambdaFunction(sweeper, { retryAttempts: 0 })],
     });
+    this.scheduledReconcile(fn, tables);
 
     const auth = new Auth(this, 'Auth', {
       adminAppCallbackUrls: this.contextList('adminAppCallbackUrls', [`${hosting.origin}/callback`]),
@@ -183,6 +202,22 @@ export class PurchaseServiceStack extends Stack {
       }),
     );
 
+    const purchaseRoute = (ROUTES as readonly RouteDeclaration[]).find((route) => route.startsPurchaseSaga);
+    if (!purchaseRoute) throw new Error('no route starts the purchase saga in routes.ts');
+    const alarmEmail = this.node.tryGetContext('alarmEmail') as unknown;
+    const operations = new Operations(this, 'Operations', {
+      stage: api.stage,
+      purchaseRoute: { method: purchaseRoute.method, resource: purchaseRoute.path },
+      stateMachine: purchaseSaga,
+      functions,
+      auditProjector: audit.projector,
+      auditDeadLetters: audit.deadLetters,
+      alarmEmail: alarmEmail === undefined ? undefined : String(alarmEmail),
+      purchaseLatencyP99Ms: Number(
+        this.contextString('purchaseLatencyP99Ms', String(DEFAULT_PURCHASE_LATENCY_P99_MS)),
+      ),
+    });
+
     hosting.deploy({
       authority: auth.issuer,
       clientId: auth.adminAppClient.userPoolClientId,
@@ -194,6 +229,10 @@ export class PurchaseServiceStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });
     new CfnOutput(this, 'AdminAppClientId', { value: auth.adminAppClient.userPoolClientId });
     new CfnOutput(this, 'StorefrontClientId', { value: auth.storefrontClient.userPoolClientId });
+    new CfnOutput(this, 'MainTableName', { value: tables.main.tableName });
+    new CfnOutput(this, 'AuditTableName', { value: tables.audit.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: operations.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: operations.dashboard.dashboardName });
   }
 
   /** Context `adminAppDomainName` and `adminAppCertificateArn` (us-east-1), both or neither. */
@@ -301,7 +340,10 @@ export class PurchaseServiceStack extends Stack {
    * record, partial batch responses keep the good ones, retries and record age are capped, and what
    * still fails goes to a dead-letter queue whose first message raises an alarm.
    */
-  private auditProjector(fn: (spec: FunctionSpec) => NodejsFunction, mainTable: Table): void {
+  private auditProjector(
+    fn: (spec: FunctionSpec) => NodejsFunction,
+    mainTable: Table,
+  ): { projector: NodejsFunction; deadLetters: Queue } {
     const projector = fn(AUDIT_PROJECTOR);
     const deadLetters = new Queue(this, 'AuditDeadLetters', {
       retentionPeriod: Duration.days(14),
@@ -327,13 +369,27 @@ export class PurchaseServiceStack extends Stack {
         onFailure: new SqsDlq(deadLetters),
       }),
     );
-    new Alarm(this, 'AuditDeadLettersAlarm', {
-      alarmDescription: 'A change of the main table could not be written to the audit table',
-      metric: deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+    // Its alarm (first message) and the stream's iterator age are in Operations.
+    return { projector, deadLetters };
+  }
+
+  /**
+   * `npm run reconcile`'s checks on a daily schedule, publishing the breaches it finds as a metric
+   * (alarm: ReconcileBreaches). The one function that may Scan, and only that: read-only, on both
+   * tables, with no key condition (a scan names no partition).
+   */
+  private scheduledReconcile(fn: (spec: FunctionSpec) => NodejsFunction, tables: Tables): void {
+    const reconciler = fn(RECONCILER);
+    reconciler.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Scan'],
+        resources: [tables.main.tableArn, tables.audit.tableArn],
+      }),
+    );
+    new Rule(this, 'ReconcileBooksSchedule', {
+      description: 'Checks that the ledger, balances, refunds and audit trail agree; publishes the breaches',
+      schedule: Schedule.rate(Duration.days(1)),
+      targets: [new LambdaFunction(reconciler, { retryAttempts: 0 })],
     });
   }
 
@@ -368,7 +424,7 @@ export class PurchaseServiceStack extends Stack {
       depsLockFilePath: join(ROOT_DIR, 'package-lock.json'),
       environment: {
         ...environment,
-        POWERTOOLS_SERVICE_NAME: 'purchase-service',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {

@@ -117,6 +117,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     Object.assign(process.env, environment, {
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // Metrics are CloudWatch embedded-format log lines; locally no CloudWatch reads them.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       // DynamoDB Local queues contending transactions (one item, many writers) for seconds where
       // DynamoDB cancels them at once (TransactionConflict): it needs a longer per-attempt timeout.
       DYNAMODB_REQUEST_TIMEOUT_MS:

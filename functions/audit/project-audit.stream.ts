@@ -1,5 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '#shared/logger.ts';
+import { publishAuditLag } from '#shared/metrics/metrics.ts';
 import { getRuntime } from '#shared/runtime.ts';
 import { auditRepository } from './audit.deps.ts';
 import { projectStreamBatch } from './audit-stream.ts';
@@ -11,5 +12,6 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   logger.resetKeys();
   const { batchItemFailures, result } = await projectStreamBatch(deps, event);
   logger.debug('audit batch projected', { records: event.Records.length, ...result });
+  publishAuditLag(event.Records);
   return { batchItemFailures };
 }

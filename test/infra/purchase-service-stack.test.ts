@@ -124,8 +124,8 @@ describe('PurchaseServiceStack', () => {
         { Properties: Record<string, unknown> }
       >,
     ).filter(([logicalId]) => !logicalId.startsWith('CustomCDKBucketDeployment'));
-    // The sweeper, the projector and the CORS preflight are the other three.
-    expect(functions).toHaveLength(ROUTES.length + SAGA_TASKS.length + 3);
+    // The sweeper, the projector, the reconciler and the CORS preflight are the other four.
+    expect(functions).toHaveLength(ROUTES.length + SAGA_TASKS.length + 4);
     for (const [logicalId, { Properties }] of functions) {
       expect({ logicalId, ...Properties }).toEqual(
         expect.objectContaining({
@@ -159,14 +159,31 @@ describe('PurchaseServiceStack', () => {
     expect(dynamoActionsOf('RouteNotFound')).toEqual([]);
   });
 
-  it('grants no wildcard, scan or table-management action to any function', () => {
+  it('grants no wildcard or table-management action to any function', () => {
     const actions = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
       (policy as PolicyResource).Properties.PolicyDocument.Statement.flatMap((statement) => statement.Action),
     );
 
     expect(
-      actions.filter((action) => /^dynamodb:(\*|Scan|DeleteTable|UpdateTable|BatchWriteItem)/.test(action)),
+      actions.filter((action) => /^dynamodb:(\*|DeleteTable|UpdateTable|BatchWriteItem)/.test(action)),
     ).toEqual([]);
+  });
+
+  it('lets only the scheduled reconciler scan, and it may do nothing else with a table', () => {
+    const policies = Object.values(
+      template.findResources('AWS::IAM::Policy') as Record<string, PolicyResource>,
+    );
+    const scanners = policies
+      .filter((policy) =>
+        policy.Properties.PolicyDocument.Statement.some((statement) =>
+          [statement.Action].flat().includes('dynamodb:Scan'),
+        ),
+      )
+      .flatMap((policy) => policy.Properties.Roles.map((role) => role.Ref));
+    const reconcilerRole = functionNamed('ReconcileBooks')[1].Properties.Role['Fn::GetAtt'][0];
+
+    expect(scanners).toEqual([reconcilerRole]);
+    expect(dynamoActionsOf('ReconcileBooks')).toEqual(['dynamodb:Scan']);
   });
 
   it('deploys the purchase saga as an Express state machine, logged and traced', () => {

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { logger } from '#shared/logger.ts';
+import { publishReservationsAwaitingReview } from '#shared/metrics/metrics.ts';
 import { getRuntime } from '#shared/runtime.ts';
 import { sagaStepDeps } from './saga.deps.ts';
 import { type SweepResult, sweepReservations } from './sweep-reservations.ts';
@@ -23,5 +24,6 @@ export async function handler(_event: unknown, context: Context): Promise<SweepR
   if (result.released.length + result.committed.length + result.needsReview.length > 0 || !result.complete) {
     logger.info('reservations swept', { ...result });
   }
+  publishReservationsAwaitingReview(result.needsReview.length);
   return result;
 }

@@ -8,6 +8,7 @@ import { ServiceUnavailableError } from '../errors.ts';
 import { logger } from '../logger.ts';
 import type { IdempotencyStore } from './idempotency.store.ts';
 import { authenticate } from './middleware/authenticate.ts';
+import { businessMetrics } from './middleware/business-metrics.ts';
 import { errorResponse } from './middleware/error-response.ts';
 import { idempotency } from './middleware/idempotency.ts';
 import { parseRequest } from './middleware/parse-request.ts';
@@ -79,6 +80,7 @@ export function httpRoute<
       },
     },
   )
+    .use(businessMetrics(spec.operationId))
     .before((request) => {
       logger.resetKeys();
       logger.appendKeys({ requestId: request.event.requestContext.requestId, route: request.event.routeKey });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError, type ErrorCode, ServiceUnavailableError } from '../errors.ts';
 import { STATUS_BY_CODE } from '../http/status-by-code.ts';
+import { redactPersonalData } from '../log-redaction.ts';
 
 /**
  * How a task's domain error crosses Step Functions and comes back to the purchase Lambda.
@@ -25,10 +26,14 @@ const WireErrorSchema = z.object({
   ]),
 });
 
-/** The error a task Lambda throws for a domain error: same name, message carrying the details. */
+/**
+ * The error a task Lambda throws for a domain error: same name, message carrying the details. The
+ * message becomes the execution's `Cause`, which the state machine logs (ERROR, with execution
+ * data): personal data in the details is redacted on the way, as in the logs.
+ */
 export function toTaskError(error: AppError): Error {
   const wire = new Error(
-    JSON.stringify({ code: error.code, message: error.message, details: error.details }),
+    JSON.stringify({ code: error.code, message: error.message, details: error.details }, redactPersonalData),
     {
       cause: error,
     },
