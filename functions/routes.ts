@@ -57,8 +57,12 @@ export interface RouteDeclaration {
   readonly packageFiles?: readonly string[];
 }
 
-/** Lambda's memory for a function that declares none (DESIGN.md, Cost: how each was chosen). */
-export const DEFAULT_MEMORY_MB = 512;
+/**
+ * Lambda's memory for a function that declares none. Every route and saga step spends its time
+ * waiting on DynamoDB, the external API or the execution, not computing, so 256 MB (a sixth of a
+ * vCPU) costs half of 512 for about the same duration; DESIGN.md (Cost) has the figures.
+ */
+export const DEFAULT_MEMORY_MB = 256;
 
 /** Enough for a few DynamoDB calls and one external read, each with its own timeout. */
 const ROUTE_TIMEOUT_SECONDS = 15;

@@ -96,4 +96,22 @@ export const AUDIT_PROJECTOR = {
   auditTable: ['GetItem', 'PutItem'],
   externalApi: false,
   timeoutSeconds: 60,
+  // A batch is up to 100 records unmarshalled, compared and written: more CPU than a route's request.
+  memoryMb: 512,
+} as const satisfies WorkerDeclaration;
+
+/**
+ * `npm run reconcile`'s checks on a daily schedule (ops/reconciliation.ts), publishing the breaches
+ * it finds. The one function that may Scan both tables (granted in the stack); no item action.
+ */
+export const RECONCILER = {
+  id: 'ReconcileBooks',
+  entry: 'functions/ops/reconcile.schedule.ts',
+  mainTable: [],
+  // An empty list still tells it the audit table's name.
+  auditTable: [],
+  externalApi: false,
+  timeoutSeconds: 900,
+  // Scans and folds every trail in memory.
+  memoryMb: 1024,
 } as const satisfies WorkerDeclaration;

@@ -39,6 +39,7 @@ import { SERVICE_NAME } from '../functions/shared/metrics/metric-names.ts';
 import {
   AUDIT_PROJECTOR,
   PURCHASE_STATE_MACHINE,
+  RECONCILER,
   RESERVATION_SWEEPER,
   SAGA_TASKS,
   type SagaTaskDeclaration,
@@ -81,16 +82,6 @@ const DEFAULT_BURST_LIMIT = 100;
 /** The purchase route's p99 alarm threshold (context: purchaseLatencyP99Ms); its saga times out at 25 s. */
 const DEFAULT_PURCHASE_LATENCY_P99_MS = 5_000;
 /** The scheduled reconciliation: it scans both tables, so daily (DESIGN.md, Operations). */
-const RECONCILER = {
-  id: 'ReconcileBooks',
-  entry: 'functions/ops/reconcile.schedule.ts',
-  mainTable: [],
-  // No item action, only Scan (below); an empty list still tells it the audit table's name.
-  auditTable: [],
-  externalApi: false,
-  timeoutSeconds: 900,
-} as const satisfies FunctionSpec;
-
 interface Tables {
   main: Table;
   audit: Table;

@@ -5,7 +5,7 @@ import { createDocumentClient } from '../functions/shared/db/document-client.ts'
 import { useLocalAwsEnvironment } from '../local/dynamodb-local.ts';
 import { issueLocalToken } from '../local/oidc-clients.ts';
 import { LOCAL_STACK_FILE } from '../local/paths.ts';
-import { reconcile } from './reconciliation.ts';
+import { reconcile } from '../functions/ops/reconciliation.ts';
 
 /**
  * `npm run smoke -- --url URL [--token T]`: the main flows against any deployment, one line per

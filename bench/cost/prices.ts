@@ -13,6 +13,11 @@ export const PRICES = {
     perMillionReadUnits: 0.125,
     /** Standard table class storage, per GB-month (first 25 GB free: not applied). */
     perGbMonth: 0.25,
+    /**
+     * Provisioned capacity, per unit-hour, for the comparison line: one WCU is 3,600 writes an hour
+     * at full use; auto scaling keeps a table near its target utilisation (70 % by default).
+     */
+    provisioned: { perWcuHour: 0.00065, perRcuHour: 0.00013, utilisation: 0.7 },
     /** Streams read by a Lambda event source mapping are free of charge. */
     perMillionStreamReadsByLambda: 0,
   },

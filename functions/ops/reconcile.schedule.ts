@@ -2,7 +2,7 @@ import { loadConfig } from '#shared/config.ts';
 import { createDocumentClient } from '#shared/db/document-client.ts';
 import { logger } from '#shared/logger.ts';
 import { publishMetrics } from '#shared/metrics/metrics.ts';
-import { type ReconciliationReport, reconcile } from '../../scripts/reconciliation.ts';
+import { type ReconciliationReport, reconcile } from './reconciliation.ts';
 
 const config = loadConfig();
 if (config.AUDIT_TABLE_NAME === undefined) {

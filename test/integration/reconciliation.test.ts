@@ -3,7 +3,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { DynamoAuditRepository } from '../../functions/audit/audit.repository.ts';
 import { auditEntryFor } from '../../functions/audit/audit.ts';
-import { reconcile } from '../../scripts/reconciliation.ts';
+import { reconcile } from '../../functions/ops/reconciliation.ts';
 import { freshAuditTable, freshMainTable } from '../support/tables.ts';
 
 let tables: { main: string; audit: string };

@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import type { ReconciliationReport } from '../../scripts/reconciliation.ts';
+import type { ReconciliationReport } from '../../functions/ops/reconciliation.ts';
 import { reconcileOnceAuditCaughtUp } from './books.ts';
 
 /** Runs `npm run reconcile`'s checks on the test stack and fails on any breach (see books.ts). */
