@@ -233,6 +233,17 @@ function bill(title: string, operations: number, measured: { lines: CapacityLine
   print(
     `\n${title}: ${money(total)} per million (${operations} measured; prices ${PRICES.region}, ${PRICES.asOf})`,
   );
+  // The same units on provisioned capacity: what steady traffic would pay with auto scaling.
+  const units = (pick: (line: CapacityLine) => number): number =>
+    lines.reduce((sum, line) => sum + pick(line), 0);
+  const writes = units((line) => line.writeUnits + line.indexWriteUnits);
+  const reads = units((line) => line.readUnits);
+  const onDemand = (writes * dynamo.perMillionWriteUnits + reads * dynamo.perMillionReadUnits) / 1e6;
+  const { perWcuHour, perRcuHour, utilisation } = dynamo.provisioned;
+  const provisioned = (writes * perWcuHour + reads * perRcuHour) / 3600 / utilisation;
+  print(
+    `  (with DynamoDB on provisioned capacity at ${utilisation * 100} % use: ${money(total - (onDemand - provisioned) * perMillion)} per million)`,
+  );
   print(`  ${'what'.padEnd(44)} ${'per operation'.padEnd(22)} per million`);
   for (const [what, amount, cost] of rows)
     print(`  ${what.padEnd(44)} ${amount.padEnd(22)} ${money(cost * perMillion)}`);
