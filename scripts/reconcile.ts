@@ -1,5 +1,5 @@
-import { createDocumentClient } from '../functions/shared/db/document-client.ts';
 import { reconcile } from '../functions/ops/reconciliation.ts';
+import { createDocumentClient } from '../functions/shared/db/document-client.ts';
 import { tablesToRead } from './tables-to-read.ts';
 
 /**

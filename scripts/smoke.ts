@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { reconcile } from '../functions/ops/reconciliation.ts';
 import { createDocumentClient } from '../functions/shared/db/document-client.ts';
 import { useLocalAwsEnvironment } from '../local/dynamodb-local.ts';
 import { issueLocalToken } from '../local/oidc-clients.ts';
 import { LOCAL_STACK_FILE } from '../local/paths.ts';
-import { reconcile } from '../functions/ops/reconciliation.ts';
 
 /**
  * `npm run smoke -- --url URL [--token T]`: the main flows against any deployment, one line per

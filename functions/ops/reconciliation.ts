@@ -1,8 +1,8 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { canonicalJson } from '#shared/canonical-json.ts';
 import type { AuditRecord } from '../audit/audit.schemas.ts';
 import { auditEntryFor, foldTrail } from '../audit/audit.ts';
 import { isPartItem, isRecordItem, partsPartition, recordFromItems } from '../audit/audit-items.ts';
-import { canonicalJson } from '#shared/canonical-json.ts';
 
 /**
  * The invariants that say the books are right, checked over whole tables:

@@ -10,7 +10,7 @@ import {
 
 /** How a saga execution ended, decoded by the saga's adapter. */
 export type SagaOutcome =
-  | { kind: 'purchased'; purchaseId: string }
+  | { kind: 'purchased'; purchaseId: string; purchase?: Purchase }
   /** A rule or a dependency said no before anything shipped (nothing is held any more). */
   | { kind: 'refused'; error: AppError }
   /** CreateShipment failed and the hold was given back. */
@@ -84,7 +84,7 @@ export async function createPurchase(
 
   switch (outcome.kind) {
     case 'purchased': {
-      const purchase = await deps.purchases.getPurchase(outcome.purchaseId);
+      const purchase = outcome.purchase ?? (await deps.purchases.getPurchase(outcome.purchaseId));
       if (!purchase) throw new Error(`purchase ${outcome.purchaseId} committed but not found`);
       return purchaseAsCommitted(purchase);
     }

@@ -2,13 +2,13 @@ import { type SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { AppError } from '#shared/errors.ts';
 import { domainErrorFrom, parseLambdaErrorReport, platformOverloadFrom } from '#shared/saga/task-errors.ts';
-import type { PurchaseSagaInput } from './purchase.schemas.ts';
+import { type PurchaseSagaInput, PurchaseSchema } from './purchase.schemas.ts';
 import type { PurchaseSaga, SagaOutcome } from './purchase.ts';
 
 /** The state machine's Fail state after a shipment failure was compensated (purchase.asl.json). */
 const SHIPMENT_FAILED_STATE_ERROR = 'ShipmentFailed';
-/** What a successful execution outputs (Commit's result). */
-const SagaOutputSchema = z.object({ purchaseId: z.string().min(1) });
+/** What a successful execution outputs (Commit's result): the purchase, unless too large for a state. */
+const SagaOutputSchema = z.object({ purchaseId: z.string().min(1), purchase: PurchaseSchema.optional() });
 /** The error name Reserve throws when the request's Idempotency-Key already bought. */
 const DUPLICATE_PURCHASE_ERROR = 'DuplicatePurchaseError';
 
@@ -32,11 +32,10 @@ export class StepFunctionsPurchaseSaga implements PurchaseSaga {
       }),
     );
     switch (execution.status) {
-      case 'SUCCEEDED':
-        return {
-          kind: 'purchased',
-          purchaseId: SagaOutputSchema.parse(JSON.parse(execution.output ?? 'null')).purchaseId,
-        };
+      case 'SUCCEEDED': {
+        const { purchaseId, purchase } = SagaOutputSchema.parse(JSON.parse(execution.output ?? 'null'));
+        return { kind: 'purchased', purchaseId, ...(purchase === undefined ? {} : { purchase }) };
+      }
       case 'TIMED_OUT':
         return { kind: 'timed-out' };
       default:

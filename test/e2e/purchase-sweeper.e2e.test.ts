@@ -140,9 +140,9 @@ describe('reservation sweeper', () => {
   });
 
   it('keeps holding, and reports, a hold whose execution died during the CreateShipment call', async () => {
-    const { customerId, purchaseId } = await purchaseKilledAt('CreateShipment', (id) =>
-      deps.reservations.markShipping(id, new Date().toISOString()),
-    );
+    const { customerId, purchaseId } = await purchaseKilledAt('CreateShipment', async (id) => {
+      await deps.reservations.markShipping(id, new Date().toISOString());
+    });
 
     const swept = await sweepLater();
 
@@ -180,7 +180,10 @@ describe('reservation sweeper', () => {
     );
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(JSON.parse(execution.output ?? '{}')).toEqual({ purchaseId });
+    expect(JSON.parse(execution.output ?? '{}')).toMatchObject({
+      purchaseId,
+      purchase: { id: purchaseId, status: 'COMPLETED', totalCents: 250 },
+    });
     expect((await api('GET', `/v1/purchases/${purchaseId}`)).body).toMatchObject({ totalCents: 250 });
     expect(await creditOf(customerId)).toMatchObject({
       balanceCents: 750,

@@ -1,6 +1,6 @@
+import { type ReconciliationReport, reconcile } from '../../functions/ops/reconciliation.ts';
 import { createDocumentClient } from '../../functions/shared/db/document-client.ts';
 import { useLocalAwsEnvironment } from '../../local/dynamodb-local.ts';
-import { type ReconciliationReport, reconcile } from '../../functions/ops/reconciliation.ts';
 import { stackUrls } from './stack.ts';
 
 /** The audit follows the table's stream; how long it may take to catch up before a gap counts. */

@@ -14,13 +14,17 @@ import type { SagaStepDeps } from './saga-ports.ts';
  */
 export function commitPurchase(
   deps: Pick<SagaStepDeps, 'reservations' | 'accounts' | 'clock' | 'newId' | 'retry'>,
-  purchaseId: string,
+  { purchaseId, customerId }: { purchaseId: string; customerId: string },
 ): Promise<Purchase> {
   return withOptimisticRetry(
     deps.retry,
     'The balance kept changing under concurrent updates; the commit will be retried.',
     async () => {
-      const reservation = await deps.reservations.getReservation(purchaseId);
+      // The customer is known from the start, so the account is read beside the reservation.
+      const [reservation, before] = await Promise.all([
+        deps.reservations.getReservation(purchaseId),
+        deps.accounts.getAccount(customerId),
+      ]);
       if (reservation?.status === 'COMMITTED') {
         const purchase = await deps.reservations.getPurchase(purchaseId);
         if (purchase) return purchase;
@@ -30,7 +34,9 @@ export function commitPurchase(
           `purchase ${purchaseId} cannot be committed from ${reservation?.status ?? 'no reservation'}`,
         );
       }
-      const before = await deps.accounts.getAccount(reservation.customerId);
+      if (reservation.customerId !== customerId) {
+        throw new Error(`purchase ${purchaseId} is of customer ${reservation.customerId}, not ${customerId}`);
+      }
       if (!before || before.heldCents < reservation.totalCents) {
         // The reservation holds this much; an account that does not is a broken invariant, not a race.
         throw new Error(`account of ${reservation.customerId} does not hold purchase ${purchaseId}`);

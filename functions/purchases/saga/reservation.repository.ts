@@ -154,16 +154,16 @@ export class DynamoReservationRepository implements ReservationRepository {
     return Item && toReservation(Item);
   }
 
-  markShipping(purchaseId: string, at: string): Promise<void> {
+  markShipping(purchaseId: string, at: string): Promise<Reservation> {
     return this.setStatus(purchaseId, { status: 'SHIPPING', from: ['PENDING', 'SHIPPING'], at });
   }
 
-  markShipped(purchaseId: string, shipmentId: string, at: string): Promise<void> {
-    return this.setStatus(purchaseId, { status: 'SHIPPED', from: ['SHIPPING'], at, set: { shipmentId } });
+  async markShipped(purchaseId: string, shipmentId: string, at: string): Promise<void> {
+    await this.setStatus(purchaseId, { status: 'SHIPPED', from: ['SHIPPING'], at, set: { shipmentId } });
   }
 
-  markAwaitingReview(purchaseId: string, at: string, actor: string): Promise<void> {
-    return this.setStatus(purchaseId, {
+  async markAwaitingReview(purchaseId: string, at: string, actor: string): Promise<void> {
+    await this.setStatus(purchaseId, {
       status: 'SHIPPING',
       from: ['SHIPPING'],
       at,
@@ -342,14 +342,15 @@ export class DynamoReservationRepository implements ReservationRepository {
     return { name: 'reservation', write };
   }
 
+  /** Moves the reservation to a status, answering with it as it then is. */
   private async setStatus(
     purchaseId: string,
     change: { status: ReservationStatus; from: readonly ReservationStatus[]; at: string; set?: Item },
-  ): Promise<void> {
+  ): Promise<Reservation> {
     const allowed = Object.fromEntries(change.from.map((value, index) => [`:from${index}`, value]));
     const extra = Object.entries(change.set ?? {});
     try {
-      await this.client.send(
+      const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: reservationKey(purchaseId),
@@ -363,8 +364,10 @@ export class DynamoReservationRepository implements ReservationRepository {
             ...allowed,
             ...Object.fromEntries(extra.map(([name, value]) => [`:${name}`, value])),
           },
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      return toReservation(Attributes ?? {});
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new ReservationChangedError(`reservation is not ${change.from.join(' or ')}`, { cause: error });

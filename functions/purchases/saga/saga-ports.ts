@@ -32,8 +32,11 @@ export interface ReservationRepository {
     promo?: { maxPerCustomer?: number | undefined },
   ): Promise<'reserved' | 'already-reserved'>;
   getReservation(purchaseId: string): Promise<Reservation | undefined>;
-  /** PENDING or SHIPPING → SHIPPING. @throws ReservationChangedError when it is in neither */
-  markShipping(purchaseId: string, at: string): Promise<void>;
+  /**
+   * PENDING or SHIPPING → SHIPPING, answering with the reservation as it now is (no read first).
+   * @throws ReservationChangedError when it is in neither (or there is none)
+   */
+  markShipping(purchaseId: string, at: string): Promise<Reservation>;
   /** SHIPPING → SHIPPED with the shipment id. @throws ReservationChangedError otherwise */
   markShipped(purchaseId: string, shipmentId: string, at: string): Promise<void>;
   /**

@@ -1,4 +1,4 @@
-import { ReservationChangedError, ReservationClosedError } from './reservation.ts';
+import { type Reservation, ReservationChangedError, ReservationClosedError } from './reservation.ts';
 import type { SagaStepDeps } from './saga-ports.ts';
 
 /**
@@ -12,16 +12,16 @@ export async function shipPurchase(
   deps: Pick<SagaStepDeps, 'reservations' | 'shipments' | 'clock'>,
   purchaseId: string,
 ): Promise<{ shipmentId: string }> {
-  const reservation = await deps.reservations.getReservation(purchaseId);
-  if (!reservation) throw new ReservationClosedError(`purchase ${purchaseId} holds no credit`);
-  if (reservation.shipmentId !== undefined) return { shipmentId: reservation.shipmentId };
+  let reservation: Reservation;
   try {
-    await deps.reservations.markShipping(purchaseId, deps.clock.now().toISOString());
+    // The mark answers with the reservation: no read before it on the usual path.
+    reservation = await deps.reservations.markShipping(purchaseId, deps.clock.now().toISOString());
   } catch (error) {
-    if (error instanceof ReservationChangedError) {
-      throw new ReservationClosedError(`purchase ${purchaseId} no longer holds its credit`, { cause: error });
-    }
-    throw error;
+    if (!(error instanceof ReservationChangedError)) throw error;
+    // Not PENDING or SHIPPING: shipped by an earlier attempt of this step, or closed (or never held).
+    const shipped = await deps.reservations.getReservation(purchaseId);
+    if (shipped?.shipmentId !== undefined) return { shipmentId: shipped.shipmentId };
+    throw new ReservationClosedError(`purchase ${purchaseId} no longer holds its credit`, { cause: error });
   }
   const { quote } = reservation;
   const shipment = await deps.shipments.createShipment(

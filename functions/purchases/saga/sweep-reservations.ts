@@ -40,7 +40,7 @@ export async function sweepReservations(
             result.released.push(purchaseId);
             break;
           case 'SHIPPED':
-            await commitPurchase(deps, purchaseId);
+            await commitPurchase(deps, { purchaseId, customerId: reservation.customerId });
             result.committed.push(purchaseId);
             break;
           case 'SHIPPING':
