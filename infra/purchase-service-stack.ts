@@ -16,7 +16,7 @@ import {
 } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -33,15 +33,12 @@ import {
 } from '../functions/workers.ts';
 import { AdminHosting } from './admin-hosting.ts';
 import { Auth, cognitoOrigins } from './auth.ts';
+import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS } from './function-bundling.ts';
 import { PurchaseHttpApi } from './http-api.ts';
 import { copyPackageFiles } from './package-files.ts';
 import { grantTable } from './table-grants.ts';
 
 const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The SDK and other CommonJS dependencies call `require`; an ESM bundle must provide it. */
-const ESM_REQUIRE_SHIM =
-  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 export interface PurchaseServiceStackProps extends StackProps {
   /** Base URL of the other team's Customers/Products/Shipments API. */
@@ -355,17 +352,10 @@ export class PurchaseServiceStack extends Stack {
       environment: {
         ...environment,
         POWERTOOLS_SERVICE_NAME: 'purchase-service',
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
       },
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        banner: ESM_REQUIRE_SHIM,
-        // Ship the SDK version the tests ran against rather than the runtime's, which changes under us.
-        externalModules: [],
+        ...FUNCTION_BUNDLING,
         // The local esbuild (a devDependency) bundles; Docker is never used.
         forceDockerBundling: false,
         ...(spec.packageFiles ? { commandHooks: copyPackageFiles(ROOT_DIR, spec.packageFiles) } : {}),
