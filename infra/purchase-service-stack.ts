@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Stage, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, type ITable, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -33,9 +33,8 @@ import {
 } from '../functions/workers.ts';
 import { AdminHosting } from './admin-hosting.ts';
 import { Auth, cognitoOrigins } from './auth.ts';
-import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS } from './function-bundling.ts';
+import { bundlingHooks, FUNCTION_BUNDLING } from './function-bundling.ts';
 import { PurchaseHttpApi } from './http-api.ts';
-import { copyPackageFiles } from './package-files.ts';
 import { grantTable } from './table-grants.ts';
 
 const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -352,13 +351,21 @@ export class PurchaseServiceStack extends Stack {
       environment: {
         ...environment,
         POWERTOOLS_SERVICE_NAME: 'purchase-service',
-        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
       },
       bundling: {
         ...FUNCTION_BUNDLING,
         // The local esbuild (a devDependency) bundles; Docker is never used.
         forceDockerBundling: false,
-        ...(spec.packageFiles ? { commandHooks: copyPackageFiles(ROOT_DIR, spec.packageFiles) } : {}),
+        commandHooks: bundlingHooks({
+          rootDir: ROOT_DIR,
+          packageFiles: spec.packageFiles,
+          sourceMapDir: join(
+            Stage.of(this)?.outdir ?? join(ROOT_DIR, 'cdk.out'),
+            'source-maps',
+            this.stackName,
+            spec.id,
+          ),
+        }),
       },
     });
     Validations.of(role).acknowledge({
