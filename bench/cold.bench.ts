@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
 import { ROUTES } from '../functions/routes.ts';
 import { AUDIT_PROJECTOR, RESERVATION_SWEEPER, SAGA_TASKS } from '../functions/workers.ts';
@@ -15,11 +14,14 @@ import { EXTERNAL_API_BASE_URL, TEST_CONTEXT } from '../test/infra/synth.ts';
 /**
  * The functions' cold start as CDK builds them: synthesizes the stack with bundling on (the same
  * NodejsFunction bundling `cdk synth` does; the admin app's build is the test stand-in, which no
- * function bundle holds), then for each function prints its minified bundle, its source map, the
- * package files copied beside it, and the median module init of fresh `node` processes importing
- * it with the environment the template gives it (tokens replaced by dummy values). Then the largest
+ * function bundle holds), then for each function prints its minified bundle, its source map (shipped
+ * in the asset, or kept out of it in the assembly), the package files copied beside it, and the
+ * median module init of fresh `node` processes importing it with the environment the template gives
+ * it (tokens replaced by dummy values). Then the largest
  * inputs of one typical bundle, from an esbuild metafile. Prints figures; asserts nothing.
- *   npm run bench:cold [-- --runs N --top-of OperationId --out DIR]
+ * `--out DIR` keeps the assembly; `--against DIR` measures a kept one in the same rounds, for a before
+ * and after under the same load.
+ *   npm run bench:cold [-- --runs N --top-of OperationId --out DIR --against DIR]
  */
 
 const arg = (name: string, fallback: string): string => {
@@ -28,6 +30,7 @@ const arg = (name: string, fallback: string): string => {
 };
 const RUNS = Number(arg('runs', '15'));
 const TYPICAL = arg('top-of', 'CreatePurchase');
+const STACK = 'Bench';
 
 interface FunctionResource {
   Properties: {
@@ -118,87 +121,117 @@ function initMs(bundle: string, environment: Record<string, string>): number {
   return Number(output.toString('utf8'));
 }
 
-/** `--out DIR` keeps the cloud assembly there (to compare bundles); a temporary one is removed. */
+interface Bundle {
+  id: string;
+  dir: string;
+  environment: Record<string, string>;
+  bundle: number;
+  map: number;
+  keptMap: number;
+  files: number;
+  inits: number[];
+}
+
+/** The service's function bundles in a cloud assembly, read from the stack's template there. */
+function bundlesIn(assembly: string): Bundle[] {
+  const template = JSON.parse(readFileSync(join(assembly, `${STACK}.template.json`), 'utf8')) as {
+    Resources: Record<string, FunctionResource & { Type: string }>;
+  };
+  return (
+    Object.entries(template.Resources)
+      .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
+      // A function's logical id is its construct id and an 8-digit hash.
+      .map(([logicalId, resource]) => ({
+        id: logicalId.replace(/[0-9A-F]{8}$/, ''),
+        dir: join(assembly, `asset.${resource.Properties.Code.S3Key.replace(/\.zip$/, '')}`),
+        environment: environmentOf(resource),
+      }))
+      // CDK's own helper functions (the admin app's BucketDeployment) have no bundle of ours.
+      .filter(({ dir }) => existsSync(join(dir, 'index.mjs')))
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map(({ id, dir, environment }) => ({
+        id,
+        dir,
+        environment,
+        bundle: sizeOf(join(dir, 'index.mjs')),
+        map: sizeOf(join(dir, 'index.mjs.map')),
+        // Where the stack keeps a map it does not ship (infra/function-bundling.ts `bundlingHooks`).
+        keptMap: sizeOf(join(assembly, 'source-maps', STACK, id, 'index.mjs.map')),
+        files: filesUnder(dir)
+          .filter((file) => !/^index\.mjs(\.map)?$/.test(relative(dir, file)))
+          .reduce((sum, file) => sum + sizeOf(file), 0),
+        inits: [],
+      }))
+  );
+}
+
+const load = (): string =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
+const mapCell = (row: Bundle): string =>
+  row.map ? kb(row.map) : row.keptMap ? `out ${kb(row.keptMap)}` : 'none';
+
+/** `--out DIR` keeps the cloud assembly there (for a later `--against DIR`); a temporary one is removed. */
 const KEEP = process.argv.includes('--out');
+/** `--against DIR`: an assembly kept by an earlier run, measured in the same rounds, shown beside. */
+const AGAINST = process.argv.includes('--against') ? arg('against', '') : undefined;
 const outdir = KEEP ? arg('out', '') : mkdtempSync(join(tmpdir(), 'bench-cold-'));
 try {
   const synthStarted = performance.now();
-  const app = new App({ outdir, context: TEST_CONTEXT });
-  const stack = new PurchaseServiceStack(app, 'Bench', { externalApiBaseUrl: EXTERNAL_API_BASE_URL });
-  const template = Template.fromStack(stack);
-  console.log(
-    `load average ${loadavg()
-      .map((load) => load.toFixed(1))
-      .join(' ')} on ${cpus().length} cores; node ${process.version}`,
-  );
-  console.log(`synthesized and bundled in ${((performance.now() - synthStarted) / 1000).toFixed(1)} s\n`);
-
-  const functions = Object.entries(
-    template.findResources('AWS::Lambda::Function') as Record<string, FunctionResource>,
-  )
-    // A function's logical id is its construct id and an 8-digit hash.
-    .map(([logicalId, resource]) => ({ id: logicalId.replace(/[0-9A-F]{8}$/, ''), resource }))
-    // CDK's own helper functions (e.g. log retention) have no bundle of ours.
-    .filter(({ resource }) =>
-      existsSync(join(outdir, `asset.${resource.Properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs')),
-    )
-    .sort((a, b) => a.id.localeCompare(b.id));
-
-  const measured = functions.map(({ id, resource }) => {
-    const dir = join(outdir, `asset.${resource.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
-    const others = filesUnder(dir).filter((file) => !/index\.mjs(\.map)?$/.test(relative(dir, file)));
-    return {
-      id,
-      dir,
-      environment: environmentOf(resource),
-      bundle: sizeOf(join(dir, 'index.mjs')),
-      map: sizeOf(join(dir, 'index.mjs.map')),
-      files: others.reduce((sum, file) => sum + sizeOf(file), 0),
-      inits: [] as number[],
-    };
+  new PurchaseServiceStack(new App({ outdir, context: TEST_CONTEXT }), STACK, {
+    externalApiBaseUrl: EXTERNAL_API_BASE_URL,
   });
-  // Round after round over every function, so that a change in the machine's load falls on all alike.
+  console.log(`synthesized and bundled in ${((performance.now() - synthStarted) / 1000).toFixed(1)} s`);
+  console.log(`load average ${load()} on ${cpus().length} cores; node ${process.version}\n`);
+
+  const rows = bundlesIn(outdir);
+  const before = AGAINST
+    ? new Map(bundlesIn(AGAINST).map((row) => [row.id, row]))
+    : new Map<string, Bundle>();
+  // Round after round over every bundle, so that a change in the machine's load falls on all alike.
   for (let run = 0; run < RUNS; run += 1) {
-    for (const row of measured) row.inits.push(initMs(join(row.dir, 'index.mjs'), row.environment));
+    for (const row of [...rows, ...before.values()]) {
+      row.inits.push(initMs(join(row.dir, 'index.mjs'), row.environment));
+    }
   }
+  console.log(`load average after the runs ${load()}\n`);
   console.log(
-    `load average after the runs ${loadavg()
-      .map((load) => load.toFixed(1))
-      .join(' ')}\n`,
+    `function                 bundle_kb         map_kb            files_kb  init_ms (median of ${RUNS})   node_options`,
   );
-  console.log(
-    `function                     bundle_kb  map_kb  files_kb  init_ms (median of ${RUNS})  node_options`,
-  );
-  const rows = measured.map((row) => {
-    const init = median(row.inits);
+  const cell = (after: string, was: string | undefined, width: number): string =>
+    (was === undefined ? after : `${was} → ${after}`).padStart(width);
+  for (const row of rows) {
+    const was = before.get(row.id);
     console.log(
-      `${row.id.padEnd(28)} ${kb(row.bundle).padStart(9)} ${(row.map ? kb(row.map) : 'none').padStart(7)} ${(row.files ? kb(row.files) : '-').padStart(9)} ${init.toFixed(1).padStart(9)}                ${row.environment.NODE_OPTIONS ?? ''}`,
+      [
+        row.id.padEnd(24),
+        cell(kb(row.bundle), was && kb(was.bundle), 17),
+        cell(mapCell(row), was && mapCell(was), 20),
+        (row.files ? kb(row.files) : '-').padStart(8),
+        cell(median(row.inits).toFixed(1), was && median(was.inits).toFixed(1), 15),
+        `   ${was ? `${was.environment.NODE_OPTIONS ?? '-'} → ` : ''}${row.environment.NODE_OPTIONS ?? '-'}`,
+      ].join(' '),
     );
-    return { ...row, init };
-  });
-  const total = (pick: (row: (typeof rows)[number]) => number): number =>
-    rows.reduce((sum, row) => sum + pick(row), 0);
-  const max = <K extends 'bundle' | 'init'>(key: K): (typeof rows)[number] | undefined =>
-    [...rows].sort((a, b) => b[key] - a[key])[0];
-  const biggest = max('bundle');
-  const slowest = max('init');
+  }
+  const total = (pick: (row: Bundle) => number): number => rows.reduce((sum, row) => sum + pick(row), 0);
+  const [biggest] = [...rows].sort((a, b) => b.bundle - a.bundle);
+  const [slowest] = [...rows].sort((a, b) => median(b.inits) - median(a.inits));
   console.log(
-    `\n${rows.length} functions: bundles ${kb(total((row) => row.bundle))} KB in all, maps ${kb(total((row) => row.map))} KB, package files ${kb(total((row) => row.files))} KB`,
+    `\n${rows.length} functions: bundles ${kb(total((row) => row.bundle))} KB in all; source maps shipped ${kb(total((row) => row.map))} KB, kept out ${kb(total((row) => row.keptMap))} KB; package files ${kb(total((row) => row.files))} KB`,
   );
   console.log(
-    `largest bundle ${biggest?.id} ${kb(biggest?.bundle ?? 0)} KB; slowest init ${slowest?.id} ${slowest?.init.toFixed(1)} ms`,
+    `largest bundle ${biggest?.id} ${kb(biggest?.bundle ?? 0)} KB; slowest init ${slowest?.id} ${median(slowest?.inits ?? []).toFixed(1)} ms`,
   );
   console.log(
-    `over 300 KB: ${rows.filter((row) => row.bundle > 300 * 1024).length}; init over 50 ms: ${rows.filter((row) => row.init > 50).length}`,
+    `over 300 KB: ${rows.filter((row) => row.bundle > 300 * 1024).length}; init over 50 ms: ${rows.filter((row) => median(row.inits) > 50).length}`,
   );
 
   // The bytes of one bundle by input. NodejsFunction does not hand out its metafile, so this builds
   // the same entry with the same options the stack gives (infra/purchase-service-stack.ts `lambda()`);
   // the size it prints beside the CDK bundle's shows that the two agree.
-  const typical = functions.find(({ id }) => id === TYPICAL);
   const entry = entryOf(TYPICAL);
-  if (typical && entry) {
-    const metafile = join(outdir, 'meta.json');
+  if (entry) {
     const result = await build({
       entryPoints: [entry],
       bundle: true,
@@ -213,7 +246,6 @@ try {
       external: FUNCTION_BUNDLING.externalModules,
       outfile: join(outdir, 'typical', 'index.mjs'),
     });
-    writeFileSync(metafile, JSON.stringify(result.metafile));
     const output = Object.values(result.metafile.outputs).find((out) => out.entryPoint);
     const inputs = Object.entries(output?.inputs ?? {}).sort(
       (a, b) => b[1].bytesInOutput - a[1].bytesInOutput,
