@@ -179,9 +179,9 @@ const AGAINST = process.argv.includes('--against') ? arg('against', '') : undefi
 const outdir = KEEP ? arg('out', '') : mkdtempSync(join(tmpdir(), 'bench-cold-'));
 try {
   const synthStarted = performance.now();
-  new PurchaseServiceStack(new App({ outdir, context: TEST_CONTEXT }), STACK, {
-    externalApiBaseUrl: EXTERNAL_API_BASE_URL,
-  });
+  const app = new App({ outdir, context: TEST_CONTEXT });
+  new PurchaseServiceStack(app, STACK, { externalApiBaseUrl: EXTERNAL_API_BASE_URL });
+  app.synth();
   console.log(`synthesized and bundled in ${((performance.now() - synthStarted) / 1000).toFixed(1)} s`);
   console.log(`load average ${load()} on ${cpus().length} cores; node ${process.version}\n`);
 
