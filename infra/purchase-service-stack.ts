@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Stage, Validations } from 'aws-cdk-lib';
 import {
   AttributeType,
   BillingMode,
@@ -22,7 +22,7 @@ import {
 } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -46,16 +46,12 @@ import {
 } from '../functions/workers.ts';
 import { AdminHosting } from './admin-hosting.ts';
 import { Auth, cognitoOrigins } from './auth.ts';
+import { bundlingHooks, FUNCTION_BUNDLING } from './function-bundling.ts';
 import { PurchaseHttpApi } from './http-api.ts';
 import { Operations } from './operations.ts';
-import { copyPackageFiles } from './package-files.ts';
 import { grantTable } from './table-grants.ts';
 
 const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The SDK and other CommonJS dependencies call `require`; an ESM bundle must provide it. */
-const ESM_REQUIRE_SHIM =
-  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 export interface PurchaseServiceStackProps extends StackProps {
   /** Base URL of the other team's Customers/Products/Shipments API. */
@@ -416,20 +412,21 @@ export class PurchaseServiceStack extends Stack {
       environment: {
         ...environment,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        banner: ESM_REQUIRE_SHIM,
-        // Ship the SDK version the tests ran against rather than the runtime's, which changes under us.
-        externalModules: [],
+        ...FUNCTION_BUNDLING,
         // The local esbuild (a devDependency) bundles; Docker is never used.
         forceDockerBundling: false,
-        ...(spec.packageFiles ? { commandHooks: copyPackageFiles(ROOT_DIR, spec.packageFiles) } : {}),
+        commandHooks: bundlingHooks({
+          rootDir: ROOT_DIR,
+          packageFiles: spec.packageFiles,
+          sourceMapDir: join(
+            Stage.of(this)?.outdir ?? join(ROOT_DIR, 'cdk.out'),
+            'source-maps',
+            this.stackName,
+            spec.id,
+          ),
+        }),
       },
     });
     Validations.of(role).acknowledge({

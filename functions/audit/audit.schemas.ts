@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PageQuerySchema } from '#shared/pagination.ts';
 import { TimestampSchema } from '#shared/schemas.ts';
 import { AUDIT_ENTITY_TYPES } from './audit-entity-types.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { withSortedKeys } from '#shared/canonical-json.ts';
 import { AmountCentsSchema, ExternalIdSchema, ReasonSchema, TimestampSchema } from '#shared/schemas.ts';
 import { storableJsonObject } from '#shared/storable-json.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AddressSchema } from '#shared/external/external-api.schemas.ts';
 import { PageQuerySchema } from '#shared/pagination.ts';
 import { TimestampSchema } from '#shared/schemas.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `/docs/{asset}` takes a file name of every shape: one we do not serve is a 404, not a 400. */
 export const DocsAssetPathSchema = z.strictObject({ asset: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/) });

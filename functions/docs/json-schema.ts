@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A JSON Schema (draft 2020-12, OpenAPI 3.1's dialect) as a plain object. */
 export type JsonSchema = Record<string, unknown>;

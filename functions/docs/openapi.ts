@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ErrorCode } from '#shared/errors.ts';
 import { MAX_BODY_BYTES } from '#shared/http/middleware/parse-request.ts';
 import { STATUS_BY_CODE } from '#shared/http/status-by-code.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ErrorCode } from '#shared/errors.ts';
 import { AddressSchema } from '#shared/external/external-api.schemas.ts';
 import { PageQuerySchema } from '#shared/pagination.ts';

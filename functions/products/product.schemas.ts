@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ExternalIdSchema, TimestampSchema } from '#shared/schemas.ts';
 
 export const ProductPathSchema = z.strictObject({ productId: ExternalIdSchema });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_REQUEST_AMOUNT_CENTS } from '#shared/money.ts';
 import { PageQuerySchema } from '#shared/pagination.ts';
 import { AmountCentsSchema, ExternalIdSchema, TimestampSchema } from '#shared/schemas.ts';

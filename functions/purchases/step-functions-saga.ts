@@ -1,5 +1,5 @@
 import { type SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '#shared/errors.ts';
 import { domainErrorFrom, parseLambdaErrorReport, platformOverloadFrom } from '#shared/saga/task-errors.ts';
 import { type PurchaseSagaInput, PurchaseSchema } from './purchase.schemas.ts';

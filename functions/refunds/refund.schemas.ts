@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AmountCentsSchema, ReasonSchema } from '#shared/schemas.ts';
 import { PurchaseSchema, RefundSchema } from '../purchases/purchase.schemas.ts';
 

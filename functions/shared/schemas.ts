@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_REQUEST_AMOUNT_CENTS } from './money.ts';
 
 /** Customer and product ids are the external API's; we accept the characters ids are made of. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * How deep a client's JSON may nest, counting the object itself as level 1. DynamoDB refuses an item

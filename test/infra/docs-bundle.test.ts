@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,13 @@ function bundleOf(operationId: string): string {
   const found = Object.entries(functions).find(([id]) => new RegExp(`^${operationId}[0-9A-F]{8}$`).test(id));
   if (!found) throw new Error(`no function ${operationId}`);
   return join(outdir, `asset.${found[1].Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+}
+
+/** The construct ids of the service's functions (not the library's BucketDeployment provider). */
+function functionIds(): string[] {
+  return Object.keys(template.findResources('AWS::Lambda::Function'))
+    .filter((id) => !id.startsWith('CustomCDKBucketDeployment'))
+    .map((id) => id.replace(/[0-9A-F]{8}$/, ''));
 }
 
 /** Runs a bundled handler in a plain Node process, as Lambda would, with a payload 2.0 event. */
@@ -87,5 +94,24 @@ describe('the docs routes as deployed', () => {
 
     expect(answer.statusCode).toBe(200);
     expect(JSON.parse(answer.body)).toEqual(openApiDocument());
+  });
+});
+
+describe('the bundles as deployed', () => {
+  it("ships no source map in any function's asset, nor a comment that points to one", () => {
+    for (const id of functionIds()) {
+      const files = readdirSync(bundleOf(id));
+
+      expect({ id, maps: files.filter((file) => file.endsWith('.map')) }).toEqual({ id, maps: [] });
+      expect(readFileSync(join(bundleOf(id), 'index.mjs'), 'utf8')).not.toContain('sourceMappingURL');
+    }
+  });
+
+  it("keeps each function's source map in the cloud assembly, mapping its bundle back to functions/", () => {
+    for (const id of functionIds()) {
+      const map = JSON.parse(readFileSync(join(outdir, 'source-maps', 'Test', id, 'index.mjs.map'), 'utf8'));
+
+      expect(map.sources.some((source: string) => source.includes('functions/'))).toBe(true);
+    }
   });
 });

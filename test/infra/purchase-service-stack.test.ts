@@ -147,6 +147,18 @@ describe('PurchaseServiceStack', () => {
     });
   });
 
+  it('starts no function with --enable-source-maps, since no bundle ships its source map', () => {
+    const functions = Object.values(
+      template.findResources('AWS::Lambda::Function') as Record<
+        string,
+        { Properties: { Environment?: { Variables?: Record<string, unknown> } } }
+      >,
+    );
+    const nodeOptions = functions.map(({ Properties }) => Properties.Environment?.Variables?.NODE_OPTIONS);
+
+    expect(nodeOptions.filter((options) => String(options).includes('--enable-source-maps'))).toEqual([]);
+  });
+
   it('grants each function only the DynamoDB actions its route declares', () => {
     expect(dynamoActionsOf('GetCredit')).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
     expect(dynamoActionsOf('GrantCredit')).toEqual([

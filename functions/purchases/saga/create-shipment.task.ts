@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { getRuntime, requireExternalApi } from '#shared/runtime.ts';
 import { sagaTask } from '#shared/saga/task.ts';
 import { sagaStepDeps } from './saga.deps.ts';

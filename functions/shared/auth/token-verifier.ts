@@ -38,9 +38,11 @@ const SUBJECT = /^[\x21-\x7e][\x20-\x7e]{0,127}$/;
  * 30 s), so the issuer can rotate keys without a deploy.
  */
 export function jwtVerifier(trusted: TrustedIssuer): TokenVerifier {
-  const keys = createRemoteJWKSet(new URL(trusted.jwksUrl), { timeoutDuration: 3_000 });
+  // Made on first use: making it loads Node's fetch (undici), which no cold start needs before a token.
+  let keys: ReturnType<typeof createRemoteJWKSet> | undefined;
   return {
     async verify(token) {
+      keys ??= createRemoteJWKSet(new URL(trusted.jwksUrl), { timeoutDuration: 3_000 });
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, keys, {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The external Customers/Products/Shipments API (shared/contracts/external-api.openapi.json), as

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ROUTES } from '../../routes.ts';
 import type { TokenVerifier } from '../auth/token-verifier.ts';
 import { systemClock } from '../clock.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError, type ErrorCode, ServiceUnavailableError } from '../errors.ts';
 import { STATUS_BY_CODE } from '../http/status-by-code.ts';
 import { redactPersonalData } from '../log-redaction.ts';

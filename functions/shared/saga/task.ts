@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { AppError } from '../errors.ts';
 import { STATUS_BY_CODE } from '../http/status-by-code.ts';
 import { logger } from '../logger.ts';

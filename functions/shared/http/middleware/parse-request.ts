@@ -1,5 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { AppError, ValidationError } from '../../errors.ts';
 import type { RouteEvent } from '../request.ts';
 import type { HttpResponse } from '../responses.ts';
