@@ -9,6 +9,12 @@ import {
 import { pricedProduct } from '../functions/products/product.ts';
 import { createDocumentClient } from '../functions/shared/db/document-client.ts';
 import {
+  FIRST_VERSION,
+  NEXT_VERSION,
+  VERSION_NAMES,
+  VERSION_VALUES,
+} from '../functions/shared/db/item-version.ts';
+import {
   ALL_PURCHASES_PARTITION,
   creditAccountKey,
   creditOperationKey,
@@ -96,6 +102,7 @@ export class SagaFloor {
         Item: {
           ...reservationKey(purchaseId),
           entity: 'RESERVATION',
+          ...FIRST_VERSION,
           purchaseId,
           customerId,
           totalCents: 0,
@@ -158,6 +165,7 @@ export class SagaFloor {
           Item: {
             ...reservationKey(purchaseId),
             entity: 'RESERVATION',
+            ...FIRST_VERSION,
             purchaseId,
             customerId,
             productId,
@@ -228,6 +236,7 @@ export class SagaFloor {
           Item: {
             ...ledgerEntryKey(customerId, account.version),
             entity: 'CREDIT_TRANSACTION',
+            ...FIRST_VERSION,
             id: randomUUID(),
             customerId,
             type: 'PURCHASE',
@@ -246,11 +255,11 @@ export class SagaFloor {
         Update: {
           TableName: this.table,
           Key: reservationKey(purchaseId),
-          UpdateExpression:
-            'SET #status = :status, updatedAt = :at, changedBy = :actor REMOVE GSI3PK, GSI3SK',
+          UpdateExpression: `SET #status = :status, updatedAt = :at, changedBy = :actor, ${NEXT_VERSION} REMOVE GSI3PK, GSI3SK`,
           ConditionExpression: '#status = :expected',
-          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeNames: { '#status': 'status', ...VERSION_NAMES },
           ExpressionAttributeValues: {
+            ...VERSION_VALUES,
             ':status': 'COMMITTED',
             ':expected': 'PENDING',
             ':at': now,
@@ -264,6 +273,7 @@ export class SagaFloor {
           Item: {
             ...purchaseKey(purchaseId),
             entity: 'PURCHASE',
+            ...FIRST_VERSION,
             id: purchaseId,
             customerId,
             productId: purchase.productId,
