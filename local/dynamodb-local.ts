@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
@@ -39,6 +39,33 @@ function jarDirectory(): string {
 }
 
 /**
+ * The shape of the items a data directory holds. Bump it when stored items change in a way the code
+ * cannot read or extend: 2 since every audited item counts its versions (an item written before has
+ * none, and its next write or audit record would fail).
+ */
+export const LOCAL_DATA_FORMAT = '2';
+const FORMAT_FILE = 'FORMAT';
+
+/**
+ * Makes `dataDir` ready for this version of the service: a directory holding data of another format
+ * (or of none recorded) is moved aside, never deleted, and a fresh one is started.
+ * @returns where older data was moved, if it was
+ */
+export function prepareDataDir(dataDir: string): string | undefined {
+  const formatFile = join(dataDir, FORMAT_FILE);
+  const kept = existsSync(dataDir) && readdirSync(dataDir).length > 0;
+  const format = existsSync(formatFile) ? readFileSync(formatFile, 'utf8').trim() : undefined;
+  let setAside: string | undefined;
+  if (kept && format !== LOCAL_DATA_FORMAT) {
+    setAside = `${dataDir}-format-${format ?? '1'}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    renameSync(dataDir, setAside);
+  }
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(formatFile, `${LOCAL_DATA_FORMAT}\n`);
+  return setAside;
+}
+
+/**
  * Starts AWS's DynamoDB Local on `port`, keeping its data in `dataDir` (or in memory).
  * The JVM's heap is capped: its default is a quarter of the machine's memory.
  */
@@ -48,7 +75,14 @@ export async function startDynamoDbLocal(options: {
 }): Promise<DynamoDbLocal> {
   const jars = jarDirectory();
   const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  if (options.dataDir) {
+    const setAside = prepareDataDir(options.dataDir);
+    if (setAside) {
+      console.error(
+        `DynamoDB Local: data kept by an older version of the service moved to ${setAside}; starting afresh`,
+      );
+    }
+  }
   const child: ChildProcess = spawnTiedToParent('java', [
     '-Xmx512m',
     `-Djava.library.path=${join(jars, 'DynamoDBLocal_lib')}`,
