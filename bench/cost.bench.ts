@@ -19,7 +19,7 @@ import {
 import { api, createCustomer, createProduct, grant } from '../test/support/api-client.ts';
 import { type CapacityLine, DynamoDbMeter } from './cost/dynamodb-meter.ts';
 import { LAMBDA_PLATFORM_LOG_BYTES, PRICES } from './cost/prices.ts';
-import { startBenchStack } from './support.ts';
+import { reconciliationLine, startBenchStack } from './support.ts';
 
 /**
  * What a million purchases cost in AWS, counted from a run on the local stack: every DynamoDB call
@@ -315,6 +315,7 @@ try {
   print(
     `\nA million purchases with a quarter of them refunded once: ${money(purchaseCost + refundCost / 4)} (the target: $10.00)`,
   );
+  print(await reconciliationLine());
 } finally {
   counting = false;
   await stack.stop();

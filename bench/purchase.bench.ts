@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { api, createCustomer, createProduct, grant } from '../test/support/api-client.ts';
 import { type FloorAccount, type FloorQuote, SagaFloor } from './saga-floor.ts';
 import { installTrace, printTrace, span, startTrace, stopTrace } from './saga-trace.ts';
-import { cpuMeter, inParallel, latencySummary, startBenchStack } from './support.ts';
+import { cpuMeter, inParallel, latencySummary, reconciliationLine, startBenchStack } from './support.ts';
 
 /**
  * The purchase saga on the local stack against its floor (bench/saga-floor.ts), in one run:
@@ -151,6 +151,7 @@ try {
       'floor sample',
     ]);
   }
+  console.log(await reconciliationLine());
 } finally {
   await stack.stop();
 }

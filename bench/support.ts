@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type LocalStack, startLocalStack } from '../local/stack.ts';
+import { reconcileOnceAuditCaughtUp } from '../test/support/books.ts';
 import { stackEnvironment } from '../test/support/stack.ts';
 
 /**
@@ -154,4 +155,18 @@ export async function measureBurst(burst: number, call: () => Promise<number>): 
       (latencies.at(-1) ?? 0).toFixed(0).padStart(7),
     ].join(' '),
   );
+}
+
+/**
+ * `npm run reconcile`'s checks on the bench's own stack once the audit has caught up: a bench that
+ * leaves the books out of balance (ledger, holds, refunds, audit trail) says so.
+ */
+export async function reconciliationLine(): Promise<string> {
+  const report = await reconcileOnceAuditCaughtUp();
+  const checked = Object.entries(report.checked)
+    .map(([what, count]) => `${count} ${what}`)
+    .join(', ');
+  return report.breaches.length === 0
+    ? `reconcile: books balance (${checked})`
+    : `reconcile: ${report.breaches.length} breaches\n  ${report.breaches.slice(0, 10).join('\n  ')}`;
 }
