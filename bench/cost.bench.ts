@@ -64,8 +64,10 @@ const emptyUsage = (): Usage => ({
   logBytes: 0,
 });
 
-// Logs as deployed: Powertools' default level (INFO), counted and not shown.
+// Logs as deployed: Powertools' default level (INFO) and the business metrics' EMF lines, counted
+// and not shown.
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 let usage = emptyUsage();
 /** Whether invocations and log bytes are being counted; whether the service's logs are kept off the screen. */
 let counting = false;

@@ -28,8 +28,6 @@ export interface CapacityLine {
   readUnits: number;
   /** Writes of global secondary index entries, in write units. */
   indexWriteUnits: number;
-  /** Main-table changes, each one stream record. */
-  streamRecords: number;
 }
 
 interface TableInfo {
@@ -167,7 +165,7 @@ export class DynamoDbMeter {
     const key = `${table}|${label}`;
     let line = this.lines.get(key);
     if (!line) {
-      line = { table, label, calls: 0, writeUnits: 0, readUnits: 0, indexWriteUnits: 0, streamRecords: 0 };
+      line = { table, label, calls: 0, writeUnits: 0, readUnits: 0, indexWriteUnits: 0 };
       this.lines.set(key, line);
     }
     return line;
@@ -236,7 +234,6 @@ export class DynamoDbMeter {
       }
       line.writeUnits += writeUnits(Math.max(itemSize(old), itemSize(next))) * (transactional ? 2 : 1);
       if (declaration) line.indexWriteUnits += indexWrites(declaration, old, next);
-      if (declaration?.stream && !same(old, next)) line.streamRecords += 1;
     });
     return result;
   }
