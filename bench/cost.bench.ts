@@ -69,13 +69,12 @@ const emptyUsage = (): Usage => ({
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 let usage = emptyUsage();
-/** Whether invocations and log bytes are being counted; whether the service's logs are kept off the screen. */
+/** Whether invocations and log bytes are being counted. The service's own output is never shown. */
 let counting = false;
-let silent = false;
 const write = process.stdout.write.bind(process.stdout);
-process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+process.stdout.write = ((chunk: string | Uint8Array) => {
   if (counting) usage.logBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-  return silent || write(chunk, ...(rest as []));
+  return true;
 }) as typeof process.stdout.write;
 const print = (line = ''): void => {
   write(`${line}\n`);
@@ -128,7 +127,6 @@ async function auditDrained(): Promise<void> {
 async function phase<T>(
   run: (round: 0 | 1) => Promise<T>,
 ): Promise<{ lines: CapacityLine[]; usage: Usage; results: [T, T] }> {
-  silent = true;
   usage = emptyUsage();
   meter.reset();
   meter.resume();
@@ -142,7 +140,6 @@ async function phase<T>(
   const timed = await run(1);
   await auditDrained();
   counting = false;
-  silent = false;
   return { lines, usage, results: [metered, timed] };
 }
 
