@@ -1,6 +1,7 @@
 import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { itemSize } from '../../functions/shared/db/item-size.ts';
 import type { IndexDeclaration, TableDeclaration } from '../../functions/shared/db/tables.ts';
 
 /**
@@ -36,31 +37,6 @@ interface TableInfo {
 }
 
 const KB = 1024;
-
-/** DynamoDB's size of a value (bytes). */
-function valueSize(value: AttributeValue): number {
-  if (value.S !== undefined) return Buffer.byteLength(value.S);
-  if (value.N !== undefined) {
-    const digits = value.N.replace(/^-/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
-    return Math.ceil(Math.max(1, digits.length) / 2) + 1;
-  }
-  if (value.B !== undefined) return value.B.byteLength;
-  if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
-  if (value.SS !== undefined) return value.SS.reduce((sum, s) => sum + Buffer.byteLength(s), 0);
-  if (value.NS !== undefined) return value.NS.reduce((sum, n) => sum + valueSize({ N: n }), 0);
-  if (value.BS !== undefined) return value.BS.reduce((sum, b) => sum + b.byteLength, 0);
-  if (value.L !== undefined) return 3 + value.L.reduce((sum, element) => sum + 1 + valueSize(element), 0);
-  if (value.M !== undefined) return 3 + itemSize(value.M) + Object.keys(value.M).length;
-  return 0;
-}
-
-export function itemSize(item: Image | undefined): number {
-  if (!item) return 0;
-  return Object.entries(item).reduce(
-    (sum, [name, value]) => sum + Buffer.byteLength(name) + valueSize(value),
-    0,
-  );
-}
 
 const writeUnits = (bytes: number): number => Math.max(1, Math.ceil(bytes / KB));
 const readUnits = (bytes: number, consistent: boolean): number =>

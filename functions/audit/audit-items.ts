@@ -1,5 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { MAX_ITEM_BYTES, storedItemSize } from '#shared/db/item-size.ts';
 import { type AuditRecord, AuditRecordSchema } from './audit.schemas.ts';
+import { auditEntryFor } from './audit.ts';
 
 /**
  * How an audit record is laid out in the audit table. A record is one item: under its entity
@@ -26,6 +28,10 @@ const INLINE_LIMIT_BYTES = 350 * 1024;
  * so a record has at most 3 parts: a 4-item transaction (DynamoDB Local allows 10, AWS 100).
  */
 const PART_BYTES = 300 * 1024;
+/** A record and its parts are one transaction: DynamoDB Local takes 10 items in one (AWS 100). */
+const MAX_ITEMS_PER_RECORD = 10;
+/** Stream event ids are 32 hex digits; a longer stand-in makes the estimate an upper bound. */
+const LONGEST_EVENT_ID = 'e'.repeat(64);
 
 export const entityPartition = (type: string, id: string): string => `${type}#${id}`;
 export const typePartition = (type: string): string => `TYPE#${type}`;
@@ -89,3 +95,25 @@ export function recordFromItems(item: Item, parts: readonly Item[]): AuditRecord
 
 /** Whether a stored record keeps its images in parts (the reader must fetch them). */
 export const hasParts = (item: Item): boolean => item.imageParts !== undefined;
+
+/**
+ * Whether the audit can store the record of `item`'s creation, which carries its whole image: the
+ * record and each of its parts under DynamoDB's item limit, in one transaction. Checked before a
+ * purchase holds anything, so that no change it makes is one the audit cannot keep.
+ */
+export function creationRecordFits(item: Item): boolean {
+  const record = auditEntryFor({
+    eventId: LONGEST_EVENT_ID,
+    sequenceNumber: '',
+    kind: 'INSERT',
+    before: undefined,
+    after: item,
+    observedAt: new Date(0).toISOString(),
+  });
+  if (!record) return true;
+  const { record: stored, parts } = recordItems(record);
+  return (
+    1 + parts.length <= MAX_ITEMS_PER_RECORD &&
+    [stored, ...parts].every((part) => storedItemSize(part) <= MAX_ITEM_BYTES)
+  );
+}

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { getItems, MAIN_TABLE_KEY } from '#shared/db/get-items.ts';
+import { FIRST_VERSION } from '#shared/db/item-version.ts';
 import {
   ALL_PURCHASES_PARTITION,
   purchaseKey,
@@ -94,10 +95,38 @@ export class DynamoPurchaseRepository implements PurchaseReader {
   }
 }
 
-/** The schemas drop the keys and index attributes; `refundableCents` is derived, never stored. */
+/**
+ * A new purchase as stored: its keys, its place in each listing, and the purchase without what is
+ * derived from the rest (`refundableCents`, the top-level `sku` that repeats `product.sku`: a SKU
+ * may be long, and an item holds 400 KB) or kept in items of its own (`refunds`).
+ */
+export function purchaseItem(purchase: Purchase, actor: string): Item {
+  const { refundableCents: _derived, sku: _inProduct, refunds: _refunds, ...stored } = purchase;
+  return {
+    ...purchaseKey(purchase.id),
+    entity: 'PURCHASE',
+    ...stored,
+    ...FIRST_VERSION,
+    refundedQuantity: 0,
+    changedBy: actor,
+    GSI1PK: purchasesOfCustomerPartition(purchase.customerId),
+    GSI1SK: purchase.id,
+    GSI2PK: purchasesOfProductPartition(purchase.productId),
+    GSI2SK: purchase.id,
+    GSI3PK: ALL_PURCHASES_PARTITION,
+    GSI3SK: purchase.id,
+  };
+}
+
+/**
+ * The schemas drop the keys and index attributes; `refundableCents` and `sku` are derived (purchases
+ * stored before the SKU was kept once have both copies, which are equal).
+ */
 export function toPurchase(item: Item): Purchase {
+  const product = item.product as { sku?: unknown } | undefined;
   return PurchaseSchema.parse({
     ...item,
+    sku: product?.sku,
     refundableCents: Number(item.totalCents) - Number(item.refundedCents),
   });
 }

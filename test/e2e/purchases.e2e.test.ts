@@ -347,6 +347,29 @@ describe('POST /v1/purchases', () => {
     await expectNothingBought(customerId, { balanceCents: 1_000, availableCents: 1_000 });
   });
 
+  it('answers 502 UPSTREAM_ERROR, holding and shipping nothing, for a product whose SKU is 60,000 characters and description 340,000', async () => {
+    // The quote fits under 400 KB, but the purchase's answer (which carries the SKU twice, as the
+    // contract has it) does not fit an idempotency record, and so cannot be made safely.
+    const { customerId } = await customerAndProduct(10_000, 1);
+    const sku = 'S'.repeat(60_000);
+    const product = await mock<{ id: string }>('POST', '/products', {
+      sku,
+      name: 'Long SKU',
+      description: 'd'.repeat(340_000),
+      price: 12.34,
+    });
+    const headers = { 'idempotency-key': randomUUID() };
+
+    const answer = await buy({ customerId, productId: product.id }, headers);
+    const retried = await buy({ customerId, productId: product.id }, headers);
+
+    expect([answer.status, retried.status]).toEqual([502, 502]);
+    expect(answer.body.error).toMatchObject({ code: 'UPSTREAM_ERROR', details: { operation: 'GetProduct' } });
+    expect(retried.body.error.code).toBe('UPSTREAM_ERROR');
+    expect(await shipmentCalls()).toEqual([]);
+    await expectNothingBought(customerId, { balanceCents: 10_000, availableCents: 10_000 });
+  });
+
   it('refuses a promo code with 422 until promo codes exist', async () => {
     const { customerId, productId } = await customerAndProduct(1_000, 1);
 

@@ -14,13 +14,6 @@ import {
 } from '../../promo-codes/promo-code.ts';
 import { type Quote, QuoteSchema } from '../purchase.schemas.ts';
 
-/**
- * The reservation and the purchase each keep the quote's snapshots in one DynamoDB item (400 KB at
- * most); the rest of either item fits in the margin. A larger product cannot be bought: it is the
- * other team's data we cannot keep, a 502 before anything is held.
- */
-export const MAX_QUOTE_BYTES = 400 * 1024 - 4 * 1024;
-
 export interface QuoteDeps {
   customers: CustomerDirectory;
   products: ProductCatalog;
@@ -42,7 +35,8 @@ export interface PricedPurchase {
  * @throws PromoCodeInvalidError when the code does not apply (read-only checks; Reserve's write
  *   checks the limits again)
  * @throws UpstreamError when a price cannot be converted to cents exactly, a snapshot cannot be
- *   stored as given (see `assertKeepable`), or a call fails
+ *   stored as given (see `assertKeepable`; whether the items that keep it fit is Reserve's check),
+ *   or a call fails
  * @throws UpstreamTimeoutError
  */
 export async function quotePurchase(
@@ -97,9 +91,6 @@ export async function quotePurchase(
  * anything is written, and refused as the other team's error.
  */
 function assertKeepable(quote: Quote): void {
-  if (Buffer.byteLength(JSON.stringify(quote)) > MAX_QUOTE_BYTES) {
-    throw new UpstreamError('GetProduct', 'answered a product too large to keep with the purchase');
-  }
   const parsed = QuoteSchema.safeParse(quote);
   const issue = parsed.success ? unstorableFields(quote)[0] : parsed.error.issues[0];
   if (issue === undefined) return;

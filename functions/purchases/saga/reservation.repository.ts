@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getItems, MAIN_TABLE_KEY } from '#shared/db/get-items.ts';
+import { MAX_ITEM_BYTES, storedItemSize } from '#shared/db/item-size.ts';
 import { FIRST_VERSION, NEXT_VERSION, VERSION_NAMES, VERSION_VALUES } from '#shared/db/item-version.ts';
 import {
   ALL_PURCHASES_PARTITION,
@@ -20,7 +21,9 @@ import {
   writeAtomically,
 } from '#shared/db/transactions.ts';
 import { InsufficientCreditError } from '#shared/errors.ts';
+import { completedRecordSize } from '#shared/http/idempotency.store.ts';
 import { decodeCursor, encodeCursor, matching, type Page, type PageRequest } from '#shared/pagination.ts';
+import { creationRecordFits } from '../../audit/audit-items.ts';
 import { StaleAccountError } from '../../ledger/errors.ts';
 import {
   holdWrite,
@@ -37,13 +40,15 @@ import {
   redeemWrite,
   releaseRedemptionWrites,
 } from '../../promo-codes/promo-redemption-writes.ts';
-import { DynamoPurchaseRepository } from '../purchase.repository.ts';
-import { QuoteSchema } from '../purchase.schemas.ts';
+import { DynamoPurchaseRepository, purchaseItem } from '../purchase.repository.ts';
+import { type Purchase, QuoteSchema } from '../purchase.schemas.ts';
 import {
   DuplicatePurchaseError,
+  MAX_REVIEW_NOTE_LENGTH,
   type Reservation,
   ReservationChangedError,
   type ReservationStatus,
+  type ReviewReason,
 } from './reservation.ts';
 import type { PurchaseCommit, ReservationRepository } from './saga-ports.ts';
 
@@ -79,14 +84,7 @@ export class DynamoReservationRepository implements ReservationRepository {
         write: {
           Put: {
             TableName: this.tableName,
-            Item: {
-              ...reservationKey(purchaseId),
-              entity: 'RESERVATION',
-              ...reservation,
-              ...FIRST_VERSION,
-              GSI3PK: OPEN_RESERVATIONS_PARTITION,
-              GSI3SK: `${reservation.createdAt}#${purchaseId}`,
-            },
+            Item: reservationItem(reservation),
             // One hold per purchase: a retried step finds its own.
             ConditionExpression: 'attribute_not_exists(PK)',
           },
@@ -147,6 +145,31 @@ export class DynamoReservationRepository implements ReservationRepository {
     }
   }
 
+  unstorable(reservation: Reservation, purchase: Purchase): string[] {
+    // Each item at the largest it gets: the reservation once shipped (or held for review), the
+    // purchase once partly refunded, the idempotency record with the purchase's answer.
+    const reservationAtLargest = reservationItem({
+      ...reservation,
+      status: 'COMMITTED',
+      shipmentId: purchase.shipmentId,
+      awaitingReviewSince: reservation.createdAt,
+      reviewReason: 'COMMIT_FAILED',
+      reviewNote: 'n'.repeat(MAX_REVIEW_NOTE_LENGTH),
+    });
+    const purchaseAtLargest = { ...purchaseItem(purchase, reservation.actor), status: 'PARTIALLY_REFUNDED' };
+    const sizes: [string, boolean][] = [
+      ['reservation', storedItemSize(reservationAtLargest) <= MAX_ITEM_BYTES],
+      ['purchase', storedItemSize(purchaseAtLargest) <= MAX_ITEM_BYTES],
+      [
+        'idempotency record',
+        completedRecordSize({ statusCode: 201, body: JSON.stringify(purchase) }) <= MAX_ITEM_BYTES,
+      ],
+      ['audit record of the reservation', creationRecordFits(reservationAtLargest)],
+      ['audit record of the purchase', creationRecordFits(purchaseAtLargest)],
+    ];
+    return sizes.filter(([, fits]) => !fits).map(([name]) => name);
+  }
+
   async getReservation(purchaseId: string): Promise<Reservation | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: reservationKey(purchaseId), ConsistentRead: true }),
@@ -162,17 +185,25 @@ export class DynamoReservationRepository implements ReservationRepository {
     await this.setStatus(purchaseId, { status: 'SHIPPED', from: ['SHIPPING'], at, set: { shipmentId } });
   }
 
-  async markAwaitingReview(purchaseId: string, at: string, actor: string): Promise<void> {
-    await this.setStatus(purchaseId, {
-      status: 'SHIPPING',
-      from: ['SHIPPING'],
-      at,
-      set: { awaitingReviewSince: at, changedBy: actor, GSI3PK: RESERVATIONS_AWAITING_REVIEW_PARTITION },
+  markAwaitingReview(
+    purchaseId: string,
+    review: { from: 'SHIPPING' | 'SHIPPED'; reason: ReviewReason; note?: string; at: string; actor: string },
+  ): Promise<Reservation> {
+    return this.setStatus(purchaseId, {
+      status: review.from,
+      from: [review.from],
+      at: review.at,
+      set: {
+        awaitingReviewSince: review.at,
+        reviewReason: review.reason,
+        ...(review.note === undefined ? {} : { reviewNote: review.note.slice(0, MAX_REVIEW_NOTE_LENGTH) }),
+        changedBy: review.actor,
+        GSI3PK: RESERVATIONS_AWAITING_REVIEW_PARTITION,
+      },
     });
   }
 
   async commit({ reservation, before, after, transaction, purchase }: PurchaseCommit): Promise<void> {
-    const { refundableCents: _derived, refunds: _refunds, ...stored } = purchase;
     const code = reservation.quote.promoCode;
     const writes: NamedWrite<'account' | 'entry' | 'reservation' | 'purchase' | 'promo'>[] = [
       ...ledgerEntryWrites(this.tableName, { before, after, transaction }),
@@ -188,20 +219,7 @@ export class DynamoReservationRepository implements ReservationRepository {
         write: {
           Put: {
             TableName: this.tableName,
-            Item: {
-              ...purchaseKey(purchase.id),
-              entity: 'PURCHASE',
-              ...stored,
-              ...FIRST_VERSION,
-              refundedQuantity: 0,
-              changedBy: reservation.actor,
-              GSI1PK: purchasesOfCustomerPartition(purchase.customerId),
-              GSI1SK: purchase.id,
-              GSI2PK: purchasesOfProductPartition(purchase.productId),
-              GSI2SK: purchase.id,
-              GSI3PK: ALL_PURCHASES_PARTITION,
-              GSI3SK: purchase.id,
-            },
+            Item: purchaseItem(purchase, reservation.actor),
             // Written once, by the commit that closes the reservation.
             ConditionExpression: 'attribute_not_exists(PK)',
           },
@@ -377,6 +395,18 @@ export class DynamoReservationRepository implements ReservationRepository {
   }
 }
 
+/** A new reservation as stored: open, so in the sweeper's index partition, by age. */
+function reservationItem(reservation: Reservation): Item {
+  return {
+    ...reservationKey(reservation.purchaseId),
+    entity: 'RESERVATION',
+    ...reservation,
+    ...FIRST_VERSION,
+    GSI3PK: OPEN_RESERVATIONS_PARTITION,
+    GSI3SK: `${reservation.createdAt}#${reservation.purchaseId}`,
+  };
+}
+
 /** GSI3SK of a reservation is `{createdAt}#{purchaseId}`. */
 const purchaseIdOf = (sortKey: string): string => sortKey.slice(sortKey.lastIndexOf('#') + 1);
 
@@ -396,6 +426,14 @@ function toReservation(item: Item): Reservation {
     shipmentId: item.shipmentId === undefined ? undefined : String(item.shipmentId),
     awaitingReviewSince:
       item.awaitingReviewSince === undefined ? undefined : String(item.awaitingReviewSince),
+    // Reviews recorded before reasons were: only a saga that died during CreateShipment went there.
+    reviewReason:
+      item.awaitingReviewSince === undefined
+        ? undefined
+        : item.reviewReason === 'COMMIT_FAILED'
+          ? 'COMMIT_FAILED'
+          : 'SHIPMENT_UNKNOWN',
+    reviewNote: item.reviewNote === undefined ? undefined : String(item.reviewNote),
     createdAt: String(item.createdAt),
     updatedAt: String(item.updatedAt),
   };

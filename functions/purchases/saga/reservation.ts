@@ -12,9 +12,17 @@ import type { Quote } from '../purchase.schemas.ts';
  *
  * SHIPPING is written before CreateShipment is called and SHIPPED (with the shipment id) right
  * after it answers. A reservation that reached SHIPPED is never released: its goods are on the way.
- * A SHIPPING reservation whose saga died stays SHIPPING, held, and awaits a person's review.
+ * Two kinds stay held and await a person's review, out of the sweeper's way: a SHIPPING reservation
+ * whose saga died (did the goods go out?), and a SHIPPED one that Commit can never write (the
+ * goods went out; the purchase could not be recorded).
  */
 export type ReservationStatus = 'PENDING' | 'SHIPPING' | 'SHIPPED' | 'COMMITTED' | 'RELEASED';
+
+/** Why a reservation waits for a person (see above). */
+export type ReviewReason = 'SHIPMENT_UNKNOWN' | 'COMMIT_FAILED';
+
+/** How much of the error that sent a reservation to review it keeps for the person. */
+export const MAX_REVIEW_NOTE_LENGTH = 1_000;
 
 export interface Reservation {
   purchaseId: string;
@@ -28,8 +36,11 @@ export interface Reservation {
   /** The Idempotency-Key CreateShipment gets (see `shipmentIdempotencyKey`). */
   shipmentKey: string;
   shipmentId?: string | undefined;
-  /** Set when the sweeper gave up on it: its saga died while CreateShipment was in flight. */
+  /** Set when it was taken out of the saga's and the sweeper's hands, for a person to finish. */
   awaitingReviewSince?: string | undefined;
+  reviewReason?: ReviewReason | undefined;
+  /** What failed, for the person who reviews it. */
+  reviewNote?: string | undefined;
   createdAt: string;
   updatedAt: string;
 }
@@ -54,6 +65,32 @@ export class DuplicatePurchaseError extends AppError {
     super('REQUEST_IN_PROGRESS', 'A purchase with this Idempotency-Key is still running; retry later.', {
       purchaseId,
     });
+  }
+}
+
+/**
+ * The purchase's shipment went out (or may have), and what remains waits for a person: the credit
+ * stays held until the review commits or releases it. Its answer is a 502: the purchase did not
+ * complete, and a retry with the same Idempotency-Key gets this answer again until it is resolved.
+ */
+export class PurchaseHeldForReviewError extends AppError {
+  override readonly name = 'PurchaseHeldForReviewError';
+  constructor(
+    reservation: Pick<Reservation, 'purchaseId' | 'shipmentId' | 'reviewReason'>,
+    options?: ErrorOptions,
+  ) {
+    super(
+      'UPSTREAM_ERROR',
+      reservation.reviewReason === 'SHIPMENT_UNKNOWN'
+        ? 'The purchase stopped while its shipment was being created; support reviews it, and its credit stays held until then.'
+        : 'The shipment was created but the purchase could not be recorded; support reviews it, and its credit stays held until then.',
+      {
+        purchaseId: reservation.purchaseId,
+        ...(reservation.shipmentId === undefined ? {} : { shipmentId: reservation.shipmentId }),
+        review: reservation.reviewReason ?? 'SHIPMENT_UNKNOWN',
+      },
+      options,
+    );
   }
 }
 

@@ -1,8 +1,19 @@
+import { UpstreamError } from '#shared/errors.ts';
+import { MAX_SHIPMENT_ID_LENGTH } from '#shared/external/external-api.schemas.ts';
 import { withOptimisticRetry } from '#shared/retry.ts';
 import type { PurchaseSagaInput } from '../purchase.schemas.ts';
+import { purchaseFrom } from './commit-purchase.ts';
 import { type QuoteDeps, quotePurchase } from './quote.ts';
-import { shipmentIdempotencyKey } from './reservation.ts';
+import {
+  DuplicatePurchaseError,
+  PurchaseHeldForReviewError,
+  type Reservation,
+  shipmentIdempotencyKey,
+} from './reservation.ts';
 import type { SagaStepDeps } from './saga-ports.ts';
+
+/** The purchase is sized with the longest shipment id CreateShipment may answer. */
+const LONGEST_SHIPMENT_ID = 'S'.repeat(MAX_SHIPMENT_ID_LENGTH);
 
 /**
  * Saga step Reserve: quotes the purchase (customer and product read now) and holds its total. The
@@ -17,28 +28,58 @@ export async function reserveCredit(
   input: PurchaseSagaInput,
 ): Promise<{ reserved: true }> {
   const { quote, promo } = await quotePurchase(deps, input);
+  const reservationAt = (now: string): Reservation => ({
+    purchaseId: input.purchaseId,
+    customerId: input.customerId,
+    productId: input.productId,
+    quote,
+    totalCents: quote.totalCents,
+    status: 'PENDING',
+    actor: input.actor,
+    operationId: input.operationId,
+    shipmentKey: shipmentIdempotencyKey(input),
+    createdAt: now,
+    updatedAt: now,
+  });
+  assertStorable(deps, reservationAt(deps.clock.now().toISOString()));
   return withOptimisticRetry(
     deps.retry,
     'The balance kept changing under concurrent updates; retry the purchase.',
     async () => {
-      const now = deps.clock.now().toISOString();
-      await deps.reservations.reserve(
-        {
-          purchaseId: input.purchaseId,
-          customerId: input.customerId,
-          productId: input.productId,
-          quote,
-          totalCents: quote.totalCents,
-          status: 'PENDING',
-          actor: input.actor,
-          operationId: input.operationId,
-          shipmentKey: shipmentIdempotencyKey(input),
-          createdAt: now,
-          updatedAt: now,
-        },
-        promo && { maxPerCustomer: promo.maxRedemptionsPerCustomer },
-      );
+      try {
+        await deps.reservations.reserve(
+          reservationAt(deps.clock.now().toISOString()),
+          promo && { maxPerCustomer: promo.maxRedemptionsPerCustomer },
+        );
+      } catch (error) {
+        // The Idempotency-Key's purchase went out and waits for a person: its answer, not a 409.
+        if (!(error instanceof DuplicatePurchaseError)) throw error;
+        const earlier = await deps.reservations.getReservation(error.purchaseId);
+        if (earlier?.awaitingReviewSince !== undefined) throw new PurchaseHeldForReviewError(earlier);
+        throw error;
+      }
       return { reserved: true };
     },
+  );
+}
+
+/**
+ * Every item the saga (and the purchase's answer) will write must fit DynamoDB, or the purchase
+ * would fail after its shipment went out. Checked before anything is held; what cannot be kept is
+ * the other team's data, refused as their error.
+ * @throws UpstreamError naming the larger snapshot's read and the items that would not fit
+ */
+function assertStorable(deps: Pick<SagaStepDeps, 'reservations'>, reservation: Reservation): void {
+  const purchase = purchaseFrom(reservation, { shipmentId: LONGEST_SHIPMENT_ID, at: reservation.createdAt });
+  const unstorable = deps.reservations.unstorable(reservation, purchase);
+  if (unstorable.length === 0) return;
+  const { product, customer } = reservation.quote;
+  const [operation, snapshot] =
+    JSON.stringify(customer).length > JSON.stringify(product).length
+      ? ['GetCustomer', 'customer']
+      : ['GetProduct', 'product'];
+  throw new UpstreamError(
+    operation,
+    `answered a ${snapshot} too large to keep with the purchase: the ${unstorable.join(', ')} would pass DynamoDB's 400 KB item limit`,
   );
 }

@@ -5,7 +5,7 @@ import type { Page, PageRequest } from '#shared/pagination.ts';
 import type { RetryPolicy } from '#shared/retry.ts';
 import type { AccountReader, LedgerEntryWrite } from '../../ledger/account.ts';
 import type { Purchase } from '../purchase.schemas.ts';
-import type { Reservation } from './reservation.ts';
+import type { Reservation, ReviewReason } from './reservation.ts';
 
 /** What Commit writes: the ledger change that turns the hold into a spend, and the purchase. */
 export interface PurchaseCommit extends LedgerEntryWrite {
@@ -16,21 +16,24 @@ export interface PurchaseCommit extends LedgerEntryWrite {
 /** The saga's storage: reservations, and the commit that turns one into a purchase. */
 export interface ReservationRepository {
   /**
-   * Holds the quote's total in one conditional write: available drops and held rises only if
-   * available covers the total; the reservation is created only if it does not exist.
+   * Holds the quote's total (available drops and held rises only if available covers it) and
+   * claims a redemption of the quote's promo code (`promo` gives the code's per-customer limit), in
+   * one transaction; the reservation is created only if it does not exist.
    * @returns 'already-reserved' when this purchase holds its credit already (a retried step)
    * @throws InsufficientCreditError, DuplicatePurchaseError
-   * @throws StaleAccountError on a transaction conflict (retry)
-   */
-  /**
-   * Holds the total, and claims a redemption of the quote's promo code (`promo` gives the code's
-   * per-customer limit), in one transaction.
    * @throws PromoCodeInvalidError when the code ran out (or out for this customer) or closed meanwhile
+   * @throws StaleAccountError on a transaction conflict (retry)
    */
   reserve(
     reservation: Reservation,
     promo?: { maxPerCustomer?: number | undefined },
   ): Promise<'reserved' | 'already-reserved'>;
+  /**
+   * The items this purchase's saga and its answer would write that DynamoDB could not store (over
+   * its item limit), by name: the reservation, the purchase, the idempotency record, their audit
+   * records. Asked before anything is held, with the purchase Commit would write.
+   */
+  unstorable(reservation: Reservation, purchase: Purchase): string[];
   getReservation(purchaseId: string): Promise<Reservation | undefined>;
   /**
    * PENDING or SHIPPING → SHIPPING, answering with the reservation as it now is (no read first).
@@ -54,10 +57,14 @@ export interface ReservationRepository {
   /** Reservations not yet committed or released, created before `createdBefore`, oldest first. */
   listOpenReservations(createdBefore: string, page: PageRequest): Promise<Page<Reservation>>;
   /**
-   * Takes a SHIPPING reservation out of the sweep's way into the review list; it stays held.
-   * @throws ReservationChangedError when it is no longer SHIPPING
+   * Takes an open reservation out of the saga's and the sweep's way into the review list; it stays
+   * held, in its status, with the reason and what failed.
+   * @throws ReservationChangedError when it is no longer in status `from`
    */
-  markAwaitingReview(purchaseId: string, at: string, actor: string): Promise<void>;
+  markAwaitingReview(
+    purchaseId: string,
+    review: { from: 'SHIPPING' | 'SHIPPED'; reason: ReviewReason; note?: string; at: string; actor: string },
+  ): Promise<Reservation>;
   /** The reservations that wait for a person, oldest first. */
   listAwaitingReview(page: PageRequest): Promise<Page<Reservation>>;
   /** The purchase a committed reservation became. */

@@ -1,5 +1,6 @@
-import { commitPurchase } from './commit-purchase.ts';
+import { commitOrHoldForReview } from './commit-purchase.ts';
 import { releaseCredit } from './release-credit.ts';
+import { PurchaseHeldForReviewError } from './reservation.ts';
 import type { SagaStepDeps } from './saga-ports.ts';
 
 /** Who the audit names for the changes the sweeper makes. */
@@ -18,7 +19,8 @@ export interface SweepResult {
  * Finishes reservations whose saga died (process killed, execution timed out): older than
  * `maxAgeMs`, which must exceed the state machine's timeout so that no live saga is touched.
  * PENDING never reached CreateShipment: released. SHIPPED has its shipment: rolled forward to a
- * purchase. SHIPPING died during the call: moved to the review list (still held), never guessed,
+ * purchase, or to the review list when its commit can never be written. SHIPPING died during the
+ * call: moved to the review list (still held), never guessed,
  * so it never stands in the way of the holds behind it. Pages through every open reservation past
  * the cutoff, until `deadline`.
  */
@@ -40,15 +42,20 @@ export async function sweepReservations(
             result.released.push(purchaseId);
             break;
           case 'SHIPPED':
-            await commitPurchase(deps, { purchaseId, customerId: reservation.customerId });
+            await commitOrHoldForReview(
+              deps,
+              { purchaseId, customerId: reservation.customerId },
+              SWEEPER_ACTOR,
+            );
             result.committed.push(purchaseId);
             break;
           case 'SHIPPING':
-            await deps.reservations.markAwaitingReview(
-              purchaseId,
-              deps.clock.now().toISOString(),
-              SWEEPER_ACTOR,
-            );
+            await deps.reservations.markAwaitingReview(purchaseId, {
+              from: 'SHIPPING',
+              reason: 'SHIPMENT_UNKNOWN',
+              at: deps.clock.now().toISOString(),
+              actor: SWEEPER_ACTOR,
+            });
             result.needsReview.push(purchaseId);
             deps.logger.error('reservation needs review: its saga died during CreateShipment', {
               purchaseId,
@@ -61,6 +68,10 @@ export async function sweepReservations(
             break;
         }
       } catch (error) {
+        if (error instanceof PurchaseHeldForReviewError) {
+          result.needsReview.push(purchaseId);
+          continue;
+        }
         // One reservation that cannot be finished must not stop the others; the next run retries it.
         deps.logger.warn('reservation not swept', { purchaseId, error: error as Error });
       }

@@ -54,7 +54,14 @@ export const CreateShipmentRequestSchema = z.object({
   products: z.array(z.object({ sku: z.string().min(1), quantity: z.number().int().min(1) })).min(1),
 });
 
-export const CreateShipmentResponseSchema = z.object({ id: z.string().min(1) });
+/**
+ * The longest shipment id we keep. The contract sets no bound, but the id is stored in the
+ * reservation and the purchase, whose size is checked before anything is held (with an id this
+ * long): a longer one is an answer we cannot keep, refused like any other nonsense.
+ */
+export const MAX_SHIPMENT_ID_LENGTH = 1_024;
+
+export const CreateShipmentResponseSchema = z.object({ id: z.string().min(1).max(MAX_SHIPMENT_ID_LENGTH) });
 
 export type Address = z.infer<typeof AddressSchema>;
 export type ExternalCustomer = z.infer<typeof ExternalCustomerSchema>;

@@ -6,6 +6,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { storedItemSize } from '../db/item-size.ts';
 import { idempotencyRecordKey } from '../db/keys.ts';
 
 export interface StoredResponse {
@@ -29,6 +30,23 @@ export interface IdempotencyStore {
 const RECORD_TTL_SECONDS = 24 * 60 * 60;
 /** Longer than any handler may run, so a live request never loses its claim (IDEMPOTENCY_LOCK_SECONDS). */
 export const DEFAULT_LOCK_MS = 60_000;
+
+/** A SHA-256 in hex: the length of the record's key hash and request fingerprint. */
+const HASH = 'f'.repeat(64);
+
+/**
+ * The size of the record that keeps `response` for replay, as `complete` leaves it: the largest the
+ * record of an answer with that body gets.
+ */
+export const completedRecordSize = (response: StoredResponse): number =>
+  storedItemSize({
+    ...idempotencyRecordKey(HASH),
+    entity: 'IDEMPOTENCY_RECORD',
+    status: 'COMPLETED',
+    fingerprint: HASH,
+    expiresAt: 9_999_999_999,
+    response,
+  });
 
 export class DynamoIdempotencyStore implements IdempotencyStore {
   constructor(
