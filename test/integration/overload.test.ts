@@ -1,24 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { ROUTES } from '../../functions/routes.ts';
 import { customerPartitionKey, purchasePartitionKey } from '../../functions/shared/db/keys.ts';
-import { MAIN_TABLE } from '../../functions/shared/db/tables.ts';
-import { logger } from '../../functions/shared/logger.ts';
-import { createHttpApi } from '../../local/http-api.ts';
-import { LOCAL_AUDIENCE } from '../../local/oidc-clients.ts';
-import {
-  createLocalPurchaseStateMachine,
-  createStepFunctionsEndpoint,
-  LOCAL_PURCHASE_STATE_MACHINE_ARN,
-} from '../../local/step-functions.ts';
-import { createCustomer, createProduct, TEST_ADMIN } from '../support/api-client.ts';
-import { type AwsFaultProxy, dynamoDbError, startAwsFaultProxy } from '../support/aws-fault-proxy.ts';
-import { stackUrls } from '../support/stack.ts';
-import { freshMainTable } from '../support/tables.ts';
-import { authorizationFor } from '../support/tokens.ts';
+import { createCustomer, createProduct } from '../support/api-client.ts';
+import { type AwsFaultProxy, dynamoDbError } from '../support/aws-fault-proxy.ts';
+import { type Answer, type FaultyApi, startFaultyApi } from '../support/faulty-api.ts';
 
 /**
  * Finding 7 of issue 9: overload must be a 503 with Retry-After, never a 500 or a request left
@@ -27,48 +11,16 @@ import { authorizationFor } from '../support/tokens.ts';
  * DynamoDB and Step Functions through fault proxies that throttle, hang or lose answers on the wire.
  */
 
-const ROOT_DIR = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 /** The SDK's attempts per DynamoDB call (functions/shared/db/document-client.ts). */
 const DYNAMODB_ATTEMPTS = 3;
 
-let apiUrl: string;
+let api: FaultyApi;
 let dynamo: AwsFaultProxy;
 let stepFunctions: AwsFaultProxy;
-let direct: { client: DynamoDBDocumentClient; tableName: string };
-const servers: Server[] = [];
-const savedEnv = { ...process.env };
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  servers.push(server);
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 beforeAll(async () => {
-  // The faults are on purpose; their warnings are noise here.
-  logger.setLogLevel('SILENT');
-  const stack = stackUrls();
-  direct = await freshMainTable();
-  dynamo = await startAwsFaultProxy(stack.dynamoDbEndpoint);
-  stepFunctions = await startAwsFaultProxy();
-  // Every handler reads its configuration at import, as at a cold start.
-  Object.assign(process.env, {
-    [MAIN_TABLE.nameVariable]: direct.tableName,
-    AUDIT_TABLE_NAME: stack.auditTable,
-    EXTERNAL_API_BASE_URL: stack.mockApiUrl,
-    DYNAMODB_ENDPOINT: dynamo.url,
-    STEPFUNCTIONS_ENDPOINT: stepFunctions.url,
-    PURCHASE_STATE_MACHINE_ARN: LOCAL_PURCHASE_STATE_MACHINE_ARN,
-    AUTH_ISSUER: stack.oidc.issuer,
-    AUTH_AUDIENCE: LOCAL_AUDIENCE,
-    AUTH_JWKS_URL: stack.oidc.jwksUrl,
-  });
-  // Production's per-attempt timeout (the local stack's longer one is for contention this file never
-  // makes): a hanging call gives up after it, and no assertion depends on how long that took.
-  delete process.env.DYNAMODB_REQUEST_TIMEOUT_MS;
-  const machine = await createLocalPurchaseStateMachine(ROOT_DIR);
-  stepFunctions.forwardTo(await listen(createStepFunctionsEndpoint([machine])));
-  apiUrl = await listen(createServer(await createHttpApi(ROUTES, ROOT_DIR)));
+  api = await startFaultyApi();
+  ({ dynamo, stepFunctions } = api);
 });
 
 afterEach(() => {
@@ -77,49 +29,11 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  for (const server of servers) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-  await dynamo?.close();
-  await stepFunctions?.close();
-  process.env = savedEnv;
+  await api?.close();
 });
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  const response = await fetch(`${apiUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(await authorizationFor(TEST_ADMIN)), ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : {} };
-}
-
-/** Every item of a partition, straight from DynamoDB Local. */
-async function partition(partitionKey: string): Promise<Record<string, unknown>[]> {
-  const { Items } = await direct.client.send(
-    new QueryCommand({
-      TableName: direct.tableName,
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': partitionKey },
-      ConsistentRead: true,
-    }),
-  );
-  return Items ?? [];
-}
-
+const call = (...args: Parameters<FaultyApi['call']>) => api.call(...args);
+const partition = (partitionKey: string) => api.partition(partitionKey);
 const customerItems = (customerId: string) => partition(customerPartitionKey(customerId));
 
 function expectServiceUnavailable(answer: Answer): void {

@@ -8,9 +8,13 @@ import {
   DuplicatePurchaseError,
   PurchaseHeldForReviewError,
   type Reservation,
+  type ReservationStatus,
   shipmentIdempotencyKey,
 } from './reservation.ts';
 import type { SagaStepDeps } from './saga-ports.ts';
+
+/** Still held: a reservation the review committed or released keeps the date it went there. */
+const isOpen = (status: ReservationStatus): boolean => status === 'SHIPPING' || status === 'SHIPPED';
 
 /** The purchase is sized with the longest shipment id CreateShipment may answer. */
 const LONGEST_SHIPMENT_ID = 'S'.repeat(MAX_SHIPMENT_ID_LENGTH);
@@ -55,7 +59,8 @@ export async function reserveCredit(
         // The Idempotency-Key's purchase went out and waits for a person: its answer, not a 409.
         if (!(error instanceof DuplicatePurchaseError)) throw error;
         const earlier = await deps.reservations.getReservation(error.purchaseId);
-        if (earlier?.awaitingReviewSince !== undefined) throw new PurchaseHeldForReviewError(earlier);
+        const inReview = earlier?.awaitingReviewSince !== undefined && isOpen(earlier.status);
+        if (earlier && inReview) throw new PurchaseHeldForReviewError(earlier);
         throw error;
       }
       return { reserved: true };
