@@ -33,6 +33,11 @@ export interface SagaTaskDeclaration extends WorkerDeclaration {
 export const PURCHASE_STATE_MACHINE = {
   id: 'PurchaseStateMachine',
   definitionFile: 'statemachines/purchase.asl.json',
+  /**
+   * The file's TimeoutSeconds (an infra test holds the two equal): no saga holds credit longer
+   * than this unless it died.
+   */
+  timeoutSeconds: 25,
 } as const;
 
 export const SAGA_TASKS = [
@@ -75,7 +80,10 @@ export const SAGA_TASKS = [
   },
 ] as const satisfies readonly SagaTaskDeclaration[];
 
-/** Releases or rolls forward the holds of sagas that died; runs every minute. */
+/** How often the reservation sweeper runs (the stack's schedule, the local timer). */
+export const SWEEP_INTERVAL_SECONDS = 60;
+
+/** Releases or rolls forward the holds of sagas that died; runs every SWEEP_INTERVAL_SECONDS. */
 export const RESERVATION_SWEEPER = {
   id: 'SweepReservations',
   entry: 'functions/purchases/saga/sweep-reservations.schedule.ts',

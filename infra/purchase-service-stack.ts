@@ -41,6 +41,7 @@ import {
   PURCHASE_STATE_MACHINE,
   RECONCILER,
   RESERVATION_SWEEPER,
+  SWEEP_INTERVAL_SECONDS,
   SAGA_TASKS,
   type SagaTaskDeclaration,
 } from '../functions/workers.ts';
@@ -142,7 +143,7 @@ export class PurchaseServiceStack extends Stack {
     const sweeper = fn(RESERVATION_SWEEPER);
     new Rule(this, 'SweepReservationsSchedule', {
       description: 'Releases or completes the credit holds of purchase sagas that died',
-      schedule: Schedule.rate(Duration.minutes(1)),
+      schedule: Schedule.rate(Duration.seconds(SWEEP_INTERVAL_SECONDS)),
       targets: [new LambdaFunction(sweeper, { retryAttempts: 0 })],
     });
     this.scheduledReconcile(fn, tables);

@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { corsOrigin } from '../functions/cors.ts';
 import { loadConfig } from '../functions/shared/config.ts';
+import { SWEEP_INTERVAL_SECONDS } from '../functions/workers.ts';
 import { type AdminAppServer, buildAdminAppIfNeeded, serveAdminApp } from './admin-app.ts';
 import { DEMO_CUSTOMER_IDS, demoDataMaxWaitMs, loadDemoData } from './demo-data.ts';
 import {
@@ -87,7 +88,7 @@ try {
     dynamoDbPort: port('DYNAMODB_PORT', 0),
     dataDir: inMemory ? undefined : dataDir,
     tablePrefix: 'purchase-',
-    sweepIntervalMs: Number(env.SWEEP_INTERVAL_SECONDS ?? 60) * 1000,
+    sweepIntervalMs: Number(env.SWEEP_INTERVAL_SECONDS ?? SWEEP_INTERVAL_SECONDS) * 1000,
     oidcPort: port('OIDC_PORT', DEFAULT_OIDC_PORT),
     oidcKeysFile: resolve(ROOT_DIR, env.OIDC_KEYS_FILE ?? DEFAULT_OIDC_KEYS_FILE),
     adminAppRedirectUris: [`${adminAppUrl}/callback`],

@@ -1,6 +1,6 @@
-import { reconcile } from '../functions/ops/reconciliation.ts';
+import { holdLimits, reconcile } from '../functions/ops/reconciliation.ts';
 import { createDocumentClient } from '../functions/shared/db/document-client.ts';
-import { tablesToRead } from './tables-to-read.ts';
+import { sweeperMaxAge, tablesToRead } from './tables-to-read.ts';
 
 /**
  * `npm run reconcile`: checks the books and prints a short report; exits 1 on any breach.
@@ -11,7 +11,11 @@ const where = tablesToRead('reconcile');
 
 // A tool that scans 1 MB pages, not a route with a deadline: it may wait longer per call.
 const client = createDocumentClient({ endpoint: where.endpoint, requestTimeoutMs: 30_000 });
-const report = await reconcile(client, where).catch((error: unknown) => {
+const report = await reconcile(
+  client,
+  where,
+  holdLimits({ reservationMaxAgeSeconds: sweeperMaxAge() }),
+).catch((error: unknown) => {
   console.error(`Could not read ${where.main} / ${where.audit} (is the stack running?):`, String(error));
   process.exit(2);
 });

@@ -3,9 +3,10 @@ import { createDocumentClient } from '../functions/shared/db/document-client.ts'
 import { tablesToRead } from './tables-to-read.ts';
 
 /**
- * `npm run reservations:review`: the holds the sweeper could not decide (their saga died during the
- * CreateShipment call), oldest first, with what a person needs to ask the shipping team. Each is
- * then released or committed with the saga's own steps once the answer is known.
+ * `npm run reservations:review`: the holds that wait for a person, oldest first: a saga that died
+ * during the CreateShipment call (SHIPMENT_UNKNOWN: ask the shipping team by the shipment key), or a
+ * shipment that went out whose purchase could not be written (COMMIT_FAILED: the shipment id and the
+ * error). Each is then released or committed with the saga's own steps once the answer is known.
  */
 const where = tablesToRead('review');
 const client = createDocumentClient({ endpoint: where.endpoint });
@@ -21,8 +22,12 @@ do {
         reservation.purchaseId,
         `customer ${reservation.customerId}`,
         `${reservation.totalCents} cents held`,
-        `shipment key ${reservation.shipmentKey}`,
+        reservation.reviewReason ?? 'SHIPMENT_UNKNOWN',
+        reservation.shipmentId === undefined
+          ? `shipment key ${reservation.shipmentKey}`
+          : `shipment ${reservation.shipmentId}`,
         `since ${reservation.awaitingReviewSince ?? reservation.updatedAt}`,
+        ...(reservation.reviewNote === undefined ? [] : [reservation.reviewNote]),
       ].join('  '),
     );
   }

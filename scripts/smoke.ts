@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { reconcile } from '../functions/ops/reconciliation.ts';
+import { holdLimits, reconcile } from '../functions/ops/reconciliation.ts';
 import { createDocumentClient } from '../functions/shared/db/document-client.ts';
 import { useLocalAwsEnvironment } from '../local/dynamodb-local.ts';
 import { issueLocalToken } from '../local/oidc-clients.ts';
 import { LOCAL_STACK_FILE } from '../local/paths.ts';
+import { sweeperMaxAge } from './tables-to-read.ts';
 
 /**
  * `npm run smoke -- --url URL [--token T]`: the main flows against any deployment, one line per
@@ -198,7 +199,11 @@ async function main(): Promise<void> {
     await step('reconcile', async () => {
       const client = createDocumentClient({ endpoint: tables.endpoint, requestTimeoutMs: 30_000 });
       try {
-        const report = await reconcile(client, tables);
+        const report = await reconcile(
+          client,
+          tables,
+          holdLimits({ reservationMaxAgeSeconds: sweeperMaxAge() }),
+        );
         if (report.breaches.length > 0) {
           throw new SmokeFailure(
             `${report.breaches.length} breaches:\n    ${report.breaches.join('\n    ')}`,

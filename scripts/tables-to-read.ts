@@ -25,3 +25,9 @@ export function tablesToRead(what: string): { endpoint: string | undefined; main
   );
   process.exit(2);
 }
+
+/** The sweeper's age limit as the deployment sets it (RESERVATION_MAX_AGE_SECONDS), if it does. */
+export const sweeperMaxAge = (): number | undefined =>
+  process.env.RESERVATION_MAX_AGE_SECONDS === undefined
+    ? undefined
+    : Number(process.env.RESERVATION_MAX_AGE_SECONDS);

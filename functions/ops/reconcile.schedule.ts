@@ -2,7 +2,7 @@ import { loadConfig } from '#shared/config.ts';
 import { createDocumentClient } from '#shared/db/document-client.ts';
 import { logger } from '#shared/logger.ts';
 import { publishMetrics } from '#shared/metrics/metrics.ts';
-import { type ReconciliationReport, reconcile } from './reconciliation.ts';
+import { holdLimits, type ReconciliationReport, reconcile } from './reconciliation.ts';
 
 const config = loadConfig();
 if (config.AUDIT_TABLE_NAME === undefined) {
@@ -21,7 +21,11 @@ const LOGGED_BREACHES = 20;
  */
 export async function handler(): Promise<ReconciliationReport['checked'] & { breaches: number }> {
   logger.resetKeys();
-  const report = await reconcile(client, tables);
+  const report = await reconcile(
+    client,
+    tables,
+    holdLimits({ reservationMaxAgeSeconds: config.RESERVATION_MAX_AGE_SECONDS }),
+  );
   publishMetrics([{ metric: 'reconcileBreaches', value: report.breaches.length }]);
   const summary = { ...report.checked, breaches: report.breaches.length };
   if (report.breaches.length === 0) logger.info('books balance', summary);

@@ -1,13 +1,18 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { canonicalJson } from '#shared/canonical-json.ts';
+import { DEFAULT_RESERVATION_MAX_AGE_SECONDS } from '#shared/config.ts';
 import type { AuditRecord } from '../audit/audit.schemas.ts';
 import { auditEntryFor, foldTrail } from '../audit/audit.ts';
 import { isPartItem, isRecordItem, partsPartition, recordFromItems } from '../audit/audit-items.ts';
+import { PURCHASE_STATE_MACHINE, RESERVATION_SWEEPER, SWEEP_INTERVAL_SECONDS } from '../workers.ts';
 
 /**
  * The invariants that say the books are right, checked over whole tables:
  * - every customer: the ledger sums to `balanceCents` (available + held); held equals the open
  *   reservations; nothing is negative;
+ * - no hold outlives what finishes it: a SHIPPED reservation is committed within the saga's time
+ *   budget, and any open reservation is finished by the sweeper within its age limit (one held for
+ *   review is a breach until a person finishes it);
  * - every purchase: its refunds sum to `refundedCents`, which never exceeds `totalCents`, and its
  *   status says so;
  * - every stored entity has its audit trail: one record per immutable item (ledger entry, refund),
@@ -30,6 +35,29 @@ export interface ReconciliationReport {
 }
 
 const OPEN_RESERVATION = new Set(['PENDING', 'SHIPPING', 'SHIPPED']);
+
+/** How long a hold may last, and when "now" is. */
+export interface HoldLimits {
+  now: Date;
+  /** Past this a SHIPPED reservation should be committed: the state machine's timeout. */
+  sagaTimeoutMs: number;
+  /** Past this the sweeper should have finished any hold: its age limit, its interval and its run. */
+  sweptWithinMs: number;
+}
+
+/** The limits as deployed, from the declarations and the sweeper's configured age limit. */
+export const holdLimits = ({
+  reservationMaxAgeSeconds = DEFAULT_RESERVATION_MAX_AGE_SECONDS,
+  now = new Date(),
+}: {
+  reservationMaxAgeSeconds?: number | undefined;
+  now?: Date;
+} = {}): HoldLimits => ({
+  now,
+  sagaTimeoutMs: PURCHASE_STATE_MACHINE.timeoutSeconds * 1000,
+  sweptWithinMs:
+    (reservationMaxAgeSeconds + SWEEP_INTERVAL_SECONDS + RESERVATION_SWEEPER.timeoutSeconds) * 1000,
+});
 const IMMUTABLE = new Set(['CREDIT_TRANSACTION', 'REFUND']);
 
 async function scanAll(client: DynamoDBDocumentClient, tableName: string): Promise<Item[]> {
@@ -49,6 +77,7 @@ async function scanAll(client: DynamoDBDocumentClient, tableName: string): Promi
   return items;
 }
 
+const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`;
 const sum = (items: Item[], field: string): number =>
   items.reduce((total, item) => total + Number(item[field]), 0);
 const group = <T>(items: T[], key: (item: T) => string): Map<string, T[]> => {
@@ -60,6 +89,7 @@ const group = <T>(items: T[], key: (item: T) => string): Map<string, T[]> => {
 export async function reconcile(
   client: DynamoDBDocumentClient,
   tables: { main: string; audit: string },
+  limits: HoldLimits,
 ): Promise<ReconciliationReport> {
   const [main, audit] = await Promise.all([scanAll(client, tables.main), scanAll(client, tables.audit)]);
   const breaches: string[] = [];
@@ -88,6 +118,19 @@ export async function reconcile(
   }
   for (const customer of ledgerByCustomer.keys())
     breaches.push(`customer ${customer}: ledger entries without an account`);
+
+  for (const reservation of [...openByCustomer.values()].flat()) {
+    const ageMs = limits.now.getTime() - Date.parse(String(reservation.createdAt));
+    const name = `reservation ${String(reservation.purchaseId)} (customer ${String(reservation.customerId)}, ${String(reservation.totalCents)} cents held${reservation.awaitingReviewSince === undefined ? '' : `, awaiting review: ${String(reservation.reviewReason ?? 'SHIPMENT_UNKNOWN')}`})`;
+    if (reservation.status === 'SHIPPED' && ageMs > limits.sagaTimeoutMs)
+      breaches.push(
+        `${name}: SHIPPED ${seconds(ageMs)} ago, past the saga's ${seconds(limits.sagaTimeoutMs)}, and not committed`,
+      );
+    else if (ageMs > limits.sweptWithinMs)
+      breaches.push(
+        `${name}: ${String(reservation.status)} since ${seconds(ageMs)} ago, past the ${seconds(limits.sweptWithinMs)} within which the sweeper finishes a hold`,
+      );
+  }
 
   const purchases = ofKind('PURCHASE');
   const refundsByPurchase = group(ofKind('REFUND'), (item) => String(item.purchaseId));

@@ -5,6 +5,9 @@ import type { EnvironmentVariable } from '../environment.ts';
  * Configuration is read once, at cold start, from the environment; a missing or malformed
  * variable fails there, loudly, instead of on the first request that needs it.
  */
+/** The sweeper's default age limit (RESERVATION_MAX_AGE_SECONDS). */
+export const DEFAULT_RESERVATION_MAX_AGE_SECONDS = 120;
+
 const ConfigSchema = z.object({
   MAIN_TABLE_NAME: z.string().min(1),
   /** Only the functions that call out are given it (they check at cold start: runtime.ts). */
@@ -24,7 +27,7 @@ const ConfigSchema = z.object({
    * A reservation older than this whose saga has not finished is swept. Must exceed the state
    * machine's timeout (25 s) so that no live saga is touched.
    */
-  RESERVATION_MAX_AGE_SECONDS: z.coerce.number().int().min(30).default(120),
+  RESERVATION_MAX_AGE_SECONDS: z.coerce.number().int().min(30).default(DEFAULT_RESERVATION_MAX_AGE_SECONDS),
   /** The token issuer the HTTP routes trust; only they need it (they check at cold start). */
   AUTH_ISSUER: z.url().optional(),
   /** Audiences a token may be for: `aud` (the local issuer's resource server) or `client_id` (Cognito). */

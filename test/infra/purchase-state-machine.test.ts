@@ -46,7 +46,17 @@ describe('statemachines/purchase.asl.json', () => {
     ]);
     expect(definition.States.ReleaseAfterShipmentFailure?.Next).toBe('ShipmentFailed');
     expect(definition.States.ShipmentFailed).toMatchObject({ Type: 'Fail', Error: 'ShipmentFailed' });
-    expect(Commit?.Catch).toBeUndefined();
+    // After Commit nothing is released: its only way out but success is the review list.
+    expect(Commit?.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['PurchaseHeldForReviewError'], Next: 'PurchaseHeldForReview' }),
+    ]);
+    expect(definition.States.PurchaseHeldForReview).toMatchObject({ Type: 'Fail' });
+  });
+
+  it("times out when the declaration says, which the reconciliation takes as the saga's budget", () => {
+    expect((definition as unknown as { TimeoutSeconds: number }).TimeoutSeconds).toBe(
+      PURCHASE_STATE_MACHINE.timeoutSeconds,
+    );
   });
 
   it('rolls forward to Commit, never fails, when the compensation after a shipment failure finds it shipped', () => {

@@ -3,8 +3,12 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { DynamoAuditRepository } from '../../functions/audit/audit.repository.ts';
 import { auditEntryFor } from '../../functions/audit/audit.ts';
-import { reconcile } from '../../functions/ops/reconciliation.ts';
+import { holdLimits, reconcile } from '../../functions/ops/reconciliation.ts';
 import { freshAuditTable, freshMainTable } from '../support/tables.ts';
+
+/** Now is fixed; the sweeper's age limit is the default. */
+const NOW = new Date('2026-11-21T12:00:00.000Z');
+const LIMITS = holdLimits({ now: NOW });
 
 let tables: { main: string; audit: string };
 let client: Awaited<ReturnType<typeof freshMainTable>>['client'];
@@ -78,7 +82,7 @@ describe('reconcile', () => {
     await store(entry(2, -200));
     await store(account(300));
 
-    const report = await reconcile(client, tables);
+    const report = await reconcile(client, tables, LIMITS);
 
     expect(report.breaches).toEqual([]);
     expect(report.checked).toMatchObject({ customers: 1, auditedItems: 3, auditRecords: 3 });
@@ -107,7 +111,7 @@ describe('reconcile', () => {
     await update(reservation, { ...reservation, status: 'SHIPPING' });
     await update({ ...reservation, status: 'SHIPPING', version: 2 }, committed);
 
-    const report = await reconcile(client, tables);
+    const report = await reconcile(client, tables, LIMITS);
 
     expect(report.breaches).toEqual([]);
     expect(report.checked).toMatchObject({ auditedItems: 1, auditRecords: 3 });
@@ -118,7 +122,7 @@ describe('reconcile', () => {
     await store(reservation);
     await update(reservation, { ...reservation, status: 'COMMITTED' }, false);
 
-    const { breaches } = await reconcile(client, tables);
+    const { breaches } = await reconcile(client, tables, LIMITS);
 
     expect(breaches).toEqual([
       'RESERVATION p1: audit trail does not fold to its current state',
@@ -130,7 +134,7 @@ describe('reconcile', () => {
     await store(entry(1, 500));
     await store(account(300, 100));
 
-    const { breaches } = await reconcile(client, tables);
+    const { breaches } = await reconcile(client, tables, LIMITS);
 
     expect(breaches).toEqual([
       'customer c1: ledger sums to 500, balance is 400',
@@ -153,12 +157,56 @@ describe('reconcile', () => {
       false,
     );
 
-    const { breaches } = await reconcile(client, tables);
+    const { breaches } = await reconcile(client, tables, LIMITS);
 
     expect(breaches).toEqual([
       'purchase p1: refunded 150 of 100',
       'purchase p1: status REFUNDED, should be PARTIALLY_REFUNDED',
       'REFUND r1: no audit record',
     ]);
+  });
+
+  describe('holds that outlive what should finish them', () => {
+    const secondsAgo = (seconds: number): string => new Date(NOW.getTime() - seconds * 1000).toISOString();
+    const hold = (purchaseId: string, status: string, createdAt: string, review?: string) => ({
+      PK: `PURCHASE#${purchaseId}`,
+      SK: 'RESERVATION',
+      entity: 'RESERVATION',
+      purchaseId,
+      customerId: 'c1',
+      totalCents: 100,
+      status,
+      createdAt,
+      ...(review === undefined ? {} : { awaitingReviewSince: createdAt, reviewReason: review }),
+    });
+
+    it("reports a SHIPPED reservation older than the saga's time budget, and not one within it", async () => {
+      await store(entry(1, 500));
+      await store(account(300, 200));
+      await store(hold('p-late', 'SHIPPED', secondsAgo(26)));
+      await store(hold('p-live', 'SHIPPED', secondsAgo(20)));
+
+      const { breaches } = await reconcile(client, tables, LIMITS);
+
+      expect(breaches).toEqual([
+        "reservation p-late (customer c1, 100 cents held): SHIPPED 26 s ago, past the saga's 25 s, and not committed",
+      ]);
+    });
+
+    it("reports any hold older than the sweeper's limit, one awaiting review included, and not one within it", async () => {
+      // The sweeper's limit: its age limit (120 s), its interval (60 s) and its run (60 s).
+      await store(entry(1, 500));
+      await store(account(200, 300));
+      await store(hold('p-pending', 'PENDING', secondsAgo(241)));
+      await store(hold('p-review', 'SHIPPING', secondsAgo(3_600), 'SHIPMENT_UNKNOWN'));
+      await store(hold('p-young', 'PENDING', secondsAgo(239)));
+
+      const { breaches } = await reconcile(client, tables, LIMITS);
+
+      expect(breaches).toEqual([
+        'reservation p-pending (customer c1, 100 cents held): PENDING since 241 s ago, past the 240 s within which the sweeper finishes a hold',
+        'reservation p-review (customer c1, 100 cents held, awaiting review: SHIPMENT_UNKNOWN): SHIPPING since 3600 s ago, past the 240 s within which the sweeper finishes a hold',
+      ]);
+    });
   });
 });

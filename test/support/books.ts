@@ -1,4 +1,4 @@
-import { type ReconciliationReport, reconcile } from '../../functions/ops/reconciliation.ts';
+import { holdLimits, type ReconciliationReport, reconcile } from '../../functions/ops/reconciliation.ts';
 import { createDocumentClient } from '../../functions/shared/db/document-client.ts';
 import { useLocalAwsEnvironment } from '../../local/dynamodb-local.ts';
 import { stackUrls } from './stack.ts';
@@ -25,10 +25,10 @@ export async function reconcileOnceAuditCaughtUp(
   const tables = { main: stack.mainTable, audit: stack.auditTable };
   try {
     const deadline = Date.now() + AUDIT_CATCH_UP_MS;
-    let report = await reconcile(client, tables);
+    let report = await reconcile(client, tables, holdLimits());
     while (report.breaches.length > 0 && report.breaches.every(isAuditLag) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      report = await reconcile(client, tables);
+      report = await reconcile(client, tables, holdLimits());
     }
     return report;
   } finally {
