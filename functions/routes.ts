@@ -58,6 +58,14 @@ export interface RouteDeclaration {
 }
 
 /**
+ * Whether a route answers HEAD too, as its GET without the body (RFC 9110 wants HEAD wherever GET is):
+ * an open GET does, so a monitor's `HEAD /health` is not refused for want of a token. Both builders
+ * read it: CDK declares a HEAD route beside the GET, and the local API matches HEAD to the GET.
+ */
+export const answersHead = (route: RouteDeclaration): boolean =>
+  route.method === 'GET' && route.access === 'public';
+
+/**
  * Lambda's memory for a function that declares none. Every route and saga step spends its time
  * waiting on DynamoDB, the external API or the execution, not computing, so 256 MB (a sixth of a
  * vCPU) costs half of 512 for about the same duration; DESIGN.md (Cost) has the figures.

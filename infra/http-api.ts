@@ -23,7 +23,7 @@ import {
   CORS_EXPOSE_HEADERS,
   CORS_MAX_AGE_SECONDS,
 } from '../functions/cors.ts';
-import type { RouteDeclaration } from '../functions/routes.ts';
+import { answersHead, type RouteDeclaration } from '../functions/routes.ts';
 
 export interface PurchaseHttpApiProps {
   /** The token issuer the JWT authorizer trusts (`iss`). */
@@ -100,22 +100,28 @@ export class PurchaseHttpApi extends Construct {
     this.authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.issuer, { jwtAudience: props.audiences });
   }
 
-  /** The route as declared, its authorizer chosen by its `access`. */
+  /**
+   * The route as declared, its authorizer chosen by its `access`; and its HEAD beside it if it
+   * answers one (`answersHead`): API Gateway matches HEAD to no GET route, so without it a HEAD
+   * fell to the authorized `$default` route.
+   */
   addRoute(route: RouteDeclaration, handler: IFunction): void {
-    const isPublic = route.access === 'public';
-    const httpRoute = this.route(
-      `${route.operationId}Route`,
-      route.path === '$default'
-        ? HttpRouteKey.DEFAULT
-        : HttpRouteKey.with(route.path, HttpMethod[route.method]),
-      new HttpLambdaIntegration(`${route.operationId}Integration`, handler),
-      isPublic ? new HttpNoneAuthorizer() : this.authorizer,
-    );
-    if (isPublic) {
-      Validations.of(httpRoute).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason: `${route.method} ${route.path} is public by the contract (health for monitors, the API's description and its page for readers); it changes nothing and tells nothing about any customer.`,
-      });
+    const integration = new HttpLambdaIntegration(`${route.operationId}Integration`, handler);
+    const methods = answersHead(route) ? [route.method, 'HEAD' as const] : [route.method];
+    for (const method of methods) {
+      const isPublic = route.access === 'public';
+      const httpRoute = this.route(
+        method === 'HEAD' ? `${route.operationId}HeadRoute` : `${route.operationId}Route`,
+        route.path === '$default' ? HttpRouteKey.DEFAULT : HttpRouteKey.with(route.path, HttpMethod[method]),
+        integration,
+        isPublic ? new HttpNoneAuthorizer() : this.authorizer,
+      );
+      if (isPublic) {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${method} ${route.path} is public by the contract (health for monitors, the API's description and its page for readers); it changes nothing and tells nothing about any customer.`,
+        });
+      }
     }
   }
 

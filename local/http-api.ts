@@ -8,7 +8,7 @@ import {
   CORS_EXPOSE_HEADERS,
   CORS_MAX_AGE_SECONDS,
 } from '../functions/cors.ts';
-import type { RouteDeclaration } from '../functions/routes.ts';
+import { answersHead, type RouteDeclaration } from '../functions/routes.ts';
 import { invokeWithTimeout, LambdaTimeoutError } from './lambda-context.ts';
 import { localTrace } from './trace-hooks.ts';
 
@@ -112,7 +112,9 @@ async function serve(
 
   let matched: { route: LoadedRoute; params: Record<string, string> } | undefined;
   for (const route of routes) {
-    const params = route.declaration.method === method ? matchPath(route.segments, url.pathname) : undefined;
+    const { declaration } = route;
+    const methodMatches = declaration.method === method || (method === 'HEAD' && answersHead(declaration));
+    const params = methodMatches ? matchPath(route.segments, url.pathname) : undefined;
     if (params) {
       matched = { route, params };
       break;
@@ -182,7 +184,8 @@ function toEvent(
   for (const [name, value] of url.searchParams)
     query[name] = name in query ? `${query[name]},${value}` : value;
   const now = Date.now();
-  const routeKey = route.path === '$default' ? '$default' : `${route.method} ${route.path}`;
+  // The route it matched, as AWS names it: a HEAD beside a GET is a route of its own there.
+  const routeKey = route.path === '$default' ? '$default' : `${method} ${route.path}`;
   return {
     version: '2.0',
     routeKey,

@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { GROUPS_CLAIM, ROLES, type Role, roleScope, rolesOf } from '../functions/auth/roles.ts';
+import { keepIdleConnections } from './keep-alive.ts';
 import {
   ADMIN_APP_CLIENT_ID,
   DEMO_USERS,
@@ -55,6 +56,8 @@ export interface OidcIssuer {
 export async function startOidcIssuer(options: OidcIssuerOptions): Promise<OidcIssuer> {
   const keys = await loadOrCreateSigningKeys(options.keysFile);
   const server = createServer();
+  // Its token endpoint is called again and again on kept-alive sockets (tests, scripts).
+  keepIdleConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', resolve);

@@ -14,6 +14,7 @@ import {
   useLocalAwsEnvironment,
 } from './dynamodb-local.ts';
 import { createHttpApi, readinessGate, withCors } from './http-api.ts';
+import { keepIdleConnections } from './keep-alive.ts';
 import { LOCAL_AUDIENCE } from './oidc-clients.ts';
 import { type OidcIssuer, startOidcIssuer } from './oidc-issuer.ts';
 import { ROOT_DIR } from './paths.ts';
@@ -185,20 +186,13 @@ async function loadHandler<H>(entry: string): Promise<H> {
   return module.handler;
 }
 
-/** How long the local endpoints keep an idle keep-alive connection. */
-const IDLE_CONNECTION_MS = 65_000;
-
 /** Listens on `port` (0: a free one) and registers the server's stop. */
 async function listen(
   server: Server,
   port: number,
   stops: (() => Promise<void>)[],
 ): Promise<{ port: number }> {
-  // The SDK keeps idle sockets open; a server that closes them first (Node's default is 5 s) races
-  // the next request on the same socket into ECONNRESET, which a one-attempt client (the purchase's
-  // StartSyncExecution) cannot retry. AWS's endpoints keep idle connections far longer.
-  server.keepAliveTimeout = IDLE_CONNECTION_MS;
-  server.headersTimeout = IDLE_CONNECTION_MS + 1_000;
+  keepIdleConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);

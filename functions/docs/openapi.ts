@@ -44,6 +44,7 @@ const STATUS_DESCRIPTIONS: Readonly<Record<number, string>> = {
   404: 'Not found',
   409: 'A concurrent change won, or the same Idempotency-Key is still running; a retry may succeed',
   413: `The body is over ${MAX_BODY_BYTES / 1024} KiB`,
+  415: 'The body is not sent as application/json',
   422: 'A business rule says no',
   429: 'The caller sent more than its rate allows; Retry-After says when to come back',
   500: 'A bug (never carries internals)',
@@ -200,7 +201,7 @@ function success(
 function errorResponses(route: DocumentedRoute, doc: OperationDoc): Record<string, unknown> {
   const codes = new Set<ErrorCode>([
     ...COMMON_ERRORS,
-    ...(doc.body ? (['MALFORMED_JSON'] as const) : []),
+    ...(doc.body ? (['MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE'] as const) : []),
     ...(route.access === 'public' ? [] : (['UNAUTHENTICATED'] as const)),
     ...(isPermission(route.access) ? (['FORBIDDEN'] as const) : []),
     ...(doc.idempotent ? (['REQUEST_IN_PROGRESS', 'IDEMPOTENCY_KEY_REUSED'] as const) : []),

@@ -26,6 +26,42 @@ describe('bad input', () => {
     expect(answer.body).toMatchObject({ error: { code: 'MALFORMED_JSON' } });
   });
 
+  // Found by a review: a JSON body sent as text/plain was granted (201). The contract takes only JSON.
+  it.each([
+    ['text/plain'],
+    ['text/plain;charset=UTF-8'],
+    ['application/x-www-form-urlencoded'],
+    ['application/json-patch+json'],
+    ['application/json; charset=utf-16'],
+    [null],
+  ])(
+    'refuses a JSON body sent as %p with 415 UNSUPPORTED_MEDIA_TYPE and changes nothing',
+    async (contentType) => {
+      const before = await snapshot();
+
+      const answer = await api('POST', `${creditPath()}/grants`, {
+        rawBody: JSON.stringify({ amountCents: 5, reason: 'typed as something else' }),
+        contentType,
+      });
+
+      expect(answer.status).toBe(415);
+      expect(answer.body).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
+      expect(await snapshot()).toEqual(before);
+    },
+  );
+
+  it.each([['application/json; charset=utf-8'], ['Application/JSON;Charset="UTF-8"']])(
+    'takes a JSON body sent as %p',
+    async (contentType) => {
+      const answer = await api('POST', `${creditPath()}/grants`, {
+        body: { amountCents: 1, reason: 'json with a charset' },
+        contentType,
+      });
+
+      expect(answer.status).toBe(201);
+    },
+  );
+
   it('answers a body over 64 KiB with 413 PAYLOAD_TOO_LARGE', async () => {
     const answer = await api('POST', `${creditPath()}/grants`, {
       body: { amountCents: 5, reason: 'x', metadata: { padding: 'x'.repeat(70_000) } },

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { RESOURCE_SERVER_ID, ROLES, roleScope, rolesOf } from '../../functions/auth/roles.ts';
-import { ROUTES, type RouteDeclaration } from '../../functions/routes.ts';
+import { answersHead, ROUTES, type RouteDeclaration } from '../../functions/routes.ts';
 import { AUDIT_PROJECTOR, RESERVATION_SWEEPER, SAGA_TASKS } from '../../functions/workers.ts';
 import { functionNamed, logicalIdOf, synthesize } from './synth.ts';
 
@@ -145,7 +145,31 @@ describe('HTTP API authentication', () => {
     expect(byKey.get('$default')?.AuthorizationType).toBe('JWT');
   });
 
-  it('leaves only the public routes and the CORS preflight route without the authorizer', () => {
+  // Found by a review: HEAD /health fell to the authorized $default route and answered 401.
+  it("answers HEAD of each public GET on a route of its own, without the authorizer, to the GET route's integration", () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (route) =>
+        (route as { Properties: { RouteKey: string; AuthorizationType: string; Target: unknown } })
+          .Properties,
+    );
+    const byKey = new Map(routes.map((route) => [route.RouteKey, route]));
+    const openGets = (ROUTES as readonly RouteDeclaration[]).filter(
+      (route) => route.method === 'GET' && route.access === 'public',
+    );
+
+    expect(openGets.map((route) => route.path)).toContain('/health');
+    for (const route of openGets) {
+      const head = byKey.get(`HEAD ${route.path}`);
+      expect({ path: route.path, type: head?.AuthorizationType, target: head?.Target }).toEqual({
+        path: route.path,
+        type: 'NONE',
+        target: byKey.get(`GET ${route.path}`)?.Target,
+      });
+    }
+    expect(routes.filter((route) => route.RouteKey.startsWith('HEAD '))).toHaveLength(openGets.length);
+  });
+
+  it('leaves only the public routes, their HEADs and the CORS preflight route without the authorizer', () => {
     const open = Object.values(template.findResources('AWS::ApiGatewayV2::Route'))
       .map((route) => (route as { Properties: { RouteKey: string; AuthorizationType: string } }).Properties)
       .filter((route) => route.AuthorizationType !== 'JWT')
@@ -156,6 +180,7 @@ describe('HTTP API authentication', () => {
         ...(ROUTES as readonly RouteDeclaration[])
           .filter((route) => route.access === 'public')
           .map((route) => `${route.method} ${route.path}`),
+        ...(ROUTES as readonly RouteDeclaration[]).filter(answersHead).map((route) => `HEAD ${route.path}`),
         'OPTIONS /{proxy+}',
       ].sort(),
     );

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ROUTES } from '../../functions/routes.ts';
+import { answersHead, ROUTES } from '../../functions/routes.ts';
 import {
   AUDIT_PROJECTOR,
   PURCHASE_STATE_MACHINE,
@@ -104,13 +104,14 @@ describe('PurchaseServiceStack', () => {
     });
   });
 
-  it('has one API route per declared route, unmatched requests included, and the CORS preflight route', () => {
+  it('has one API route per declared route, unmatched requests included, a HEAD beside each open GET, and the CORS preflight route', () => {
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
       (route) => (route as { Properties: { RouteKey: string } }).Properties.RouteKey,
     );
 
     expect(routeKeys.sort()).toEqual(
       ROUTES.map((route) => (route.path === '$default' ? '$default' : `${route.method} ${route.path}`))
+        .concat(ROUTES.filter(answersHead).map((route) => `HEAD ${route.path}`))
         .concat('OPTIONS /{proxy+}')
         .sort(),
     );

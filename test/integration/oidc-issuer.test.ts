@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { describe, expect, it } from '@jest/globals';
 import type { JWK } from 'jose';
-import { STOREFRONT_CLIENT } from '../../local/oidc-clients.ts';
+import { LOCAL_TOKEN_CLIENT, LOCAL_TOKEN_GRANT, STOREFRONT_CLIENT } from '../../local/oidc-clients.ts';
 import { api, customerAndProduct } from '../support/api-client.ts';
 import { ADMIN_APP, claimsOf, clientCredentialsToken, signInThroughAdminApp } from '../support/oidc-flows.ts';
 import { stackUrls } from '../support/stack.ts';
@@ -28,6 +29,36 @@ async function purchaseAndGrant(token: string): Promise<{ purchase: number; gran
   return { purchase: purchase.status, grant: grant.status };
 }
 
+/** A local token request through `agent`, as `issueLocalToken` makes it: the status it got. */
+function localTokenRequest(agent: Agent): Promise<number> {
+  const credentials = Buffer.from(`${LOCAL_TOKEN_CLIENT.id}:${LOCAL_TOKEN_CLIENT.secret}`).toString('base64');
+  const form = new URLSearchParams({ grant_type: LOCAL_TOKEN_GRANT, subject: 'keep-alive', role: 'viewer' });
+  return new Promise((resolve, reject) => {
+    const sent = request(
+      stackUrls().oidc.tokenEndpoint,
+      {
+        agent,
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${credentials}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+      },
+      (answer) => {
+        answer.resume();
+        answer.on('end', () => resolve(answer.statusCode ?? 0));
+      },
+    );
+    sent.on('error', reject);
+    sent.end(form.toString());
+  });
+}
+
+/** Blocks this process's event loop (a stalled client on a busy machine), without spinning a core. */
+const stall = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+};
+
 describe('the local OpenID Connect issuer', () => {
   it('publishes a discovery document naming the issuer, its JWKS and its token endpoint, and a JWKS with the signing key', async () => {
     const { issuer, jwksUrl, tokenEndpoint, keysFile } = stackUrls().oidc;
@@ -45,6 +76,24 @@ describe('the local OpenID Connect issuer', () => {
     expect(published).toMatchObject({ kty: 'RSA', n: signing?.n, e: signing?.e });
     // The public half only.
     expect(published).not.toHaveProperty('d');
+  });
+
+  // The suite failed on a busy machine with "other side closed" from a token request: the issuer closed
+  // idle connections after Node's default 5 s while a client (undici reuses one for up to the server's
+  // hint less 1 s, later still when its event loop stalls) wrote its next request on one. A stall of
+  // this process past 5 s makes that moment certain: the socket is reused before its FIN is read.
+  it('answers a token request on a connection left idle for 6 s (a client reusing it after a stall)', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      expect(await localTokenRequest(agent)).toBe(200);
+
+      stall(6_000);
+      const again = await localTokenRequest(agent).catch((error: unknown) => String(error));
+
+      expect(again).toBe(200);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('gives the storefront a client-credentials token for purchase-api/service, which may purchase and may not grant', async () => {

@@ -19,6 +19,8 @@ export const TEST_ADMIN: Caller = { role: 'admin', sub: 'test-admin' };
 export interface RequestOptions {
   body?: unknown;
   rawBody?: string;
+  /** The request's Content-Type: application/json unless given; `null` sends none. */
+  contentType?: string | null;
   headers?: Record<string, string>;
   /** Whose token goes with it (TEST_ADMIN unless given); `null` sends none. An `authorization` header wins. */
   as?: Caller | null;
@@ -87,14 +89,16 @@ export async function api<T = Record<string, unknown>>(
 ): Promise<ApiAnswer<T>> {
   const rawBody = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   const caller = options.as === undefined ? TEST_ADMIN : options.as;
+  const contentType = options.contentType === undefined ? JSON_MEDIA_TYPE : options.contentType;
   const response = await fetch(`${stackUrls().apiUrl}${path}`, {
     method,
     headers: {
-      'content-type': 'application/json',
+      ...(contentType === null ? {} : { 'content-type': contentType }),
       ...(caller ? await authorizationFor(caller) : {}),
       ...options.headers,
     },
-    ...(rawBody === undefined ? {} : { body: rawBody }),
+    // fetch gives a string body a text/plain type of its own; bytes go untyped.
+    ...(rawBody === undefined ? {} : { body: contentType === null ? Buffer.from(rawBody) : rawBody }),
   });
   const text = await response.text();
   const mediaType = (response.headers.get('content-type') ?? JSON_MEDIA_TYPE).split(';')[0]?.trim() ?? '';

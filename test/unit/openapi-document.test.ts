@@ -119,6 +119,9 @@ describe('the OpenAPI document', () => {
     expect(validate('GrantCredit', '409', error('REQUEST_IN_PROGRESS'))).toBe(true);
     expect(validate('DeductCredit', '422', error('INSUFFICIENT_CREDIT'))).toBe(true);
     expect(schemas.validatorFor('/v1/audit', 'get', 409)).toBeUndefined();
+    expect(validate('GrantCredit', '415', error('UNSUPPORTED_MEDIA_TYPE'))).toBe(true);
+    // Only a route that takes a body can refuse its type.
+    expect(schemas.validatorFor('/v1/audit', 'get', 415)).toBeUndefined();
   });
 
   it('describes answers exactly: a field the schema does not know fails validation', () => {

@@ -89,7 +89,11 @@ export function httpRoute<
     .use(parseRequest(spec));
   if (spec.idempotency) handler.use(idempotency(spec.idempotency, systemClock));
   handler.use(errorResponse());
-  return (event, context) => handler(event, context);
+  return async (event, context) => {
+    const response = await handler(event, context);
+    // HEAD answers as GET does, without the body, whichever gateway (or none) would drop it.
+    return event.requestContext.http.method === 'HEAD' ? { ...response, body: '' } : response;
+  };
 }
 
 /** What a route's declaration in routes.ts asks of its caller. */

@@ -5,6 +5,8 @@ import type { RouteEvent } from '../request.ts';
 import type { HttpResponse } from '../responses.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** The one media type the contract takes a body in. */
+const JSON_MEDIA_TYPE = 'application/json';
 
 export interface RequestSchemas {
   params?: z.ZodType;
@@ -16,7 +18,7 @@ export interface RequestSchemas {
 const ANONYMOUS = 'anonymous';
 
 /**
- * Size, JSON and schema checks for every route, before anything else happens: a request that fails
+ * Size, media type, JSON and schema checks for every route, before anything else happens: a request that fails
  * here changes nothing. Field paths in errors say where: `body.amountCents`, `query.limit`.
  */
 export function parseRequest(schemas: RequestSchemas): MiddlewareObj<RouteEvent, HttpResponse> {
@@ -64,10 +66,31 @@ function readBody(event: RouteEvent, expectsBody: boolean): unknown {
     if (bytes.length > 0) throw new ValidationError([{ path: 'body', message: 'this route takes no body' }]);
     return undefined;
   }
+  if (!isJson(event.headers?.['content-type'])) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The body must be sent as ${JSON_MEDIA_TYPE}.`, {
+      supported: [JSON_MEDIA_TYPE],
+    });
+  }
   if (bytes.length === 0) throw new AppError('MALFORMED_JSON', 'The body must be a JSON document.');
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new AppError('MALFORMED_JSON', 'The body is not valid JSON.');
   }
+}
+
+/**
+ * Whether a Content-Type says JSON: `application/json` in any case, its only charset UTF-8 (the one
+ * JSON has, RFC 8259, and the one the body is read in). No Content-Type is not JSON: RFC 9110 lets a
+ * server take an untyped body as application/octet-stream, and a client that names no type is not
+ * following the contract; one rule for every body keeps a single way in.
+ */
+function isJson(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const [mediaType, ...parameters] = contentType.split(';').map((part) => part.trim().toLowerCase());
+  if (mediaType !== JSON_MEDIA_TYPE) return false;
+  return parameters.every((parameter) => {
+    const [name = '', value = ''] = parameter.split('=').map((part) => part.trim());
+    return name !== 'charset' || value.replace(/^"(.*)"$/, '$1') === 'utf-8';
+  });
 }
