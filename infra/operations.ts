@@ -137,7 +137,7 @@ export class Operations extends Construct {
       threshold: 1,
       evaluationPeriods: 1,
       description:
-        "A SHIPPING reservation's saga died: whether goods went out is unknown and its credit stays held. Runbook: `npm run reservations:review` with the deployed table names, ask the shipping team whether the shipment exists, then commit or release it (DESIGN.md, the sweeper).",
+        "A purchase went to the review list, its credit held: SHIPMENT_UNKNOWN (its saga died during CreateShipment; did the goods go out?) or COMMIT_FAILED (the goods went out; the purchase could not be written). Runbook: `npm run reservations:review` with the deployed table names; ask the shipping team about a SHIPMENT_UNKNOWN shipment key, or mend the error a COMMIT_FAILED one shows; then commit or release it with the saga's own steps (DESIGN.md, the sweeper).",
     });
 
     const deadLetters = props.auditDeadLetters.metricApproximateNumberOfMessagesVisible({ period: MINUTE });

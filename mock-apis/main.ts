@@ -19,6 +19,9 @@ if (process.env.EXIT_WITH_PARENT === '1') {
   process.stdin.resume();
 }
 
+// Its clients close idle connections first, so none races the server's close (local/keep-alive.ts says
+// why; the mock runs on its own, in a container too, so it sets this itself).
+server.keepAliveTimeout = 0;
 server.listen(port, host, () => {
   console.log(`mock external API listening on http://${host}:${port}`);
 });
