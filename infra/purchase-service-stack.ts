@@ -28,7 +28,14 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { FunctionEnvironment } from '../functions/environment.ts';
-import { DEFAULT_MEMORY_MB, type DynamoAction, ROUTES, type RouteDeclaration } from '../functions/routes.ts';
+import {
+  DEFAULT_MEMORY_MB,
+  type DynamoAction,
+  type MainTableAccess,
+  type MainTableIndex,
+  ROUTES,
+  type RouteDeclaration,
+} from '../functions/routes.ts';
 import {
   AUDIT_TABLE,
   type IndexDeclaration,
@@ -49,7 +56,7 @@ import { Auth, cognitoOrigins } from './auth.ts';
 import { bundlingHooks, FUNCTION_BUNDLING } from './function-bundling.ts';
 import { PurchaseHttpApi } from './http-api.ts';
 import { Operations } from './operations.ts';
-import { grantTable } from './table-grants.ts';
+import { grantMainTable, grantTable } from './table-grants.ts';
 
 const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -61,8 +68,8 @@ export interface PurchaseServiceStackProps extends StackProps {
 interface FunctionSpec {
   id: string;
   entry: string;
-  mainTable: readonly DynamoAction[];
-  mainTableKeys?: readonly string[];
+  mainTable: MainTableAccess;
+  mainTableIndexes?: readonly MainTableIndex[];
   auditTable?: readonly DynamoAction[];
   /** Only the functions that call out are told where the external API is. */
   externalApi: boolean;
@@ -183,7 +190,7 @@ export class PurchaseServiceStack extends Stack {
       fn({
         id: 'CorsPreflight',
         entry: 'functions/ops/cors-preflight.http.ts',
-        mainTable: [],
+        mainTable: {},
         externalApi: false,
         timeoutSeconds: 3,
       }),
@@ -439,7 +446,7 @@ export class PurchaseServiceStack extends Stack {
       reason:
         'Node.js 22 is a supported Lambda runtime; moving to 24 is its own change (bundle target, the runtime the suite is reasoned against), not part of this one.',
     });
-    grantTable(fn, tables.main, MAIN_TABLE, spec.mainTable, spec.mainTableKeys);
+    grantMainTable(fn, tables.main, spec.mainTable, spec.mainTableIndexes);
     // No LeadingKeys on the audit table: its keys span every entity type, and its resource policy
     // already forbids changing what is there; only the projector may put.
     grantTable(fn, tables.audit, AUDIT_TABLE, spec.auditTable ?? []);

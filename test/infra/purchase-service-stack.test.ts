@@ -160,12 +160,11 @@ describe('PurchaseServiceStack', () => {
   });
 
   it('grants each function only the DynamoDB actions its route declares', () => {
-    expect(dynamoActionsOf('GetCredit')).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(dynamoActionsOf('GetCredit')).toEqual(['dynamodb:GetItem']);
     expect(dynamoActionsOf('GrantCredit')).toEqual([
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
-      'dynamodb:Query',
       'dynamodb:UpdateItem',
     ]);
     expect(dynamoActionsOf('RouteNotFound')).toEqual([]);
