@@ -305,13 +305,13 @@ describe('PurchaseServiceStack', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       ResourcePolicy: {
         PolicyDocument: {
-          Statement: [
+          Statement: Match.arrayWith([
             Match.objectLike({
               Effect: 'Deny',
               Principal: { AWS: '*' },
               Action: Match.arrayWith(['dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
             }),
-          ],
+          ]),
         },
       },
     });
