@@ -11,6 +11,7 @@ import {
   promoCodeKey,
   purchasePartitionKey,
 } from './shared/db/keys.ts';
+import type { MAIN_TABLE } from './shared/db/tables.ts';
 
 export type DynamoAction =
   | 'GetItem'
@@ -20,6 +21,19 @@ export type DynamoAction =
   | 'DeleteItem'
   | 'ConditionCheckItem'
   | 'BatchGetItem';
+
+/**
+ * What a function does on the main table: for each partition (an IAM `StringLike` pattern over the
+ * partition key, built by the key builders), the actions its code performs on items there, and only
+ * those. Each entry is one IAM statement conditioned on `dynamodb:LeadingKeys` (infra/table-grants.ts),
+ * so an action needed in one partition is not granted in another. A transaction's items count one by
+ * one: its Put is PutItem on that item, its Update UpdateItem, its Delete DeleteItem, its
+ * ConditionCheck ConditionCheckItem. test/infra/least-privilege.test.ts holds the calls behind each.
+ */
+export type MainTableAccess = Readonly<Record<string, readonly DynamoAction[]>>;
+
+/** A main-table index a function queries (Query only: an index cannot be written). */
+export type MainTableIndex = (typeof MAIN_TABLE)['globalSecondaryIndexes'][number]['indexName'];
 
 export interface RouteDeclaration {
   /** Unique name: the Lambda function's construct id and the OpenAPI operationId. */
@@ -32,14 +46,10 @@ export interface RouteDeclaration {
   readonly access: RouteAccess;
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
-  /** DynamoDB actions the function needs on the main table (and its indexes). */
-  readonly mainTable: readonly DynamoAction[];
-  /**
-   * The main-table partitions it reads or writes, as IAM `StringLike` patterns: its grant is
-   * conditioned on `dynamodb:LeadingKeys` matching them (infra/table-grants.ts says what that covers).
-   * Every function with `mainTable` actions declares them (an infra test checks).
-   */
-  readonly mainTableKeys?: readonly string[];
+  /** The actions its code uses on the main table, partition by partition. */
+  readonly mainTable: MainTableAccess;
+  /** The main-table indexes it queries. */
+  readonly mainTableIndexes?: readonly MainTableIndex[];
   /** Actions on the audit table: reads only, for routes (only the projector may put). */
   readonly auditTable?: readonly Extract<DynamoAction, 'GetItem' | 'Query' | 'BatchGetItem'>[];
   /** Whether the function calls the external Customers/Products/Shipments API. */
@@ -80,7 +90,7 @@ const PURCHASE_ROUTE_TIMEOUT_SECONDS = 28;
 /** Main-table partitions, built by the key builders so that they cannot drift from them. */
 export const CUSTOMER_ITEMS = customerPartitionKey('*');
 export const PURCHASE_ITEMS = purchasePartitionKey('*');
-const IDEMPOTENCY_RECORDS = idempotencyRecordKey('*').PK;
+export const IDEMPOTENCY_RECORDS = idempotencyRecordKey('*').PK;
 /** A promo code and its per-customer redemption counts share the code's partition. */
 export const PROMO_CODE_ITEMS = promoCodeKey('*').PK;
 /** The one item the health check reads (ops/health.http.ts); it never exists. */
@@ -93,10 +103,16 @@ const SWAGGER_UI_FILES = [
   'swagger-ui-dist/NOTICE',
 ] as const;
 
-const READ: readonly DynamoAction[] = ['GetItem', 'Query'];
-/** A listing: the keys from an index (which keeps keys only), then the items by them. */
-const LIST: readonly DynamoAction[] = ['GetItem', 'Query', 'BatchGetItem'];
-const LEDGER_WRITE: readonly DynamoAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'];
+/**
+ * An Idempotency-Key's record (http/idempotency.store.ts): claimed by a conditional put, read when the
+ * claim fails, completed by an update, released by a delete. The only item any route deletes.
+ */
+const IDEMPOTENCY_RECORD: readonly DynamoAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+/**
+ * A balance change (ledger/ledger-writes.ts): the account read, then one transaction that updates it
+ * and puts the ledger entry and the operation marker (read back on a retried key).
+ */
+const LEDGER_WRITE: readonly DynamoAction[] = ['GetItem', 'PutItem', 'UpdateItem'];
 
 export const ROUTES = [
   {
@@ -105,8 +121,7 @@ export const ROUTES = [
     path: '/v1/customers/{customerId}/credit',
     access: 'read',
     entry: 'functions/credit/get-credit.http.ts',
-    mainTable: READ,
-    mainTableKeys: [CUSTOMER_ITEMS],
+    mainTable: { [CUSTOMER_ITEMS]: ['GetItem'] },
     externalApi: true,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -116,8 +131,7 @@ export const ROUTES = [
     path: '/v1/customers/{customerId}/credit/grants',
     access: 'manage-credit',
     entry: 'functions/credit/grant-credit.http.ts',
-    mainTable: LEDGER_WRITE,
-    mainTableKeys: [CUSTOMER_ITEMS, IDEMPOTENCY_RECORDS],
+    mainTable: { [CUSTOMER_ITEMS]: LEDGER_WRITE, [IDEMPOTENCY_RECORDS]: IDEMPOTENCY_RECORD },
     externalApi: true,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -127,8 +141,7 @@ export const ROUTES = [
     path: '/v1/customers/{customerId}/credit/deductions',
     access: 'manage-credit',
     entry: 'functions/credit/deduct-credit.http.ts',
-    mainTable: LEDGER_WRITE,
-    mainTableKeys: [CUSTOMER_ITEMS, IDEMPOTENCY_RECORDS],
+    mainTable: { [CUSTOMER_ITEMS]: LEDGER_WRITE, [IDEMPOTENCY_RECORDS]: IDEMPOTENCY_RECORD },
     externalApi: true,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -138,8 +151,7 @@ export const ROUTES = [
     path: '/v1/customers/{customerId}/credit/transactions',
     access: 'read',
     entry: 'functions/credit/list-credit-transactions.http.ts',
-    mainTable: READ,
-    mainTableKeys: [CUSTOMER_ITEMS],
+    mainTable: { [CUSTOMER_ITEMS]: ['Query'] },
     externalApi: true,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -149,9 +161,9 @@ export const ROUTES = [
     path: '/v1/customers',
     access: 'read',
     entry: 'functions/customers/list-customers.http.ts',
-    // One Query of GSI1 per page (the index grant), then the accounts by their keys.
-    mainTable: ['Query', 'BatchGetItem'],
-    mainTableKeys: [CUSTOMER_ITEMS],
+    // One Query of GSI1 per page, then the accounts by their keys.
+    mainTable: { [CUSTOMER_ITEMS]: ['BatchGetItem'] },
+    mainTableIndexes: ['GSI1'],
     externalApi: true,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -161,8 +173,7 @@ export const ROUTES = [
     path: '/v1/customers/{customerId}',
     access: 'read',
     entry: 'functions/customers/get-customer.http.ts',
-    mainTable: READ,
-    mainTableKeys: [CUSTOMER_ITEMS],
+    mainTable: { [CUSTOMER_ITEMS]: ['GetItem'] },
     externalApi: true,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -172,7 +183,7 @@ export const ROUTES = [
     path: '/v1/products/{productId}',
     access: 'read',
     entry: 'functions/products/get-product.http.ts',
-    mainTable: [],
+    mainTable: {},
     externalApi: true,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -182,9 +193,8 @@ export const ROUTES = [
     path: '/v1/purchases',
     access: 'purchase',
     entry: 'functions/purchases/create-purchase.http.ts',
-    // The idempotency record, and the purchase an Idempotency-Key already made.
-    mainTable: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
-    mainTableKeys: [PURCHASE_ITEMS, IDEMPOTENCY_RECORDS],
+    // The idempotency record, and the purchase read when the saga's output does not carry it.
+    mainTable: { [IDEMPOTENCY_RECORDS]: IDEMPOTENCY_RECORD, [PURCHASE_ITEMS]: ['Query'] },
     externalApi: false,
     startsPurchaseSaga: true,
     timeoutSeconds: PURCHASE_ROUTE_TIMEOUT_SECONDS,
@@ -195,8 +205,8 @@ export const ROUTES = [
     path: '/v1/purchases',
     access: 'read',
     entry: 'functions/purchases/list-purchases.http.ts',
-    mainTable: LIST,
-    mainTableKeys: [PURCHASE_ITEMS],
+    mainTable: { [PURCHASE_ITEMS]: ['BatchGetItem'] },
+    mainTableIndexes: ['GSI1', 'GSI2', 'GSI3'],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -206,8 +216,7 @@ export const ROUTES = [
     path: '/v1/purchases/{purchaseId}',
     access: 'read',
     entry: 'functions/purchases/get-purchase.http.ts',
-    mainTable: READ,
-    mainTableKeys: [PURCHASE_ITEMS],
+    mainTable: { [PURCHASE_ITEMS]: ['Query'] },
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -217,8 +226,12 @@ export const ROUTES = [
     path: '/v1/purchases/{purchaseId}/refunds',
     access: 'refund',
     entry: 'functions/refunds/refund-purchase.http.ts',
-    mainTable: LEDGER_WRITE,
-    mainTableKeys: [PURCHASE_ITEMS, CUSTOMER_ITEMS, IDEMPOTENCY_RECORDS],
+    mainTable: {
+      [CUSTOMER_ITEMS]: LEDGER_WRITE,
+      // The purchase read and updated, the refund put (and read back on a retried key).
+      [PURCHASE_ITEMS]: ['GetItem', 'PutItem', 'UpdateItem'],
+      [IDEMPOTENCY_RECORDS]: IDEMPOTENCY_RECORD,
+    },
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -228,8 +241,7 @@ export const ROUTES = [
     path: '/v1/purchases/{purchaseId}/refunds',
     access: 'read',
     entry: 'functions/refunds/list-refunds.http.ts',
-    mainTable: READ,
-    mainTableKeys: [PURCHASE_ITEMS],
+    mainTable: { [PURCHASE_ITEMS]: ['GetItem', 'Query'] },
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -239,8 +251,7 @@ export const ROUTES = [
     path: '/v1/promo-codes',
     access: 'manage-promo-codes',
     entry: 'functions/promo-codes/create-promo-code.http.ts',
-    mainTable: ['PutItem'],
-    mainTableKeys: [PROMO_CODE_ITEMS],
+    mainTable: { [PROMO_CODE_ITEMS]: ['PutItem'] },
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -250,8 +261,8 @@ export const ROUTES = [
     path: '/v1/promo-codes',
     access: 'read',
     entry: 'functions/promo-codes/list-promo-codes.http.ts',
-    mainTable: ['Query', 'BatchGetItem'],
-    mainTableKeys: [PROMO_CODE_ITEMS],
+    mainTable: { [PROMO_CODE_ITEMS]: ['BatchGetItem'] },
+    mainTableIndexes: ['GSI3'],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -261,8 +272,7 @@ export const ROUTES = [
     path: '/v1/promo-codes/{code}',
     access: 'read',
     entry: 'functions/promo-codes/get-promo-code.http.ts',
-    mainTable: ['GetItem'],
-    mainTableKeys: [PROMO_CODE_ITEMS],
+    mainTable: { [PROMO_CODE_ITEMS]: ['GetItem'] },
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -272,8 +282,7 @@ export const ROUTES = [
     path: '/v1/promo-codes/{code}',
     access: 'manage-promo-codes',
     entry: 'functions/promo-codes/update-promo-code.http.ts',
-    mainTable: ['UpdateItem'],
-    mainTableKeys: [PROMO_CODE_ITEMS],
+    mainTable: { [PROMO_CODE_ITEMS]: ['UpdateItem'] },
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -283,7 +292,7 @@ export const ROUTES = [
     path: '/v1/audit',
     access: 'read',
     entry: 'functions/audit/list-audit.http.ts',
-    mainTable: [],
+    mainTable: {},
     auditTable: ['Query', 'BatchGetItem'],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
@@ -294,8 +303,7 @@ export const ROUTES = [
     path: '/health',
     access: 'public',
     entry: 'functions/ops/health.http.ts',
-    mainTable: ['GetItem'],
-    mainTableKeys: [HEALTH_ITEM],
+    mainTable: { [HEALTH_ITEM]: ['GetItem'] },
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -305,7 +313,7 @@ export const ROUTES = [
     path: '/openapi.json',
     access: 'public',
     entry: 'functions/docs/get-openapi-document.http.ts',
-    mainTable: [],
+    mainTable: {},
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -315,7 +323,7 @@ export const ROUTES = [
     path: '/docs',
     access: 'public',
     entry: 'functions/docs/get-docs-page.http.ts',
-    mainTable: [],
+    mainTable: {},
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -325,7 +333,7 @@ export const ROUTES = [
     path: '/docs/{asset}',
     access: 'public',
     entry: 'functions/docs/get-docs-asset.http.ts',
-    mainTable: [],
+    mainTable: {},
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
     packageFiles: SWAGGER_UI_FILES,
@@ -336,7 +344,7 @@ export const ROUTES = [
     path: '$default',
     access: 'authenticated',
     entry: 'functions/ops/route-not-found.http.ts',
-    mainTable: [],
+    mainTable: {},
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },

@@ -3,16 +3,23 @@
  * the state machine they belong to. The CDK stack deploys them from here and the local runtime binds
  * the same modules, so both read one list. Dependency-free on purpose: `infra/` imports it.
  */
-import { CUSTOMER_ITEMS, type DynamoAction, PROMO_CODE_ITEMS, PURCHASE_ITEMS } from './routes.ts';
+import {
+  CUSTOMER_ITEMS,
+  type DynamoAction,
+  type MainTableAccess,
+  type MainTableIndex,
+  PROMO_CODE_ITEMS,
+  PURCHASE_ITEMS,
+} from './routes.ts';
 
 export interface WorkerDeclaration {
   /** The Lambda function's construct id. */
   readonly id: string;
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
-  readonly mainTable: readonly DynamoAction[];
-  /** As in the route table: the main-table partitions it touches, for its `LeadingKeys` condition. */
-  readonly mainTableKeys?: readonly string[];
+  /** As in the route table: the actions its code uses on the main table, partition by partition. */
+  readonly mainTable: MainTableAccess;
+  readonly mainTableIndexes?: readonly MainTableIndex[];
   /** Actions on the audit table: only the projector is given them. */
   readonly auditTable?: readonly DynamoAction[];
   readonly externalApi: boolean;
@@ -40,13 +47,45 @@ export const PURCHASE_STATE_MACHINE = {
   timeoutSeconds: 25,
 } as const;
 
+/**
+ * Commit (saga/commit-purchase.ts): the reservation, the account and the purchase read; one
+ * transaction updates the account and the reservation, puts the ledger entry and the purchase, and
+ * counts the promo code's redemption.
+ */
+const COMMIT = {
+  [CUSTOMER_ITEMS]: ['GetItem', 'PutItem', 'UpdateItem'],
+  [PURCHASE_ITEMS]: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+  [PROMO_CODE_ITEMS]: ['UpdateItem'],
+} as const satisfies MainTableAccess;
+
+/**
+ * Release (saga/release-credit.ts): the reservation read; one transaction updates it, the account and
+ * the promo counts, and deletes the purchase's operation marker (the Idempotency-Key given back). IAM
+ * cannot tell that marker from the rest of the customer's partition: the one DeleteItem outside
+ * idempotency records (DESIGN.md, Authentication in AWS).
+ */
+const RELEASE = {
+  [CUSTOMER_ITEMS]: ['UpdateItem', 'DeleteItem'],
+  [PURCHASE_ITEMS]: ['GetItem', 'UpdateItem'],
+  [PROMO_CODE_ITEMS]: ['UpdateItem'],
+} as const satisfies MainTableAccess;
+
+const union = (...lists: readonly (readonly DynamoAction[] | undefined)[]): DynamoAction[] => [
+  ...new Set(lists.flatMap((list) => list ?? [])),
+];
+
 export const SAGA_TASKS = [
   {
     id: 'ReserveCredit',
     arnPlaceholder: 'ReserveCreditFunctionArn',
     entry: 'functions/purchases/saga/reserve-credit.task.ts',
-    mainTable: ['GetItem', 'PutItem', 'UpdateItem'],
-    mainTableKeys: [CUSTOMER_ITEMS, PURCHASE_ITEMS, PROMO_CODE_ITEMS],
+    // One transaction: the hold, the operation marker, the reservation, the promo claims. The marker,
+    // the account and the code are read only to explain a refusal (and the code by the quote).
+    mainTable: {
+      [CUSTOMER_ITEMS]: ['GetItem', 'PutItem', 'UpdateItem'],
+      [PURCHASE_ITEMS]: ['PutItem'],
+      [PROMO_CODE_ITEMS]: ['GetItem', 'UpdateItem'],
+    },
     // It quotes first: customer and product, read now (3 s at most), then holds.
     externalApi: true,
     timeoutSeconds: 8,
@@ -55,8 +94,8 @@ export const SAGA_TASKS = [
     id: 'CreateShipment',
     arnPlaceholder: 'CreateShipmentFunctionArn',
     entry: 'functions/purchases/saga/create-shipment.task.ts',
-    mainTable: ['GetItem', 'UpdateItem'],
-    mainTableKeys: [PURCHASE_ITEMS],
+    // The reservation's SHIPPING and SHIPPED marks, and a read when SHIPPING was already set.
+    mainTable: { [PURCHASE_ITEMS]: ['GetItem', 'UpdateItem'] },
     externalApi: true,
     timeoutSeconds: 9,
   },
@@ -64,8 +103,7 @@ export const SAGA_TASKS = [
     id: 'CommitPurchase',
     arnPlaceholder: 'CommitPurchaseFunctionArn',
     entry: 'functions/purchases/saga/commit-purchase.task.ts',
-    mainTable: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
-    mainTableKeys: [CUSTOMER_ITEMS, PURCHASE_ITEMS, PROMO_CODE_ITEMS],
+    mainTable: COMMIT,
     externalApi: false,
     timeoutSeconds: 9,
   },
@@ -73,8 +111,7 @@ export const SAGA_TASKS = [
     id: 'ReleaseCredit',
     arnPlaceholder: 'ReleaseCreditFunctionArn',
     entry: 'functions/purchases/saga/release-credit.task.ts',
-    mainTable: ['GetItem', 'UpdateItem', 'DeleteItem'],
-    mainTableKeys: [CUSTOMER_ITEMS, PURCHASE_ITEMS, PROMO_CODE_ITEMS],
+    mainTable: RELEASE,
     externalApi: false,
     timeoutSeconds: 4,
   },
@@ -87,8 +124,13 @@ export const SWEEP_INTERVAL_SECONDS = 60;
 export const RESERVATION_SWEEPER = {
   id: 'SweepReservations',
   entry: 'functions/purchases/saga/sweep-reservations.schedule.ts',
-  mainTable: ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
-  mainTableKeys: [CUSTOMER_ITEMS, PURCHASE_ITEMS, PROMO_CODE_ITEMS],
+  // Open reservations from GSI3, read by key; then a Release, a Commit or a move to the review list.
+  mainTable: {
+    [CUSTOMER_ITEMS]: union(COMMIT[CUSTOMER_ITEMS], RELEASE[CUSTOMER_ITEMS]),
+    [PURCHASE_ITEMS]: union(COMMIT[PURCHASE_ITEMS], RELEASE[PURCHASE_ITEMS], ['BatchGetItem']),
+    [PROMO_CODE_ITEMS]: union(COMMIT[PROMO_CODE_ITEMS], RELEASE[PROMO_CODE_ITEMS]),
+  },
+  mainTableIndexes: ['GSI3'],
   externalApi: false,
   timeoutSeconds: 60,
 } as const satisfies WorkerDeclaration;
@@ -100,7 +142,7 @@ export const RESERVATION_SWEEPER = {
 export const AUDIT_PROJECTOR = {
   id: 'ProjectAudit',
   entry: 'functions/audit/project-audit.stream.ts',
-  mainTable: [],
+  mainTable: {},
   auditTable: ['GetItem', 'PutItem'],
   externalApi: false,
   timeoutSeconds: 60,
@@ -115,7 +157,7 @@ export const AUDIT_PROJECTOR = {
 export const RECONCILER = {
   id: 'ReconcileBooks',
   entry: 'functions/ops/reconcile.schedule.ts',
-  mainTable: [],
+  mainTable: {},
   // An empty list still tells it the audit table's name.
   auditTable: [],
   externalApi: false,

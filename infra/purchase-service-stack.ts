@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Stage, Validations } from 'aws-cdk-lib';
+import { BackupPlan, BackupPlanRule, BackupResource, BackupVault } from 'aws-cdk-lib/aws-backup';
 import {
   AttributeType,
   BillingMode,
@@ -28,7 +29,14 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { FunctionEnvironment } from '../functions/environment.ts';
-import { DEFAULT_MEMORY_MB, type DynamoAction, ROUTES, type RouteDeclaration } from '../functions/routes.ts';
+import {
+  DEFAULT_MEMORY_MB,
+  type DynamoAction,
+  type MainTableAccess,
+  type MainTableIndex,
+  ROUTES,
+  type RouteDeclaration,
+} from '../functions/routes.ts';
 import {
   AUDIT_TABLE,
   type IndexDeclaration,
@@ -50,7 +58,7 @@ import { Auth, cognitoOrigins } from './auth.ts';
 import { bundlingHooks, FUNCTION_BUNDLING } from './function-bundling.ts';
 import { PurchaseHttpApi } from './http-api.ts';
 import { Operations } from './operations.ts';
-import { grantTable } from './table-grants.ts';
+import { grantMainTable, grantTable } from './table-grants.ts';
 
 const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -62,8 +70,8 @@ export interface PurchaseServiceStackProps extends StackProps {
 interface FunctionSpec {
   id: string;
   entry: string;
-  mainTable: readonly DynamoAction[];
-  mainTableKeys?: readonly string[];
+  mainTable: MainTableAccess;
+  mainTableIndexes?: readonly MainTableIndex[];
   auditTable?: readonly DynamoAction[];
   /** Only the functions that call out are told where the external API is. */
   externalApi: boolean;
@@ -71,6 +79,8 @@ interface FunctionSpec {
   memoryMb?: number;
   environment?: FunctionEnvironment;
   packageFiles?: readonly string[];
+  /** Its role, when something made before the function must name it (the audit table's policy). */
+  role?: Role;
 }
 
 /** Requests per second across the stage, and the burst above it (context: apiRateLimit, apiBurstLimit). */
@@ -84,27 +94,56 @@ interface Tables {
   audit: Table;
 }
 
-/** Changes nobody may make to the audit table, whatever their IAM policies say. */
-const AUDIT_TABLE_IMMUTABLE = new PolicyDocument({
-  statements: [
-    new PolicyStatement({
-      sid: 'AuditRecordsAreNeverChangedOrRemoved',
-      effect: Effect.DENY,
-      principals: [new AnyPrincipal()],
-      actions: [
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:BatchWriteItem',
-        'dynamodb:PartiQLUpdate',
-        'dynamodb:PartiQLDelete',
-        // Turning TTL on would let DynamoDB itself delete records.
-        'dynamodb:UpdateTimeToLive',
-      ],
-      // In a table's own resource policy, `*` is the table (its ARN does not exist before it does).
-      resources: ['*'],
-    }),
-  ],
-});
+/**
+ * The audit table's resource policy: what nobody may do to it, whatever their IAM policies say
+ * (DESIGN.md, Audit). In a table's own resource policy, `*` is the table (its ARN does not exist
+ * before it does).
+ */
+function auditTablePolicy(projectorRoleArn: string): PolicyDocument {
+  return new PolicyDocument({
+    statements: [
+      new PolicyStatement({
+        sid: 'AuditRecordsAreNeverChangedOrRemoved',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: [
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:PartiQLUpdate',
+          'dynamodb:PartiQLDelete',
+          // Turning TTL on would let DynamoDB itself delete records.
+          'dynamodb:UpdateTimeToLive',
+        ],
+        resources: ['*'],
+      }),
+      new PolicyStatement({
+        sid: 'OnlyTheProjectorAppends',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        // A put over an existing key replaces the record: anyone else who may put could rewrite it.
+        actions: ['dynamodb:PutItem', 'dynamodb:PartiQLInsert'],
+        resources: ['*'],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': projectorRoleArn } },
+      }),
+      new PolicyStatement({
+        sid: 'TheTableIsNeverDroppedOrUnprotected',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        // UpdateTable is how deletion protection is turned off; changing the table's indexes later
+        // takes a deployment that lifts this statement first (DESIGN.md, Audit).
+        actions: ['dynamodb:UpdateTable', 'dynamodb:DeleteTable'],
+        resources: ['*'],
+      }),
+    ],
+  });
+}
+
+/** How long the locked vault keeps the audit table's daily copies, and its monthly ones. */
+const AUDIT_DAILY_COPY_DAYS = 35;
+const AUDIT_MONTHLY_COPY_DAYS = 7 * 365;
+/** The vault lock's grace period: after it, compliance mode makes the lock immutable (3 days at least). */
+const AUDIT_VAULT_LOCK_GRACE_DAYS = 3;
 
 export class PurchaseServiceStack extends Stack {
   constructor(scope: Construct, id: string, props: PurchaseServiceStackProps) {
@@ -125,10 +164,13 @@ export class PurchaseServiceStack extends Stack {
       ...this.customDomain(),
     });
 
+    // Made before the tables: the audit table's policy names it as the one role that may put there.
+    const auditProjectorRole = this.functionRole(AUDIT_PROJECTOR.id);
     const tables: Tables = {
       main: this.table(MAIN_TABLE),
-      audit: this.table(AUDIT_TABLE, AUDIT_TABLE_IMMUTABLE),
+      audit: this.table(AUDIT_TABLE, auditTablePolicy(auditProjectorRole.roleArn)),
     };
+    this.auditBackups(tables.audit);
     const functions: { id: string; fn: NodejsFunction }[] = [];
     const fn = (spec: FunctionSpec): NodejsFunction => {
       const created = this.lambda(spec, tables, props.externalApiBaseUrl);
@@ -136,7 +178,7 @@ export class PurchaseServiceStack extends Stack {
       return created;
     };
 
-    const audit = this.auditProjector(fn, tables.main);
+    const audit = this.auditProjector(fn, tables.main, auditProjectorRole);
 
     const purchaseSaga = this.purchaseStateMachine(fn);
 
@@ -184,7 +226,7 @@ export class PurchaseServiceStack extends Stack {
       fn({
         id: 'CorsPreflight',
         entry: 'functions/ops/cors-preflight.http.ts',
-        mainTable: [],
+        mainTable: {},
         externalApi: false,
         timeoutSeconds: 3,
       }),
@@ -331,8 +373,9 @@ export class PurchaseServiceStack extends Stack {
   private auditProjector(
     fn: (spec: FunctionSpec) => NodejsFunction,
     mainTable: Table,
+    role: Role,
   ): { projector: NodejsFunction; deadLetters: Queue } {
-    const projector = fn(AUDIT_PROJECTOR);
+    const projector = fn({ ...AUDIT_PROJECTOR, role });
     const deadLetters = new Queue(this, 'AuditDeadLetters', {
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,
@@ -381,6 +424,54 @@ export class PurchaseServiceStack extends Stack {
     });
   }
 
+  /**
+   * A function's own role, allowed to write its own log group only (instead of the managed
+   * AWSLambdaBasicExecutionRole, which may write to every log group of the account).
+   */
+  private functionRole(id: string): Role {
+    return new Role(this, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+  }
+
+  /**
+   * A copy of the audit trail nobody can delete: AWS Backup copies the table into a vault whose lock
+   * is in compliance mode (ChangeableForDays set), so once the grace days are over no one, the
+   * account's root included, can delete a recovery point before its retention ends or lift the lock.
+   * Daily copies for a month, monthly ones for seven years.
+   */
+  private auditBackups(auditTable: Table): void {
+    const vault = new BackupVault(this, 'AuditBackupVault', {
+      lockConfiguration: {
+        minRetention: Duration.days(AUDIT_DAILY_COPY_DAYS),
+        changeableFor: Duration.days(AUDIT_VAULT_LOCK_GRACE_DAYS),
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const plan = new BackupPlan(this, 'AuditBackupPlan', {
+      backupVault: vault,
+      backupPlanRules: [
+        new BackupPlanRule({
+          ruleName: 'AuditDaily',
+          scheduleExpression: Schedule.cron({ hour: '3', minute: '0' }),
+          deleteAfter: Duration.days(AUDIT_DAILY_COPY_DAYS),
+        }),
+        new BackupPlanRule({
+          ruleName: 'AuditMonthly',
+          scheduleExpression: Schedule.cron({ day: '1', hour: '4', minute: '0' }),
+          deleteAfter: Duration.days(AUDIT_MONTHLY_COPY_DAYS),
+        }),
+      ],
+    });
+    // Backups only: a restore makes a new table, and is an operator's act with their own rights.
+    const selection = plan.addSelection('AuditTable', {
+      resources: [BackupResource.fromDynamoDbTable(auditTable)],
+    });
+    Validations.of(selection.grantPrincipal as Role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      reason:
+        "AWS Backup's own service-role policy for taking backups, as its guide prescribes; it is the role AWS Backup assumes, and grants no restore.",
+    });
+  }
+
   private lambda(spec: FunctionSpec, tables: Tables, externalApiBaseUrl: string): NodejsFunction {
     const environment: FunctionEnvironment = {
       [MAIN_TABLE.nameVariable]: tables.main.tableName,
@@ -392,11 +483,7 @@ export class PurchaseServiceStack extends Stack {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    // Its own role, allowed to write its own log group only (instead of the managed
-    // AWSLambdaBasicExecutionRole, which may write to every log group of the account).
-    const role = new Role(this, `${spec.id}Role`, {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-    });
+    const role = spec.role ?? this.functionRole(spec.id);
     logGroup.grantWrite(role);
     const fn = new NodejsFunction(this, spec.id, {
       role,
@@ -440,7 +527,7 @@ export class PurchaseServiceStack extends Stack {
       reason:
         'Node.js 22 is a supported Lambda runtime; moving to 24 is its own change (bundle target, the runtime the suite is reasoned against), not part of this one.',
     });
-    grantTable(fn, tables.main, MAIN_TABLE, spec.mainTable, spec.mainTableKeys);
+    grantMainTable(fn, tables.main, spec.mainTable, spec.mainTableIndexes);
     // No LeadingKeys on the audit table: its keys span every entity type, and its resource policy
     // already forbids changing what is there; only the projector may put.
     grantTable(fn, tables.audit, AUDIT_TABLE, spec.auditTable ?? []);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { ROUTES, type RouteDeclaration } from '../../functions/routes.ts';
+import { type MainTableAccess, ROUTES, type RouteDeclaration } from '../../functions/routes.ts';
 import { MAIN_TABLE } from '../../functions/shared/db/tables.ts';
 import {
   AUDIT_PROJECTOR,
@@ -32,8 +32,7 @@ beforeAll(() => {
 
 interface Deployed {
   id: string;
-  mainTable: readonly string[];
-  mainTableKeys?: readonly string[];
+  mainTable: MainTableAccess;
   externalApi: boolean;
 }
 const FUNCTIONS: readonly Deployed[] = [
@@ -55,7 +54,7 @@ describe('IAM tightening', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       ResourcePolicy: {
         PolicyDocument: {
-          Statement: [
+          Statement: Match.arrayWith([
             {
               Sid: 'AuditRecordsAreNeverChangedOrRemoved',
               Effect: 'Deny',
@@ -67,7 +66,7 @@ describe('IAM tightening', () => {
               ]),
               Resource: '*',
             },
-          ],
+          ]),
         },
       },
     });
@@ -86,36 +85,28 @@ describe('IAM tightening', () => {
     expect([...new Set(putters)]).toEqual([projectorRole]);
   });
 
-  it('conditions every main-table grant on dynamodb:LeadingKeys, with the partitions its function declares', () => {
-    const withMainTable = FUNCTIONS.filter((fn) => fn.mainTable.length > 0);
+  it('grants each main-table partition its own statement, conditioned on dynamodb:LeadingKeys for it alone', () => {
+    const withMainTable = FUNCTIONS.filter((fn) => Object.keys(fn.mainTable).length > 0);
 
     expect(withMainTable.length).toBeGreaterThan(0);
     for (const fn of withMainTable) {
-      expect({ id: fn.id, declared: (fn.mainTableKeys?.length ?? 0) > 0 }).toEqual({
-        id: fn.id,
-        declared: true,
-      });
-      const statements = onMainTable(fn.id);
-      expect(statements).toHaveLength(1);
-      expect({ id: fn.id, keys: leadingKeysOf(statements[0] as Statement) }).toEqual({
-        id: fn.id,
-        keys: fn.mainTableKeys,
-      });
+      const granted = onMainTable(fn.id).map((statement) => ({
+        keys: leadingKeysOf(statement),
+        actions: actionsOf(statement),
+      }));
+      const declared = Object.entries(fn.mainTable).map(([partition, actions]) => ({
+        keys: [partition],
+        actions: actions.map((action) => `dynamodb:${action}`),
+      }));
+      expect({ id: fn.id, granted }).toEqual({ id: fn.id, granted: declared });
     }
   });
 
-  it("confines reads to their entity's partitions and idempotency records to the routes that keep them", () => {
-    const keysOf = (id: string): unknown => leadingKeysOf(onMainTable(id)[0] as Statement);
-
-    expect(keysOf('GetCredit')).toEqual(['CUSTOMER#*']);
-    expect(keysOf('GetPurchase')).toEqual(['PURCHASE#*']);
-    expect(keysOf('Health')).toEqual(['HEALTH']);
-    expect(keysOf('GrantCredit')).toEqual(['CUSTOMER#*', 'IDEMPOTENCY#*']);
-    expect(keysOf('CreatePurchase')).toEqual(['PURCHASE#*', 'IDEMPOTENCY#*']);
-    expect(keysOf('RefundPurchase')).toEqual(['PURCHASE#*', 'CUSTOMER#*', 'IDEMPOTENCY#*']);
+  it('lets only the routes that keep Idempotency-Key records touch them', () => {
     const holdIdempotencyRecords = FUNCTIONS.filter((fn) =>
       JSON.stringify(onMainTable(fn.id).map(leadingKeysOf)).includes('IDEMPOTENCY#'),
     ).map((fn) => fn.id);
+
     expect(holdIdempotencyRecords.sort()).toEqual([
       'CreatePurchase',
       'DeductCredit',
