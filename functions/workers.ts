@@ -80,10 +80,11 @@ export const SAGA_TASKS = [
     arnPlaceholder: 'ReserveCreditFunctionArn',
     entry: 'functions/purchases/saga/reserve-credit.task.ts',
     // One transaction: the hold, the operation marker, the reservation, the promo claims. The marker,
-    // the account and the code are read only to explain a refusal (and the code by the quote).
+    // the account and the code are read only to explain a refusal (and the code by the quote), and
+    // a duplicate's earlier reservation to answer one held for review.
     mainTable: {
       [CUSTOMER_ITEMS]: ['GetItem', 'PutItem', 'UpdateItem'],
-      [PURCHASE_ITEMS]: ['PutItem'],
+      [PURCHASE_ITEMS]: ['GetItem', 'PutItem'],
       [PROMO_CODE_ITEMS]: ['GetItem', 'UpdateItem'],
     },
     // It quotes first: customer and product, read now (3 s at most), then holds.

@@ -90,10 +90,12 @@ const EXPECTED: Record<string, readonly string[]> = {
   ReserveCredit: [
     // reserve's transaction: Update account (hold), Put operation marker, Put reservation, Update
     // promo code and the customer's promo count; on refusal: Get marker, Get account, Get promo code.
-    // The quote reads the promo code too.
+    // The quote reads the promo code too. A duplicate's earlier reservation is read (Get) to answer
+    // one held for review.
     'GetItem on CUSTOMER#*',
     'PutItem on CUSTOMER#*',
     'UpdateItem on CUSTOMER#*',
+    'GetItem on PURCHASE#*',
     'PutItem on PURCHASE#*',
     'GetItem on PROMO#*',
     'UpdateItem on PROMO#*',
