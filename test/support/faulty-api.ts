@@ -67,6 +67,8 @@ export async function startFaultyApi(): Promise<FaultyApi> {
     AUTH_ISSUER: stack.oidc.issuer,
     AUTH_AUDIENCE: LOCAL_AUDIENCE,
     AUTH_JWKS_URL: stack.oidc.jwksUrl,
+    // The handlers' business metrics (EMF lines on stdout) are noise here too.
+    POWERTOOLS_METRICS_DISABLED: 'true',
   });
   // Production's per-attempt timeout (the local stack's longer one is for contention these tests
   // never make): a hanging call gives up after it, and no assertion depends on how long that took.
