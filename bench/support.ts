@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type LocalStack, startLocalStack } from '../local/stack.ts';
-import { reconcileOnceAuditCaughtUp } from '../test/support/books.ts';
+import { reconcileOnceSettled } from '../test/support/books.ts';
 import { stackEnvironment } from '../test/support/stack.ts';
 
 /**
@@ -162,7 +162,7 @@ export async function measureBurst(burst: number, call: () => Promise<number>): 
  * leaves the books out of balance (ledger, holds, refunds, audit trail) says so.
  */
 export async function reconciliationLine(): Promise<string> {
-  const report = await reconcileOnceAuditCaughtUp();
+  const report = await reconcileOnceSettled();
   const checked = Object.entries(report.checked)
     .map(([what, count]) => `${count} ${what}`)
     .join(', ');

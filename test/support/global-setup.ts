@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type StackWhereabouts, stackEnvironment } from './stack.ts';
+import { type StackWhereabouts, stackEnvironment, TEST_STACK_SWEEPER } from './stack.ts';
 
 /**
  * Starts the local stack exactly as `npm start` does (in memory, on free ports, without demo data)
@@ -32,6 +32,8 @@ export default async function globalSetup(): Promise<void> {
       // Far above what any test sends, so that only the throttle's own test meets it.
       THROTTLE_RATE_PER_SECOND: '10000',
       THROTTLE_BURST: '20000',
+      RESERVATION_MAX_AGE_SECONDS: String(TEST_STACK_SWEEPER.maxAgeSeconds),
+      SWEEP_INTERVAL_SECONDS: String(TEST_STACK_SWEEPER.intervalSeconds),
       LOCAL_STACK_READY_FILE: readyFile,
       EXIT_WITH_PARENT: '1',
       // The tests provoke upstream failures on purpose; only errors are worth printing.

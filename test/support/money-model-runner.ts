@@ -9,7 +9,7 @@ import {
   creditOf,
   setFaults,
 } from './api-client.ts';
-import { reconcileOnceAuditCaughtUp } from './books.ts';
+import { reconcileOnceSettled } from './books.ts';
 import {
   type Answer,
   alteredCall,
@@ -383,7 +383,7 @@ async function expectStackToMatch(world: World, state: ModelState): Promise<void
 
 /** `npm run reconcile`'s checks, waiting (bounded) for audit records still on their way. */
 async function expectNoBreach(): Promise<void> {
-  const report = await reconcileOnceAuditCaughtUp();
+  const report = await reconcileOnceSettled();
   if (report.breaches.length > 0)
     throw new ModelMisfit(`reconciliation found breaches:\n  ${report.breaches.join('\n  ')}`);
 }

@@ -1,3 +1,10 @@
+/**
+ * The shared test stack's sweeper: sooner than the deployed one (120 s, every 60 s), so that a hold a
+ * loaded machine left SHIPPED (its Commit overloaded past its retries: a 503) is rolled forward while
+ * the books check waits, yet late enough that no test's own sweep of a killed execution is raced.
+ */
+export const TEST_STACK_SWEEPER = { maxAgeSeconds: 60, intervalSeconds: 5 } as const;
+
 /** Where the global setup started the local stack. */
 export function stackUrls(): {
   apiUrl: string;
