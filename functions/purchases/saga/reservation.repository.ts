@@ -1,18 +1,21 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getItems, MAIN_TABLE_KEY } from '#shared/db/get-items.ts';
 import { FIRST_VERSION, NEXT_VERSION, VERSION_NAMES, VERSION_VALUES } from '#shared/db/item-version.ts';
 import {
-  ALL_PURCHASES_PARTITION,
+  allPurchasesPartition,
   creditAccountKey,
   creditOperationKey,
-  OPEN_RESERVATIONS_PARTITION,
+  openReservationsPartition,
+  openReservationsPartitions,
   purchaseKey,
   purchasesOfCustomerPartition,
   purchasesOfProductPartition,
-  RESERVATIONS_AWAITING_REVIEW_PARTITION,
   reservationKey,
+  reservationsAwaitingReviewPartition,
+  reservationsAwaitingReviewPartitions,
 } from '#shared/db/keys.ts';
+import { pageOfShards } from '#shared/db/sharded-page.ts';
 import {
   ConditionsFailedError,
   type NamedWrite,
@@ -84,7 +87,7 @@ export class DynamoReservationRepository implements ReservationRepository {
               entity: 'RESERVATION',
               ...reservation,
               ...FIRST_VERSION,
-              GSI3PK: OPEN_RESERVATIONS_PARTITION,
+              GSI3PK: openReservationsPartition(purchaseId),
               GSI3SK: `${reservation.createdAt}#${purchaseId}`,
             },
             // One hold per purchase: a retried step finds its own.
@@ -167,7 +170,11 @@ export class DynamoReservationRepository implements ReservationRepository {
       status: 'SHIPPING',
       from: ['SHIPPING'],
       at,
-      set: { awaitingReviewSince: at, changedBy: actor, GSI3PK: RESERVATIONS_AWAITING_REVIEW_PARTITION },
+      set: {
+        awaitingReviewSince: at,
+        changedBy: actor,
+        GSI3PK: reservationsAwaitingReviewPartition(purchaseId),
+      },
     });
   }
 
@@ -197,9 +204,9 @@ export class DynamoReservationRepository implements ReservationRepository {
               changedBy: reservation.actor,
               GSI1PK: purchasesOfCustomerPartition(purchase.customerId),
               GSI1SK: purchase.id,
-              GSI2PK: purchasesOfProductPartition(purchase.productId),
+              GSI2PK: purchasesOfProductPartition(purchase.productId, purchase.id),
               GSI2SK: purchase.id,
-              GSI3PK: ALL_PURCHASES_PARTITION,
+              GSI3PK: allPurchasesPartition(purchase.id),
               GSI3SK: purchase.id,
             },
             // Written once, by the commit that closes the reservation.
@@ -264,53 +271,45 @@ export class DynamoReservationRepository implements ReservationRepository {
   }
 
   listOpenReservations(createdBefore: string, page: PageRequest): Promise<Page<Reservation>> {
-    return this.reservationsByAge(OPEN_RESERVATIONS_PARTITION, page, createdBefore);
+    return this.reservationsByAge(openReservationsPartitions(), page, createdBefore);
   }
 
   listAwaitingReview(page: PageRequest): Promise<Page<Reservation>> {
-    return this.reservationsByAge(RESERVATIONS_AWAITING_REVIEW_PARTITION, page);
+    return this.reservationsByAge(reservationsAwaitingReviewPartitions(), page);
   }
 
   getPurchase(purchaseId: string) {
     return this.purchases.getPurchase(purchaseId);
   }
 
-  /** A page of one GSI3 reservation partition, oldest first, optionally created before a time. */
+  /**
+   * A page of one GSI3 reservation listing, oldest first, optionally created before a time: its
+   * shards read in parallel and merged (sharded-page.ts).
+   */
   private async reservationsByAge(
-    partition: string,
+    partitions: readonly string[],
     page: PageRequest,
     createdBefore?: string,
   ): Promise<Page<Reservation>> {
     // `{createdAt}#{purchaseId}`, as the reservation's index sort key is written.
     const position = decodeCursor(page.cursor, { GSI3SK: matching(/^\d{4}-\d{2}-\d{2}T[^#]+#.+$/s) });
-    const { Items = [], LastEvaluatedKey } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'GSI3',
-        KeyConditionExpression:
-          createdBefore === undefined ? 'GSI3PK = :pk' : 'GSI3PK = :pk AND GSI3SK < :cutoff',
-        ExpressionAttributeValues: {
-          ':pk': partition,
-          ...(createdBefore === undefined ? {} : { ':cutoff': createdBefore }),
-        },
-        Limit: page.limit,
-        ...(position?.GSI3SK
-          ? {
-              ExclusiveStartKey: {
-                ...reservationKey(purchaseIdOf(position.GSI3SK)),
-                GSI3PK: partition,
-                GSI3SK: position.GSI3SK,
-              },
-            }
-          : {}),
-      }),
-    );
-    const last = Items.at(-1);
+    const { entries, more } = await pageOfShards(this.client, {
+      tableName: this.tableName,
+      indexName: 'GSI3',
+      partitionKey: 'GSI3PK',
+      sortKey: 'GSI3SK',
+      partitions,
+      order: 'ascending',
+      after: position?.GSI3SK,
+      below: createdBefore,
+      limit: page.limit,
+    });
+    const last = entries.at(-1);
     // The index keeps keys only: the page's reservations are read by them.
-    const items = await getItems(this.client, this.tableName, Items, MAIN_TABLE_KEY);
+    const items = await getItems(this.client, this.tableName, entries, MAIN_TABLE_KEY);
     return {
       items: items.map(toReservation),
-      nextCursor: LastEvaluatedKey && last ? encodeCursor({ GSI3SK: String(last.GSI3SK) }) : null,
+      nextCursor: more && last ? encodeCursor({ GSI3SK: String(last.GSI3SK) }) : null,
     };
   }
 
@@ -376,9 +375,6 @@ export class DynamoReservationRepository implements ReservationRepository {
     }
   }
 }
-
-/** GSI3SK of a reservation is `{createdAt}#{purchaseId}`. */
-const purchaseIdOf = (sortKey: string): string => sortKey.slice(sortKey.lastIndexOf('#') + 1);
 
 function toReservation(item: Item): Reservation {
   return {
