@@ -8,6 +8,8 @@ import {
   creditOperationKey,
   openReservationsPartition,
   openReservationsPartitions,
+  PROMO_CODE_SHARDS,
+  promoShardOf,
   purchaseKey,
   purchasesOfCustomerPartition,
   purchasesOfProductPartition,
@@ -64,10 +66,48 @@ export class DynamoReservationRepository implements ReservationRepository {
     this.promoCodes = new DynamoPromoCodeRepository(client, tableName);
   }
 
+  /**
+   * Holds the total and, with a promo code, claims a redemption from one of the code's counter
+   * shards: first the one the purchase id picks, then, when that one is spent, each other shard
+   * that the shards as read now say has room, until one takes it or none has any left.
+   */
   async reserve(
     reservation: Reservation,
-    promo: { maxPerCustomer?: number | undefined } = {},
+    promo: { maxPerCustomer?: number | undefined; limited?: boolean | undefined } = {},
   ): Promise<'reserved' | 'already-reserved'> {
+    const code = reservation.quote.promoCode;
+    if (code === undefined)
+      return (await this.reserveOnce(reservation, undefined)) as 'reserved' | 'already-reserved';
+    let claim = {
+      shard: promoShardOf(reservation.purchaseId),
+      limited: promo.limited ?? false,
+      maxPerCustomer: promo.maxPerCustomer,
+    };
+    for (let attempt = 0; attempt <= PROMO_CODE_SHARDS; attempt++) {
+      const outcome = await this.reserveOnce(reservation, claim);
+      if (outcome !== 'shard-spent') return outcome;
+      const [now, shards] = await Promise.all([
+        this.promoCodes.getPromoCode(code),
+        this.promoCodes.shardsOf(code),
+      ]);
+      const limited = now?.maxRedemptions !== undefined;
+      const open = shards.filter((shard) =>
+        limited ? shard.claimed < (shard.allotment ?? 0) : shard.allotment === undefined,
+      );
+      // The next shard with room after the one that refused, so that purchases spread out again.
+      const next = open.find((shard) => shard.shard > claim.shard) ?? open[0];
+      if (!now || next === undefined)
+        throw new PromoCodeInvalidError(refusalNow(now, reservation.createdAt), code);
+      claim = { ...claim, shard: next.shard, limited };
+    }
+    throw new PromoCodeInvalidError('EXHAUSTED', code);
+  }
+
+  /** One Reserve transaction; 'shard-spent' when only the promo shard's condition failed. */
+  private async reserveOnce(
+    reservation: Reservation,
+    claim: { shard: number; limited: boolean; maxPerCustomer: number | undefined } | undefined,
+  ): Promise<'reserved' | 'already-reserved' | 'shard-spent'> {
     const { customerId, purchaseId, totalCents, operationId } = reservation;
     const code = reservation.quote.promoCode;
     const writes: NamedWrite<'account' | 'reservation' | 'operation' | 'promo' | 'promo-customer'>[] = [
@@ -86,6 +126,7 @@ export class DynamoReservationRepository implements ReservationRepository {
               ...reservationKey(purchaseId),
               entity: 'RESERVATION',
               ...reservation,
+              ...(claim === undefined ? {} : { promoShard: claim.shard }),
               ...FIRST_VERSION,
               GSI3PK: openReservationsPartition(purchaseId),
               GSI3SK: `${reservation.createdAt}#${purchaseId}`,
@@ -102,15 +143,9 @@ export class DynamoReservationRepository implements ReservationRepository {
         fields: { purchaseId },
       }),
       // The redemption is claimed in the same write as the hold: a purchase either holds both or neither.
-      ...(code === undefined
+      ...(code === undefined || claim === undefined
         ? []
-        : claimRedemptionWrites(this.tableName, {
-            code,
-            customerId,
-            maxPerCustomer: promo.maxPerCustomer,
-            at: reservation.createdAt,
-            actor: reservation.actor,
-          })),
+        : claimRedemptionWrites(this.tableName, { code, customerId, ...claim })),
     ];
 
     try {
@@ -128,13 +163,10 @@ export class DynamoReservationRepository implements ReservationRepository {
       }
       if (code !== undefined && error.has('promo-customer')) {
         throw new PromoCodeInvalidError('ALREADY_USED_BY_CUSTOMER', code, {
-          maxRedemptionsPerCustomer: promo.maxPerCustomer,
+          maxRedemptionsPerCustomer: claim?.maxPerCustomer,
         });
       }
-      if (code !== undefined && error.has('promo')) {
-        const now = await this.promoCodes.getPromoCode(code);
-        throw new PromoCodeInvalidError(refusalNow(now, reservation.createdAt), code);
-      }
+      if (code !== undefined && error.has('promo')) return 'shard-spent';
       const { Item } = await this.client.send(
         new GetCommand({
           TableName: this.tableName,
@@ -216,7 +248,7 @@ export class DynamoReservationRepository implements ReservationRepository {
       },
       ...(code === undefined
         ? []
-        : [redeemWrite(this.tableName, { code, at: purchase.createdAt, actor: reservation.actor })]),
+        : [redeemWrite(this.tableName, { code, shard: promoShardOfReservation(reservation) })]),
     ];
     try {
       await writeAtomically(this.client, writes);
@@ -238,7 +270,13 @@ export class DynamoReservationRepository implements ReservationRepository {
       this.closeReservation(purchaseId, 'RELEASED', reservation.status, at, actor),
       releaseHoldWrite(this.tableName, { customerId, totalCents, at, actor }),
       // A failed purchase gives its redemption back.
-      ...(code === undefined ? [] : releaseRedemptionWrites(this.tableName, { code, customerId, at, actor })),
+      ...(code === undefined
+        ? []
+        : releaseRedemptionWrites(this.tableName, {
+            code,
+            customerId,
+            shard: promoShardOfReservation(reservation),
+          })),
     ];
     if (operationId !== undefined) {
       // A failed purchase gives its Idempotency-Key back: the client may retry with it.
@@ -376,6 +414,13 @@ export class DynamoReservationRepository implements ReservationRepository {
   }
 }
 
+/** The promo shard a reservation claimed from (Reserve records it with the claim). */
+function promoShardOfReservation(reservation: Reservation): number {
+  if (reservation.promoShard === undefined)
+    throw new Error(`reservation ${reservation.purchaseId} names a promo code but no shard it claimed from`);
+  return reservation.promoShard;
+}
+
 function toReservation(item: Item): Reservation {
   return {
     purchaseId: String(item.purchaseId),
@@ -392,6 +437,7 @@ function toReservation(item: Item): Reservation {
     shipmentId: item.shipmentId === undefined ? undefined : String(item.shipmentId),
     awaitingReviewSince:
       item.awaitingReviewSince === undefined ? undefined : String(item.awaitingReviewSince),
+    promoShard: item.promoShard === undefined ? undefined : Number(item.promoShard),
     createdAt: String(item.createdAt),
     updatedAt: String(item.updatedAt),
   };

@@ -30,6 +30,8 @@ export interface Reservation {
   shipmentId?: string | undefined;
   /** Set when the sweeper gave up on it: its saga died while CreateShipment was in flight. */
   awaitingReviewSince?: string | undefined;
+  /** With a promo code: the code's counter shard its redemption was claimed from (Reserve sets it). */
+  promoShard?: number | undefined;
   createdAt: string;
   updatedAt: string;
 }

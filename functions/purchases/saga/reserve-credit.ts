@@ -36,7 +36,10 @@ export async function reserveCredit(
           createdAt: now,
           updatedAt: now,
         },
-        promo && { maxPerCustomer: promo.maxRedemptionsPerCustomer },
+        promo && {
+          maxPerCustomer: promo.maxRedemptionsPerCustomer,
+          limited: promo.maxRedemptions !== undefined,
+        },
       );
       return { reserved: true };
     },

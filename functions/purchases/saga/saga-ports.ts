@@ -24,12 +24,12 @@ export interface ReservationRepository {
    */
   /**
    * Holds the total, and claims a redemption of the quote's promo code (`promo` gives the code's
-   * per-customer limit), in one transaction.
+   * per-customer limit, and whether it has a limit at all), in one transaction.
    * @throws PromoCodeInvalidError when the code ran out (or out for this customer) or closed meanwhile
    */
   reserve(
     reservation: Reservation,
-    promo?: { maxPerCustomer?: number | undefined },
+    promo?: { maxPerCustomer?: number | undefined; limited?: boolean | undefined },
   ): Promise<'reserved' | 'already-reserved'>;
   getReservation(purchaseId: string): Promise<Reservation | undefined>;
   /**
