@@ -169,16 +169,8 @@ export class DynamoPromoCodeRepository implements PromoCodeReader {
   async update(code: string, change: UpdatePromoCodeRequest, at: string, actor: string): Promise<PromoCode> {
     const before = await this.getPromoCode(code);
     if (!before) throw notFound(code);
-    if (change.maxRedemptions !== undefined) {
-      try {
-        await this.spreadLimit(code, change.maxRedemptions);
-      } catch (error) {
-        // Claims landed while the new limit was being spread: the shards get the old one back.
-        if (error instanceof PromoLimitBelowClaimedError)
-          await this.restoreLimit(code, before.maxRedemptions);
-        throw error;
-      }
-    }
+    if (change.maxRedemptions !== undefined)
+      await this.spreadLimit(code, change.maxRedemptions, before.maxRedemptions);
     const fields = Object.entries(change).filter(([, value]) => value !== undefined);
     try {
       const { Attributes } = await this.client.send(
@@ -212,24 +204,37 @@ export class DynamoPromoCodeRepository implements PromoCodeReader {
    * on that still being so. Lowered shards are written before raised ones, so the shards together
    * never allow more than the larger of the old and the new limit. A claim that lands in between
    * fails a write: the shards are read again and the split made again.
-   * @throws PromoLimitBelowClaimedError when more than `limit` is claimed
+   * @throws PromoLimitBelowClaimedError when more than `limit` is claimed (the shards then keep, or
+   * get back, `previous`)
    */
-  private async spreadLimit(code: string, limit: number): Promise<void> {
+  private async spreadLimit(code: string, limit: number, previous: number | undefined): Promise<void> {
+    let written = false;
     for (let attempt = 1; attempt <= LIMIT_ATTEMPTS; attempt++) {
       const shards = await this.shardsOf(code);
-      const target = allotments(
-        code,
-        shards.map((shard) => shard.claimed),
-        limit,
-      );
-      const changes = shards.map((shard) => ({ ...shard, next: target[shard.shard] ?? 0 }));
+      let target: number[];
+      try {
+        target = allotments(
+          code,
+          shards.map((shard) => shard.claimed),
+          limit,
+        );
+      } catch (error) {
+        // Claims landed while the new limit was being spread: the shards get the old one back.
+        if (written && error instanceof PromoLimitBelowClaimedError) await this.restoreLimit(code, previous);
+        throw error;
+      }
+      const changes = shards
+        .map((shard) => ({ ...shard, next: target[shard.shard] ?? 0 }))
+        .filter((shard) => shard.next !== shard.allotment);
       const lowered = changes.filter(
         (shard) => shard.allotment === undefined || shard.next < shard.allotment,
       );
       const raised = changes.filter((shard) => !lowered.includes(shard));
       try {
-        for (const group of [lowered, raised])
+        for (const group of [lowered, raised]) {
+          written = written || group.length > 0;
           await Promise.all(group.map((shard) => this.setAllotment(code, shard.shard, shard.next)));
+        }
         return;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -265,7 +270,7 @@ export class DynamoPromoCodeRepository implements PromoCodeReader {
   /** The limit the code had, on its shards again (none: the allotments are removed). */
   private async restoreLimit(code: string, limit: number | undefined): Promise<void> {
     if (limit !== undefined) {
-      await this.spreadLimit(code, limit);
+      await this.spreadLimit(code, limit, undefined);
       return;
     }
     await Promise.all(
