@@ -334,15 +334,22 @@ export class DynamoDbMeter {
       );
       return;
     }
-    if (command === 'TransactGetItemsCommand' || command === 'BatchGetItemCommand') {
+    if (command === 'BatchGetItemCommand') {
+      // By table, as the bill is, strongly consistent or not as each table's request asked.
+      const requests = (input.RequestItems ?? {}) as Record<string, { ConsistentRead?: boolean }>;
+      for (const [name, items] of Object.entries((output.Responses ?? {}) as Record<string, unknown[]>)) {
+        const strong = requests[name]?.ConsistentRead === true;
+        const line = this.line(this.tableLabel(name), `BatchGetItem${strong ? ' (strong)' : ''}`);
+        line.calls += 1;
+        for (const item of items) line.readUnits += readUnits(sizeOf(item), strong);
+      }
+      return;
+    }
+    if (command === 'TransactGetItemsCommand') {
       const line = this.line('(several)', command.replace('Command', ''));
       line.calls += 1;
-      const responses = (output.Responses ?? []) as unknown;
-      const items: unknown[] = Array.isArray(responses)
-        ? responses.map((response: { Item?: unknown }) => response.Item)
-        : Object.values(responses as Record<string, unknown[]>).flat();
-      for (const item of items)
-        line.readUnits += readUnits(sizeOf(item), true) * (command === 'TransactGetItemsCommand' ? 2 : 1);
+      const responses = (output.Responses ?? []) as { Item?: unknown }[];
+      for (const response of responses) line.readUnits += readUnits(sizeOf(response.Item), true) * 2;
       return;
     }
     this.line(this.tableLabel(table), command.replace('Command', '')).calls += 1;

@@ -112,16 +112,19 @@ export class DynamoPromoCodeRepository implements PromoCodeReader {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: promoCodeKey(code), ConsistentRead: true }),
     );
-    return Item && toPromoCode(Item, await this.shardsOf(code));
+    // The counts as shown (and the quote's early "exhausted"): eventually consistent, at half the
+    // price; the claims themselves are conditional writes.
+    return Item && toPromoCode(Item, await this.shardsOf(code, { consistent: false }));
   }
 
   /** The code's counter shards as they are now (one that is not there counts nothing). */
-  async shardsOf(code: string): Promise<PromoShard[]> {
+  async shardsOf(code: string, options: { consistent?: boolean } = {}): Promise<PromoShard[]> {
     const items = await getItems(
       this.client,
       this.tableName,
       SHARDS.map((shard) => ({ ...promoShardKey(code, shard) })),
       MAIN_TABLE_KEY,
+      options,
     );
     const found = new Map(items.map((item) => [Number(item.shard), item]));
     return SHARDS.map((shard) => toShard(shard, found.get(shard)));
