@@ -36,6 +36,14 @@ const CODE_CURSOR = { code: matching(/^[A-Z0-9_-]{3,32}$/) };
 const SHARDS = Array.from({ length: PROMO_CODE_SHARDS }, (_, shard) => shard);
 /** Rounds of re-reading the shards when claims land while a new limit is being spread over them. */
 const LIMIT_ATTEMPTS = 5;
+/** Shard writes at once: a code's 32 in four rounds, never a burst that crowds out the purchases. */
+const PARALLEL_WRITES = 8;
+
+/** `write` for every item, a few at a time. */
+async function inRounds<T>(items: readonly T[], write: (item: T) => Promise<unknown>): Promise<void> {
+  for (let start = 0; start < items.length; start += PARALLEL_WRITES)
+    await Promise.all(items.slice(start, start + PARALLEL_WRITES).map(write));
+}
 
 export class DynamoPromoCodeRepository implements PromoCodeReader {
   constructor(
@@ -87,22 +95,20 @@ export class DynamoPromoCodeRepository implements PromoCodeReader {
             SHARDS.map(() => 0),
             request.maxRedemptions,
           );
-    await Promise.all(
-      SHARDS.map((shard) =>
-        this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: {
-              ...promoShardKey(promo.code, shard),
-              entity: PROMO_SHARD_ENTITY,
-              code: promo.code,
-              shard,
-              claimed: 0,
-              redeemed: 0,
-              ...(split === undefined ? {} : { allotment: split[shard] }),
-            },
-          }),
-        ),
+    await inRounds(SHARDS, (shard) =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...promoShardKey(promo.code, shard),
+            entity: PROMO_SHARD_ENTITY,
+            code: promo.code,
+            shard,
+            claimed: 0,
+            redeemed: 0,
+            ...(split === undefined ? {} : { allotment: split[shard] }),
+          },
+        }),
       ),
     );
     return promo;
@@ -236,7 +242,7 @@ export class DynamoPromoCodeRepository implements PromoCodeReader {
       try {
         for (const group of [lowered, raised]) {
           written = written || group.length > 0;
-          await Promise.all(group.map((shard) => this.setAllotment(code, shard.shard, shard.next)));
+          await inRounds(group, (shard) => this.setAllotment(code, shard.shard, shard.next));
         }
         return;
       } catch (error) {
@@ -276,15 +282,13 @@ export class DynamoPromoCodeRepository implements PromoCodeReader {
       await this.spreadLimit(code, limit, undefined);
       return;
     }
-    await Promise.all(
-      SHARDS.map((shard) =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: promoShardKey(code, shard),
-            UpdateExpression: 'REMOVE allotment',
-          }),
-        ),
+    await inRounds(SHARDS, (shard) =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: promoShardKey(code, shard),
+          UpdateExpression: 'REMOVE allotment',
+        }),
       ),
     );
   }

@@ -8,8 +8,10 @@ import {
 } from '../../functions/promo-codes/promo-code.ts';
 import { DynamoReservationRepository } from '../../functions/purchases/saga/reservation.repository.ts';
 import type { Reservation } from '../../functions/purchases/saga/reservation.ts';
+import { createDocumentClient } from '../../functions/shared/db/document-client.ts';
 import { PROMO_CODE_SHARDS } from '../../functions/shared/db/keys.ts';
 import { CUSTOMER_SNAPSHOT, productSnapshot } from '../support/fixtures.ts';
+import { stackUrls } from '../support/stack.ts';
 import { freshMainTable } from '../support/tables.ts';
 
 let reservations: DynamoReservationRepository;
@@ -18,10 +20,13 @@ let promoCodes: DynamoPromoCodeRepository;
 let run = 0;
 
 beforeAll(async () => {
-  const table = await freshMainTable();
-  reservations = new DynamoReservationRepository(table.client, table.tableName);
-  credit = new DynamoCreditRepository(table.client, table.tableName);
-  promoCodes = new DynamoPromoCodeRepository(table.client, table.tableName);
+  const { tableName } = await freshMainTable();
+  // As the local stack does: DynamoDB Local queues contending transactions for seconds, where
+  // DynamoDB cancels them at once (DESIGN.md, Overload).
+  const client = createDocumentClient({ endpoint: stackUrls().dynamoDbEndpoint, requestTimeoutMs: 5_000 });
+  reservations = new DynamoReservationRepository(client, tableName);
+  credit = new DynamoCreditRepository(client, tableName);
+  promoCodes = new DynamoPromoCodeRepository(client, tableName);
 });
 
 async function newCode(maxRedemptions?: number): Promise<string> {
