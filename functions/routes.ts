@@ -253,7 +253,8 @@ export const ROUTES = [
     path: '/v1/promo-codes/{code}',
     access: 'read',
     entry: 'functions/promo-codes/get-promo-code.http.ts',
-    mainTable: ['GetItem'],
+    // The code, then its counter shards (their sums are its redemptions).
+    mainTable: ['GetItem', 'BatchGetItem'],
     mainTableKeys: [PROMO_CODE_ITEMS],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
@@ -264,7 +265,8 @@ export const ROUTES = [
     path: '/v1/promo-codes/{code}',
     access: 'manage-promo-codes',
     entry: 'functions/promo-codes/update-promo-code.http.ts',
-    mainTable: ['UpdateItem'],
+    // A new limit is spread over the counter shards as read (what each has claimed).
+    mainTable: ['GetItem', 'BatchGetItem', 'UpdateItem'],
     mainTableKeys: [PROMO_CODE_ITEMS],
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,

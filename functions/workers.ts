@@ -40,7 +40,8 @@ export const SAGA_TASKS = [
     id: 'ReserveCredit',
     arnPlaceholder: 'ReserveCreditFunctionArn',
     entry: 'functions/purchases/saga/reserve-credit.task.ts',
-    mainTable: ['GetItem', 'PutItem', 'UpdateItem'],
+    // BatchGetItem: a promo code's counter shards (the quote, and a claim moving to another shard).
+    mainTable: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
     mainTableKeys: [CUSTOMER_ITEMS, PURCHASE_ITEMS, PROMO_CODE_ITEMS],
     // It quotes first: customer and product, read now (3 s at most), then holds.
     externalApi: true,

@@ -116,8 +116,8 @@ export const allPurchasesPartitions = (): string[] => everyShard('PURCHASES', AL
 
 /**
  * GSI3, open reservations by age: 2 units a purchase (the entry is added at Reserve and removed at
- * Commit or Release). 64 shards: 32,000 purchases/s; the sweeper reads the 64 in parallel once a
- * minute. SHIPPING reservations whose saga died wait for a person in the review partition, out of
+ * Commit or Release). 64 shards: 32,000 purchases/s; the sweeper reads the 64, 8 at a time, once
+ * a minute. SHIPPING reservations whose saga died wait for a person in the review partition, out of
  * the sweep's way, in the same shard (a reservation is in one of the two while it is open).
  */
 export const RESERVATION_SHARDS = 64;
@@ -164,8 +164,9 @@ export const ALL_PROMO_CODES_PARTITION = 'PROMO_CODES';
  * A promo code's counts live in counter shards, each a partition of its own, never on the code:
  * a purchase claims from one shard at Reserve and redeems on it at Commit (2 + 2 units, in
  * transactions), so one code in a flash sale takes 4/32 of a unit per purchase on each shard:
- * 8,000 purchases/s of one code. Reading the code reads its 32 shards (one BatchGetItem). A limited code splits `maxRedemptions` over them (`allotment`).
- * Codes are [A-Z0-9_-], so `PROMO#{code}#nn` can name no other code.
+ * 8,000 purchases/s of one code. Reading the code reads its 32 shards (one BatchGetItem). A limited
+ * code splits `maxRedemptions` over them (`allotment`). Codes are [A-Z0-9_-], so `PROMO#{code}#nn`
+ * can name no other code.
  */
 export const PROMO_CODE_SHARDS = 32;
 export const promoShardKey = (code: string, shard: number): ItemKey => ({
