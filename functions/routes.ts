@@ -272,7 +272,8 @@ export const ROUTES = [
     path: '/v1/promo-codes/{code}',
     access: 'read',
     entry: 'functions/promo-codes/get-promo-code.http.ts',
-    mainTable: { [PROMO_CODE_ITEMS]: ['GetItem'] },
+    // The code, then its counter shards (their sums are its redemptions).
+    mainTable: { [PROMO_CODE_ITEMS]: ['GetItem', 'BatchGetItem'] },
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
@@ -282,7 +283,8 @@ export const ROUTES = [
     path: '/v1/promo-codes/{code}',
     access: 'manage-promo-codes',
     entry: 'functions/promo-codes/update-promo-code.http.ts',
-    mainTable: { [PROMO_CODE_ITEMS]: ['UpdateItem'] },
+    // A new limit is spread over the counter shards as read (what each has claimed).
+    mainTable: { [PROMO_CODE_ITEMS]: ['GetItem', 'BatchGetItem', 'UpdateItem'] },
     externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },

@@ -79,13 +79,15 @@ export const SAGA_TASKS = [
     id: 'ReserveCredit',
     arnPlaceholder: 'ReserveCreditFunctionArn',
     entry: 'functions/purchases/saga/reserve-credit.task.ts',
-    // One transaction: the hold, the operation marker, the reservation, the promo claims. The marker,
-    // the account and the code are read only to explain a refusal (and the code by the quote), and
-    // a duplicate's earlier reservation to answer one held for review.
+    // One transaction: the hold, the operation marker, the reservation, the promo claims (on a
+    // counter shard, and the customer's count in the customer's partition). The marker, the account
+    // and the code are read only to explain a refusal (and the code by the quote), a code's counter
+    // shards (BatchGetItem) when a claim moves to another shard, and a duplicate's earlier
+    // reservation to answer one held for review.
     mainTable: {
       [CUSTOMER_ITEMS]: ['GetItem', 'PutItem', 'UpdateItem'],
       [PURCHASE_ITEMS]: ['GetItem', 'PutItem'],
-      [PROMO_CODE_ITEMS]: ['GetItem', 'UpdateItem'],
+      [PROMO_CODE_ITEMS]: ['GetItem', 'BatchGetItem', 'UpdateItem'],
     },
     // It quotes first: customer and product, read now (3 s at most), then holds.
     externalApi: true,

@@ -49,9 +49,9 @@ import {
   PURCHASE_STATE_MACHINE,
   RECONCILER,
   RESERVATION_SWEEPER,
-  SWEEP_INTERVAL_SECONDS,
   SAGA_TASKS,
   type SagaTaskDeclaration,
+  SWEEP_INTERVAL_SECONDS,
 } from '../functions/workers.ts';
 import { AdminHosting } from './admin-hosting.ts';
 import { Auth, cognitoOrigins } from './auth.ts';

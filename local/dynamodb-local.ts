@@ -41,9 +41,11 @@ function jarDirectory(): string {
 /**
  * The shape of the items a data directory holds. Bump it when stored items change in a way the code
  * cannot read or extend: 2 since every audited item counts its versions (an item written before has
- * none, and its next write or audit record would fail).
+ * none, and its next write or audit record would fail); 3 since index keys are sharded and promo
+ * codes keep their counts in allotment shards (listings would not find older entries, and an older
+ * code would have no shards to claim from).
  */
-export const LOCAL_DATA_FORMAT = '2';
+export const LOCAL_DATA_FORMAT = '3';
 const FORMAT_FILE = 'FORMAT';
 
 /**

@@ -15,6 +15,11 @@ import type { IndexDeclaration, TableDeclaration } from '../../functions/shared/
  * Sizes follow DynamoDB's item size rules (names + values). The item before and after each write
  * is read with a client of its own, which is not counted; the bench runs sequentially enough that
  * nothing else writes the same item in between.
+ *
+ * The same units are also counted by the partition key that takes them (`partitionKeys()`): the
+ * item's table partition for its own write, and each index partition for its entries (a moved entry
+ * costs its old partition and its new one). DynamoDB caps each partition key at 1,000 units a
+ * second, so that is what `npm run bench:scale` reads its ceilings from.
  */
 
 type Image = Record<string, AttributeValue>;
@@ -57,25 +62,43 @@ function indexEntry(
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-/** Write units of the index entries one item write touches. */
-function indexWrites(table: TableDeclaration, before: Image | undefined, after: Image | undefined): number {
-  let units = 0;
+/** One index partition's share of a write: the index, its partition key's value, the units. */
+interface IndexWrite {
+  index: string;
+  partition: string;
+  units: number;
+}
+
+/** The index entries one item write touches, each with the partition that takes it. */
+function indexWrites(
+  table: TableDeclaration,
+  before: Image | undefined,
+  after: Image | undefined,
+): IndexWrite[] {
+  const writes: IndexWrite[] = [];
   for (const index of table.globalSecondaryIndexes) {
     const old = indexEntry(table, index, before);
     const next = indexEntry(table, index, after);
+    const entry = (image: Image): IndexWrite => ({
+      index: index.indexName,
+      partition: keyText(image[index.partitionKey]),
+      units: writeUnits(itemSize(image)),
+    });
     if (!old && !next) continue;
-    if (!old && next) units += writeUnits(itemSize(next));
-    else if (old && !next) units += writeUnits(itemSize(old));
+    if (!old && next) writes.push(entry(next));
+    else if (old && !next) writes.push(entry(old));
     else if (old && next) {
       const moved =
         !same(old[index.partitionKey], next[index.partitionKey]) ||
         !same(old[index.sortKey], next[index.sortKey]);
-      if (moved) units += writeUnits(itemSize(old)) + writeUnits(itemSize(next));
-      else if (!same(sorted(old), sorted(next))) units += writeUnits(itemSize(next));
+      if (moved) writes.push(entry(old), entry(next));
+      else if (!same(sorted(old), sorted(next))) writes.push(entry(next));
     }
   }
-  return units;
+  return writes;
 }
+
+const keyText = (value: AttributeValue | undefined): string => value?.S ?? value?.N ?? JSON.stringify(value);
 
 const sorted = (item: Image): Image =>
   Object.fromEntries(Object.entries(item).sort(([a], [b]) => a.localeCompare(b)));
@@ -97,8 +120,17 @@ interface WriteItem {
   item?: Image;
 }
 
+/** The write units one partition key took: of a table (`index` undefined) or of one of its indexes. */
+export interface PartitionLine {
+  table: string;
+  index?: string | undefined;
+  partition: string;
+  writeUnits: number;
+}
+
 export class DynamoDbMeter {
   private readonly lines = new Map<string, CapacityLine>();
+  private readonly partitions = new Map<string, PartitionLine>();
   private readonly raw: DynamoDBClient;
   private readonly tables = new Map<string, TableInfo>();
   private enabled = true;
@@ -131,10 +163,28 @@ export class DynamoDbMeter {
 
   reset(): void {
     this.lines.clear();
+    this.partitions.clear();
   }
 
   snapshot(): CapacityLine[] {
     return [...this.lines.values()].map((line) => ({ ...line }));
+  }
+
+  /** The write units each partition key took since the last reset, of the tables and their indexes. */
+  partitionKeys(): PartitionLine[] {
+    return [...this.partitions.values()].map((line) => ({ ...line }));
+  }
+
+  private countPartition(table: string, index: string | undefined, partition: string, units: number): void {
+    const key = `${table}|${index ?? ''}|${partition}`;
+    const line = this.partitions.get(key) ?? { table, index, partition, writeUnits: 0 };
+    line.writeUnits += units;
+    this.partitions.set(key, line);
+  }
+
+  private partitionOf(table: string, key: Key): string {
+    const name = this.tables.get(table)?.declaration.partitionKey ?? Object.keys(key)[0] ?? '';
+    return keyText(key[name]);
   }
 
   private line(table: string, label: string): CapacityLine {
@@ -189,8 +239,15 @@ export class DynamoDbMeter {
           this.tableLabel(write.table),
           `${kindOf(before[index], write.key)} ${write.op}${transactional ? ' (txn)' : ''} refused`,
         );
+        const units = writeUnits(itemSize(before[index])) * (transactional ? 2 : 1);
         line.calls += 1;
-        line.writeUnits += writeUnits(itemSize(before[index])) * (transactional ? 2 : 1);
+        line.writeUnits += units;
+        this.countPartition(
+          this.tableLabel(write.table),
+          undefined,
+          this.partitionOf(write.table, write.key),
+          units,
+        );
       });
       throw error;
     }
@@ -204,12 +261,21 @@ export class DynamoDbMeter {
         `${kindOf(next ?? old ?? write.item, write.key)} ${write.op}${transactional ? ' (txn)' : ''}`,
       );
       line.calls += 1;
+      const table = this.tableLabel(write.table);
+      const partition = this.partitionOf(write.table, write.key);
       if (write.op === 'ConditionCheck') {
-        line.writeUnits += writeUnits(itemSize(old)) * 2;
+        const units = writeUnits(itemSize(old)) * 2;
+        line.writeUnits += units;
+        this.countPartition(table, undefined, partition, units);
         return;
       }
-      line.writeUnits += writeUnits(Math.max(itemSize(old), itemSize(next))) * (transactional ? 2 : 1);
-      if (declaration) line.indexWriteUnits += indexWrites(declaration, old, next);
+      const units = writeUnits(Math.max(itemSize(old), itemSize(next))) * (transactional ? 2 : 1);
+      line.writeUnits += units;
+      this.countPartition(table, undefined, partition, units);
+      for (const entry of declaration ? indexWrites(declaration, old, next) : []) {
+        line.indexWriteUnits += entry.units;
+        this.countPartition(table, entry.index, entry.partition, entry.units);
+      }
     });
     return result;
   }
@@ -244,15 +310,22 @@ export class DynamoDbMeter {
       );
       return;
     }
-    if (command === 'TransactGetItemsCommand' || command === 'BatchGetItemCommand') {
+    if (command === 'BatchGetItemCommand') {
+      // By table, as the bill is, strongly consistent or not as each table's request asked.
+      const requests = (input.RequestItems ?? {}) as Record<string, { ConsistentRead?: boolean }>;
+      for (const [name, items] of Object.entries((output.Responses ?? {}) as Record<string, unknown[]>)) {
+        const strong = requests[name]?.ConsistentRead === true;
+        const line = this.line(this.tableLabel(name), `BatchGetItem${strong ? ' (strong)' : ''}`);
+        line.calls += 1;
+        for (const item of items) line.readUnits += readUnits(sizeOf(item), strong);
+      }
+      return;
+    }
+    if (command === 'TransactGetItemsCommand') {
       const line = this.line('(several)', command.replace('Command', ''));
       line.calls += 1;
-      const responses = (output.Responses ?? []) as unknown;
-      const items: unknown[] = Array.isArray(responses)
-        ? responses.map((response: { Item?: unknown }) => response.Item)
-        : Object.values(responses as Record<string, unknown[]>).flat();
-      for (const item of items)
-        line.readUnits += readUnits(sizeOf(item), true) * (command === 'TransactGetItemsCommand' ? 2 : 1);
+      const responses = (output.Responses ?? []) as { Item?: unknown }[];
+      for (const response of responses) line.readUnits += readUnits(sizeOf(response.Item), true) * 2;
       return;
     }
     this.line(this.tableLabel(table), command.replace('Command', '')).calls += 1;

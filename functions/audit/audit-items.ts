@@ -1,12 +1,13 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { MAX_ITEM_BYTES, storedItemSize } from '#shared/db/item-size.ts';
+import { auditTypePartition } from '#shared/db/keys.ts';
 import { type AuditRecord, AuditRecordSchema } from './audit.schemas.ts';
 import { auditEntryFor } from './audit.ts';
 
 /**
  * How an audit record is laid out in the audit table. A record is one item: under its entity
  * (`PK` type#id, `SK` SEQ#n, n being the version the change gave the item), indexed by type and
- * time (GSI1, keys only). Its key is its place in the entity's sequence, so a redelivered stream
+ * time (GSI1, keys only, in one of the type's shards: keys.ts). Its key is its place in the entity's sequence, so a redelivered stream
  * record finds its place taken by itself.
  *
  * A record whose images would take it near DynamoDB's 400 KB item limit (a CREATED or DELETED record
@@ -34,7 +35,6 @@ const MAX_ITEMS_PER_RECORD = 10;
 const LONGEST_EVENT_ID = 'e'.repeat(64);
 
 export const entityPartition = (type: string, id: string): string => `${type}#${id}`;
-export const typePartition = (type: string): string => `TYPE#${type}`;
 export const sequenceKey = (sequence: number): string =>
   `${SEQUENCE_PREFIX}${String(sequence).padStart(12, '0')}`;
 export const partsPartition = (eventId: string): string => `EVENT#${eventId}`;
@@ -60,7 +60,7 @@ export function recordItems(record: AuditRecord): { record: Item; parts: Item[] 
   const item: Item = {
     PK: entityPartition(record.entityType, record.entityId),
     SK: sequenceKey(record.sequence),
-    GSI1PK: typePartition(record.entityType),
+    GSI1PK: auditTypePartition(record.entityType, record.id),
     GSI1SK: timeKey,
     ...record,
   };

@@ -7,6 +7,8 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { getItems } from '#shared/db/get-items.ts';
+import { auditTypePartitions } from '#shared/db/keys.ts';
+import { pageOfShards } from '#shared/db/sharded-page.ts';
 import { AUDIT_TABLE } from '#shared/db/tables.ts';
 import { ConditionsFailedError, writeAtomically } from '#shared/db/transactions.ts';
 import { decodeCursor, encodeCursor, matching, type Page, type PageRequest } from '#shared/pagination.ts';
@@ -19,7 +21,6 @@ import {
   recordFromItems,
   recordItems,
   timeKeyOf,
-  typePartition,
 } from './audit-items.ts';
 
 type Item = Record<string, unknown>;
@@ -118,41 +119,29 @@ export class DynamoAuditRepository implements AuditRepository {
   }
 
   /**
-   * The records of these entity types, newest first: each type's index partition read from the
-   * cursor's time on, merged, then the page's records read by their keys. The cursor is the last
-   * record's `{at}#{id}`, which is unique, so "older than it" is exact in every partition.
+   * The records of these entity types, newest first: every shard of each type's index partition,
+   * read from the cursor's time on and merged (sharded-page.ts), then the page's records read by
+   * their keys. The cursor is the last record's `{at}#{id}`, which is unique, so "older than it" is
+   * exact in every shard.
    */
   private async listByTime(types: readonly AuditEntityType[], page: PageRequest): Promise<Page<AuditRecord>> {
     const position = decodeCursor(page.cursor, { at: matching(TIME_KEY) });
-    const partitions = await Promise.all(
-      types.map(async (type) => {
-        const { Items = [] } = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: 'GSI1',
-            KeyConditionExpression: position ? 'GSI1PK = :pk AND GSI1SK < :before' : 'GSI1PK = :pk',
-            ExpressionAttributeValues: {
-              ':pk': typePartition(type),
-              ...(position ? { ':before': position.at } : {}),
-            },
-            ScanIndexForward: false,
-            Limit: page.limit + 1,
-          }),
-        );
-        return Items;
-      }),
-    );
-    const newest = partitions
-      .flat()
-      .sort((a, b) => String(b.GSI1SK).localeCompare(String(a.GSI1SK)))
-      .slice(0, page.limit + 1);
-    const keys = newest.slice(0, page.limit);
-    const items = await getItems(this.client, this.tableName, keys, KEY_NAMES);
+    const { entries, more } = await pageOfShards(this.client, {
+      tableName: this.tableName,
+      indexName: 'GSI1',
+      partitionKey: 'GSI1PK',
+      sortKey: 'GSI1SK',
+      partitions: types.flatMap(auditTypePartitions),
+      order: 'descending',
+      after: position?.at,
+      limit: page.limit,
+    });
+    const items = await getItems(this.client, this.tableName, entries, KEY_NAMES);
     const records = await Promise.all(items.map((item) => this.withImages(item)));
     const last = records.at(-1);
     return {
       items: records,
-      nextCursor: newest.length > page.limit && last ? encodeCursor({ at: timeKeyOf(last) }) : null,
+      nextCursor: more && last ? encodeCursor({ at: timeKeyOf(last) }) : null,
     };
   }
 

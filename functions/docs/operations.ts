@@ -217,11 +217,14 @@ export const OPERATIONS: Record<DocumentedOperationId, OperationDoc> = {
   },
   UpdatePromoCode: {
     summary: 'Deactivate a promo code, or change its end or limit (admin)',
+    description:
+      'A maxRedemptions below what is already claimed (completed purchases and those in flight) is ' +
+      '409 CONFLICT with details.claimed, and changes nothing.',
     tag: 'PromoCodes',
     params: PromoCodePathSchema,
     body: UpdatePromoCodeRequestSchema,
     success: { status: 200, description: 'The promo code', schema: PromoCodeSchema },
-    errors: ['PROMO_CODE_NOT_FOUND'],
+    errors: ['PROMO_CODE_NOT_FOUND', 'CONFLICT'],
   },
   CreatePurchase: {
     summary: 'Buy a product with credit',

@@ -1,9 +1,11 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { canonicalJson } from '#shared/canonical-json.ts';
 import { DEFAULT_RESERVATION_MAX_AGE_SECONDS } from '#shared/config.ts';
+import { PROMO_CODE_SHARDS } from '#shared/db/keys.ts';
 import type { AuditRecord } from '../audit/audit.schemas.ts';
 import { auditEntryFor, foldTrail } from '../audit/audit.ts';
 import { isPartItem, isRecordItem, partsPartition, recordFromItems } from '../audit/audit-items.ts';
+import { PROMO_SHARD_ENTITY } from '../promo-codes/promo-redemption-writes.ts';
 import { PURCHASE_STATE_MACHINE, RESERVATION_SWEEPER, SWEEP_INTERVAL_SECONDS } from '../workers.ts';
 
 /**
@@ -15,6 +17,8 @@ import { PURCHASE_STATE_MACHINE, RESERVATION_SWEEPER, SWEEP_INTERVAL_SECONDS } f
  *   review is a breach until a person finishes it);
  * - every purchase: its refunds sum to `refundedCents`, which never exceeds `totalCents`, and its
  *   status says so;
+ * - every promo code: its counter shards' claims and redemptions are the reservations and purchases
+ *   that name them, and a limited code's shards split exactly its limit;
  * - every stored entity has its audit trail: one record per immutable item (ledger entry, refund),
  *   sequences without gaps, and for every item a trail that folds (creation, then each update's
  *   changed attributes) to exactly the item as it is.
@@ -147,8 +151,10 @@ export async function reconcile(
       breaches.push(`purchase ${id}: status ${String(purchase.status)}, should be ${status}`);
   }
 
-  // A code's redemptions are its completed purchases; its claims are those plus the open holds that
-  // carry it (a released hold gave its claim back), in all and per customer.
+  // A code's counts are in its counter shards. A shard's `redeemed` is the committed purchases that
+  // claimed from it, its `claimed` those plus the open holds that did (a released hold gave its claim
+  // back); the shards' redeemed sum to the code's completed purchases; a limited code's allotments
+  // split exactly its limit, and no shard has claimed past its allotment.
   const promoCodes = ofKind('PROMO_CODE');
   const codeOf = (item: Item): string | undefined =>
     typeof (item.quote as Item | undefined)?.promoCode === 'string'
@@ -159,27 +165,52 @@ export async function reconcile(
       codeOf(item) !== undefined &&
       (OPEN_RESERVATION.has(String(item.status)) || item.status === 'COMMITTED'),
   );
-  const claimsByCode = group(claimsOf, (item) => String(codeOf(item)));
+  const shardOf = (item: Item): string => `${String(codeOf(item))}#${String(item.promoShard)}`;
+  const claimsByShard = group(claimsOf, shardOf);
+  const redeemedByShard = group(
+    claimsOf.filter((item) => item.status === 'COMMITTED'),
+    shardOf,
+  );
+  const shardsByCode = group(ofKind(PROMO_SHARD_ENTITY), (item) => String(item.code));
   const redeemedByCode = group(
     purchases.filter((item) => typeof item.promoCode === 'string'),
     (item) => String(item.promoCode),
   );
   for (const promo of promoCodes) {
     const code = String(promo.code);
-    const redeemed = redeemedByCode.get(code)?.length ?? 0;
-    const claimed = claimsByCode.get(code)?.length ?? 0;
-    if (Number(promo.redemptions) !== redeemed)
-      breaches.push(
-        `promo code ${code}: ${String(promo.redemptions)} redemptions, ${redeemed} completed purchases`,
-      );
-    if (Number(promo.claimedRedemptions) !== claimed)
-      breaches.push(
-        `promo code ${code}: ${String(promo.claimedRedemptions)} claimed, ${claimed} purchases hold or used it`,
-      );
-    if (promo.maxRedemptions !== undefined && Number(promo.claimedRedemptions) > Number(promo.maxRedemptions))
-      breaches.push(
-        `promo code ${code}: ${String(promo.claimedRedemptions)} claimed of ${String(promo.maxRedemptions)}`,
-      );
+    const shards = shardsByCode.get(code) ?? [];
+    const completed = redeemedByCode.get(code)?.length ?? 0;
+    const redemptions = sum(shards, 'redeemed');
+    if (redemptions !== completed)
+      breaches.push(`promo code ${code}: ${redemptions} redemptions, ${completed} completed purchases`);
+    if (shards.length !== PROMO_CODE_SHARDS)
+      breaches.push(`promo code ${code}: ${shards.length} counter shards of ${PROMO_CODE_SHARDS}`);
+    for (const shard of shards) {
+      const name = `promo code ${code}, shard ${String(shard.shard)}`;
+      const claimed = claimsByShard.get(`${code}#${String(shard.shard)}`)?.length ?? 0;
+      const redeemed = redeemedByShard.get(`${code}#${String(shard.shard)}`)?.length ?? 0;
+      if (Number(shard.claimed) !== claimed)
+        breaches.push(`${name}: ${String(shard.claimed)} claimed, ${claimed} purchases hold or used it`);
+      if (Number(shard.redeemed) !== redeemed)
+        breaches.push(`${name}: ${String(shard.redeemed)} redeemed, ${redeemed} purchases completed with it`);
+      if (shard.allotment !== undefined && Number(shard.claimed) > Number(shard.allotment))
+        breaches.push(`${name}: ${String(shard.claimed)} claimed of ${String(shard.allotment)}`);
+      if ((shard.allotment === undefined) !== (promo.maxRedemptions === undefined))
+        breaches.push(
+          `${name}: allotment ${String(shard.allotment)}, code limit ${String(promo.maxRedemptions)}`,
+        );
+    }
+    if (promo.maxRedemptions !== undefined) {
+      const allotted = sum(shards, 'allotment');
+      if (allotted !== Number(promo.maxRedemptions))
+        breaches.push(
+          `promo code ${code}: shards allot ${allotted}, its limit is ${String(promo.maxRedemptions)}`,
+        );
+      if (sum(shards, 'claimed') > Number(promo.maxRedemptions))
+        breaches.push(
+          `promo code ${code}: ${sum(shards, 'claimed')} claimed of ${String(promo.maxRedemptions)}`,
+        );
+    }
     redeemedByCode.delete(code);
   }
   for (const code of redeemedByCode.keys())

@@ -3,9 +3,10 @@ import { discountCents } from '#shared/money.ts';
 import type { PromoCodeView } from './promo-code.schemas.ts';
 
 /**
- * A promo code as stored. `claimedRedemptions` counts the purchases that hold a redemption (their
- * saga runs) or completed with it: it is the one the Reserve write's condition compares with
- * `maxRedemptions`, since a condition cannot add two counters. `redemptions` counts completed ones.
+ * A promo code as read: the code and the sums of its counter shards. `claimedRedemptions` counts
+ * the purchases that hold a redemption (their saga runs) or completed with it: it is what
+ * `maxRedemptions` limits, shard by shard, since a condition cannot add two counters.
+ * `redemptions` counts completed ones.
  */
 export interface PromoCode extends PromoCodeView {
   claimedRedemptions: number;
@@ -32,6 +33,41 @@ const MESSAGES: Record<PromoCodeRefusal, string> = {
   NOT_FOR_THIS_PRODUCT: 'The promo code does not apply to this product.',
   ALREADY_USED_BY_CUSTOMER: 'The customer has used the promo code as often as they may.',
 };
+
+/** A code's counter shard, as read (keys.ts and promo-redemption-writes.ts say how it is used). */
+export interface PromoShard {
+  shard: number;
+  claimed: number;
+  redeemed: number;
+  /** A limited code's part of `maxRedemptions`. */
+  allotment?: number | undefined;
+}
+
+/**
+ * `limit` split over the shards on top of what each has claimed already: every shard keeps its
+ * claims, and what is left is spread evenly (the first shards take the remainder). Claims move
+ * between shards as they are spent, so claims, not an even split, are the floor.
+ * @throws PromoLimitBelowClaimedError when the shards have claimed more than `limit`
+ */
+export function allotments(code: string, claimed: readonly number[], limit: number): number[] {
+  const total = claimed.reduce((sum, count) => sum + count, 0);
+  if (limit < total) throw new PromoLimitBelowClaimedError(code, total, limit);
+  const spare = limit - total;
+  const shards = claimed.length;
+  return claimed.map((count, shard) => count + Math.floor(spare / shards) + (shard < spare % shards ? 1 : 0));
+}
+
+/** 409 CONFLICT: a limit below what is already claimed (completed purchases and those in flight). */
+export class PromoLimitBelowClaimedError extends AppError {
+  override readonly name = 'PromoLimitBelowClaimedError';
+  constructor(code: string, claimed: number, maxRedemptions: number) {
+    super(
+      'CONFLICT',
+      `The promo code ${code} has ${claimed} redemptions claimed, more than ${maxRedemptions}.`,
+      { promoCode: code, claimed, maxRedemptions },
+    );
+  }
+}
 
 /** 422 PROMO_CODE_INVALID: nothing was charged or held. */
 export class PromoCodeInvalidError extends AppError {

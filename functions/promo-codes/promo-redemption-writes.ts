@@ -1,48 +1,51 @@
-import { NEXT_VERSION, VERSION_NAMES, VERSION_VALUES } from '#shared/db/item-version.ts';
-import { promoCodeKey, promoCustomerKey } from '#shared/db/keys.ts';
+import { promoCustomerKey, promoShardKey } from '#shared/db/keys.ts';
 import type { NamedWrite } from '#shared/db/transactions.ts';
 
 /**
  * A purchase's use of a promo code, as writes that go into the saga's own transactions: Reserve
- * claims it, Release gives it back, Commit counts it as redeemed. The code's `claimedRedemptions`
- * and the customer's `claimed` count the purchases that hold or used it; each claim is conditional,
- * so concurrent purchases never pass `maxRedemptions` or `maxRedemptionsPerCustomer`.
+ * claims it, Release gives it back, Commit counts it as redeemed. Each goes to one counter shard of
+ * the code (keys.ts), the one the reservation names: `claimed` counts the purchases that hold or
+ * used a redemption from it, `redeemed` the completed ones. A limited code's shard has an
+ * `allotment`, its part of `maxRedemptions`, and each claim is conditional on it, so concurrent
+ * purchases never pass the limit; the customer's `claimed` (in the customer's partition) keeps
+ * `maxRedemptionsPerCustomer` the same way. The code item itself is not written: whether the code
+ * is active and in its window is the quote's check (a fresh, consistent read a moment before).
  */
 export interface Redemption {
   code: string;
   customerId: string;
-  /** The code's per-customer limit when it has one. */
-  maxPerCustomer?: number | undefined;
-  at: string;
-  actor: string;
+  /** The counter shard the purchase claims from (and Release and Commit write back to). */
+  shard: number;
 }
 
-/** Reserve: the code is still usable now and has a redemption left, and so has the customer. */
+export const PROMO_SHARD_ENTITY = 'PROMO_SHARD';
+
+/**
+ * Reserve: a redemption is claimed from the shard, within its allotment when the code is limited.
+ * An unlimited code's claim requires that the shard still has no allotment: if a limit was set
+ * since the quote read the code, the claim fails and is made again as a limited one.
+ */
 export function claimRedemptionWrites(
   tableName: string,
-  redemption: Redemption,
+  redemption: Redemption & { limited: boolean; maxPerCustomer?: number | undefined },
 ): NamedWrite<'promo' | 'promo-customer'>[] {
-  const { code, customerId, maxPerCustomer, at, actor } = redemption;
+  const { code, customerId, shard, limited, maxPerCustomer } = redemption;
   return [
     {
       name: 'promo',
       write: {
         Update: {
           TableName: tableName,
-          Key: promoCodeKey(code),
-          UpdateExpression: `ADD claimedRedemptions :one SET updatedAt = :at, changedBy = :actor, ${NEXT_VERSION}`,
-          ConditionExpression:
-            'attribute_exists(PK) AND #active = :true' +
-            ' AND (attribute_not_exists(validFrom) OR validFrom <= :at)' +
-            ' AND (attribute_not_exists(validUntil) OR validUntil > :at)' +
-            ' AND (attribute_not_exists(maxRedemptions) OR claimedRedemptions < maxRedemptions)',
-          ExpressionAttributeNames: { '#active': 'active', ...VERSION_NAMES },
+          Key: promoShardKey(code, shard),
+          UpdateExpression: 'ADD claimed :one SET entity = :entity, #code = :code, #shard = :shard',
+          // Limited: a redemption of this shard's allotment is left (no shard item: none is).
+          ConditionExpression: limited ? 'claimed < allotment' : 'attribute_not_exists(allotment)',
+          ExpressionAttributeNames: { '#code': 'code', '#shard': 'shard' },
           ExpressionAttributeValues: {
             ':one': 1,
-            ':true': true,
-            ':at': at,
-            ':actor': actor,
-            ...VERSION_VALUES,
+            ':entity': PROMO_SHARD_ENTITY,
+            ':code': code,
+            ':shard': shard,
           },
         },
       },
@@ -71,29 +74,22 @@ export function claimRedemptionWrites(
   ];
 }
 
-/** Release: the purchase failed, so its claim is given back. */
+/** Release: the purchase failed, so its claim is given back to the shard it came from. */
 export function releaseRedemptionWrites(
   tableName: string,
-  redemption: Omit<Redemption, 'maxPerCustomer'>,
+  redemption: Redemption,
 ): NamedWrite<'promo' | 'promo-customer'>[] {
-  const { code, customerId, at, actor } = redemption;
+  const { code, customerId, shard } = redemption;
   return [
     {
       name: 'promo',
       write: {
         Update: {
           TableName: tableName,
-          Key: promoCodeKey(code),
-          UpdateExpression: `ADD claimedRedemptions :minusOne SET updatedAt = :at, changedBy = :actor, ${NEXT_VERSION}`,
-          ConditionExpression: 'claimedRedemptions > :zero',
-          ExpressionAttributeNames: VERSION_NAMES,
-          ExpressionAttributeValues: {
-            ':minusOne': -1,
-            ':zero': 0,
-            ':at': at,
-            ':actor': actor,
-            ...VERSION_VALUES,
-          },
+          Key: promoShardKey(code, shard),
+          UpdateExpression: 'ADD claimed :minusOne',
+          ConditionExpression: 'claimed > :zero',
+          ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
         },
       },
     },
@@ -112,26 +108,21 @@ export function releaseRedemptionWrites(
   ];
 }
 
-/** Commit: the purchase completed, and its claim becomes a redemption. */
+/** Commit: the purchase completed, and its claim on the shard becomes a redemption. */
 export function redeemWrite(
   tableName: string,
-  redemption: Omit<Redemption, 'customerId' | 'maxPerCustomer'>,
+  redemption: Omit<Redemption, 'customerId'>,
 ): NamedWrite<'promo'> {
   return {
     name: 'promo',
     write: {
       Update: {
         TableName: tableName,
-        Key: promoCodeKey(redemption.code),
-        UpdateExpression: `ADD redemptions :one SET updatedAt = :at, changedBy = :actor, ${NEXT_VERSION}`,
-        ConditionExpression: 'claimedRedemptions > redemptions',
-        ExpressionAttributeNames: VERSION_NAMES,
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':at': redemption.at,
-          ':actor': redemption.actor,
-          ...VERSION_VALUES,
-        },
+        Key: promoShardKey(redemption.code, redemption.shard),
+        UpdateExpression: 'ADD redeemed :one',
+        // Only a claim becomes a redemption.
+        ConditionExpression: 'claimed > redeemed',
+        ExpressionAttributeValues: { ':one': 1 },
       },
     },
   };

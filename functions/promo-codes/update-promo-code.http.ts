@@ -9,8 +9,8 @@ const runtime = getRuntime();
 const promoCodes = promoCodeRepository(runtime);
 
 /**
- * Deactivates a code, moves its end or changes its limit. A lower `maxRedemptions` than it has
- * redemptions is allowed: it stops further ones and takes none back.
+ * Deactivates a code, moves its end or changes its limit. A `maxRedemptions` below what is claimed
+ * (completed and in flight) is 409 CONFLICT: a limit never takes back what it allowed.
  */
 export const handler = httpRoute(
   {

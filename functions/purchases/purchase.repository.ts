@@ -2,30 +2,22 @@ import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } fro
 import { getItems, MAIN_TABLE_KEY } from '#shared/db/get-items.ts';
 import { FIRST_VERSION } from '#shared/db/item-version.ts';
 import {
-  ALL_PURCHASES_PARTITION,
+  allPurchasesPartition,
+  allPurchasesPartitions,
   purchaseKey,
   purchasePartitionKey,
   purchasesOfCustomerPartition,
   purchasesOfProductPartition,
+  purchasesOfProductPartitions,
   REFUND_PREFIX,
 } from '#shared/db/keys.ts';
+import { pageOfShards } from '#shared/db/sharded-page.ts';
 import { isIssuedId } from '#shared/ids.ts';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from '#shared/pagination.ts';
 import { type Purchase, PurchaseSchema, RefundSchema } from './purchase.schemas.ts';
 import type { PurchaseFilter, PurchaseReader } from './purchase.ts';
 
 type Item = Record<string, unknown>;
-
-/** The index that serves each listing, and the partition in it. */
-function purchaseIndex(filter: PurchaseFilter): { index: 'GSI1' | 'GSI2' | 'GSI3'; partition: string } {
-  if (filter.customerId !== undefined) {
-    return { index: 'GSI1', partition: purchasesOfCustomerPartition(filter.customerId) };
-  }
-  if (filter.productId !== undefined) {
-    return { index: 'GSI2', partition: purchasesOfProductPartition(filter.productId) };
-  }
-  return { index: 'GSI3', partition: ALL_PURCHASES_PARTITION };
-}
 
 export class DynamoPurchaseRepository implements PurchaseReader {
   constructor(
@@ -50,48 +42,83 @@ export class DynamoPurchaseRepository implements PurchaseReader {
     return { ...toPurchase(item), refunds };
   }
 
+  /**
+   * Newest first. By customer: that customer's GSI1 partition (narrowed to a product when both are
+   * asked). By product (GSI2) and all (GSI3): the index's shards, merged. The cursor is the last
+   * purchase's id either way.
+   */
   async listPurchases(filter: PurchaseFilter, page: PageRequest): Promise<Page<Purchase>> {
-    const { index, partition } = purchaseIndex(filter);
     const position = decodeCursor(page.cursor, { id: isIssuedId });
-    // Both filters: the customer's index, narrowed to the product. A filter applies after Limit,
-    // so pages are read until one more than asked is found (or the index ends).
-    const narrowToProduct = index === 'GSI1' && filter.productId !== undefined;
-    const found: Item[] = [];
-    let startKey: Item | undefined = position && {
-      ...purchaseKey(position.id),
-      [`${index}PK`]: partition,
-      [`${index}SK`]: position.id,
+    const { entries, more } =
+      filter.customerId === undefined
+        ? await pageOfShards(this.client, {
+            tableName: this.tableName,
+            ...(filter.productId === undefined
+              ? {
+                  indexName: 'GSI3',
+                  partitionKey: 'GSI3PK',
+                  sortKey: 'GSI3SK',
+                  partitions: allPurchasesPartitions(),
+                }
+              : {
+                  indexName: 'GSI2',
+                  partitionKey: 'GSI2PK',
+                  sortKey: 'GSI2SK',
+                  partitions: purchasesOfProductPartitions(filter.productId),
+                }),
+            order: 'descending',
+            after: position?.id,
+            limit: page.limit,
+          })
+        : await this.ofCustomer(filter.customerId, filter.productId, page.limit, position?.id);
+    // The indexes keep keys (and GSI1 the product, for the filter): the page's purchases are read by them.
+    const items = await getItems(this.client, this.tableName, entries, MAIN_TABLE_KEY);
+    const last = items.at(-1);
+    return {
+      items: items.map(toPurchase),
+      nextCursor: more && last ? encodeCursor({ id: String(last.id) }) : null,
     };
+  }
+
+  /**
+   * A customer's purchases from one GSI1 partition, optionally narrowed to a product. A filter
+   * applies after Limit, so pages are read until one more than asked is found (or the index ends).
+   */
+  private async ofCustomer(
+    customerId: string,
+    productId: string | undefined,
+    limit: number,
+    after: string | undefined,
+  ): Promise<{ entries: Item[]; more: boolean }> {
+    const partition = purchasesOfCustomerPartition(customerId);
+    const found: Item[] = [];
+    let startKey: Item | undefined =
+      after === undefined
+        ? undefined
+        : {
+            ...purchaseKey(after),
+            GSI1PK: partition,
+            GSI1SK: after,
+          };
     do {
       const input: QueryCommandInput = {
         TableName: this.tableName,
-        IndexName: index,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': `${index}PK` },
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
         ExpressionAttributeValues: { ':pk': partition },
         ScanIndexForward: false,
-        Limit: page.limit + 1 - found.length,
+        Limit: limit + 1 - found.length,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       };
-      if (narrowToProduct) {
+      if (productId !== undefined) {
         input.FilterExpression = 'productId = :productId';
-        input.ExpressionAttributeValues = {
-          ...input.ExpressionAttributeValues,
-          ':productId': filter.productId,
-        };
+        input.ExpressionAttributeValues = { ...input.ExpressionAttributeValues, ':productId': productId };
       }
       const { Items = [], LastEvaluatedKey } = await this.client.send(new QueryCommand(input));
       found.push(...Items);
       startKey = LastEvaluatedKey;
-    } while (startKey && found.length <= page.limit);
-
-    // The indexes keep keys (and GSI1 the product, for the filter): the page's purchases are read by them.
-    const items = await getItems(this.client, this.tableName, found.slice(0, page.limit), MAIN_TABLE_KEY);
-    const last = items.at(-1);
-    return {
-      items: items.map(toPurchase),
-      nextCursor: found.length > page.limit && last ? encodeCursor({ id: String(last.id) }) : null,
-    };
+    } while (startKey && found.length <= limit);
+    return { entries: found.slice(0, limit), more: found.length > limit };
   }
 }
 
@@ -111,9 +138,9 @@ export function purchaseItem(purchase: Purchase, actor: string): Item {
     changedBy: actor,
     GSI1PK: purchasesOfCustomerPartition(purchase.customerId),
     GSI1SK: purchase.id,
-    GSI2PK: purchasesOfProductPartition(purchase.productId),
+    GSI2PK: purchasesOfProductPartition(purchase.productId, purchase.id),
     GSI2SK: purchase.id,
-    GSI3PK: ALL_PURCHASES_PARTITION,
+    GSI3PK: allPurchasesPartition(purchase.id),
     GSI3SK: purchase.id,
   };
 }

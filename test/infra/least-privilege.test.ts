@@ -79,8 +79,10 @@ const EXPECTED: Record<string, readonly string[]> = {
   ListRefunds: ['GetItem on PURCHASE#*', 'Query on PURCHASE#*'], // getRefundable, listRefunds
   CreatePromoCode: ['PutItem on PROMO#*'],
   ListPromoCodes: ['Query on index GSI3', 'BatchGetItem on PROMO#*'],
-  GetPromoCode: ['GetItem on PROMO#*'],
-  UpdatePromoCode: ['UpdateItem on PROMO#*'],
+  // The code, then its counter shards (BatchGet), whose sums are its redemptions.
+  GetPromoCode: ['GetItem on PROMO#*', 'BatchGetItem on PROMO#*'],
+  // A new limit is spread over the counter shards as read (Get, BatchGet), each shard updated.
+  UpdatePromoCode: ['GetItem on PROMO#*', 'BatchGetItem on PROMO#*', 'UpdateItem on PROMO#*'],
   ListAudit: ['Query on audit *', 'Query on audit index GSI1', 'BatchGetItem on audit *'],
   Health: ['GetItem on HEALTH'],
   GetOpenApiDocument: [],
@@ -98,6 +100,8 @@ const EXPECTED: Record<string, readonly string[]> = {
     'GetItem on PURCHASE#*',
     'PutItem on PURCHASE#*',
     'GetItem on PROMO#*',
+    // The quote sums the code's counter shards; a claim that finds its shard spent reads them all.
+    'BatchGetItem on PROMO#*',
     'UpdateItem on PROMO#*',
   ],
   // ship-purchase: markShipping / markShipped (Update), getReservation.

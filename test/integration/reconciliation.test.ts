@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { DynamoAuditRepository } from '../../functions/audit/audit.repository.ts';
 import { auditEntryFor } from '../../functions/audit/audit.ts';
 import { holdLimits, reconcile } from '../../functions/ops/reconciliation.ts';
+import { DynamoPromoCodeRepository } from '../../functions/promo-codes/promo-code.repository.ts';
+import { promoShardKey } from '../../functions/shared/db/keys.ts';
 import { freshAuditTable, freshMainTable } from '../support/tables.ts';
 
 /** Now is fixed; the sweeper's age limit is the default. */
@@ -208,5 +210,52 @@ describe('reconcile', () => {
         'reservation p-review (customer c1, 100 cents held, awaiting review: SHIPMENT_UNKNOWN): SHIPPING since 3600 s ago, past the 240 s within which the sweeper finishes a hold',
       ]);
     });
+  });
+
+  it('reports promo counter shards that the reservations and purchases do not explain, and allotments that miss the limit', async () => {
+    const promoCodes = new DynamoPromoCodeRepository(client, tables.main);
+    await promoCodes.create(
+      { code: 'SHARDED', kind: 'PERCENT', percentOff: 10, maxRedemptions: 40 },
+      '2026-11-21T12:00:00.000Z',
+      'test',
+    );
+    await store({
+      PK: 'PURCHASE#p1',
+      SK: 'RESERVATION',
+      entity: 'RESERVATION',
+      purchaseId: 'p1',
+      customerId: 'c9',
+      status: 'COMMITTED',
+      totalCents: 90,
+      quote: { promoCode: 'SHARDED' },
+      promoShard: 3,
+    });
+    await store({
+      PK: 'PURCHASE#p1',
+      SK: 'PURCHASE',
+      entity: 'PURCHASE',
+      id: 'p1',
+      totalCents: 90,
+      refundedCents: 0,
+      status: 'COMPLETED',
+      promoCode: 'SHARDED',
+    });
+    await client.send(
+      new UpdateCommand({
+        TableName: tables.main,
+        Key: promoShardKey('SHARDED', 0),
+        UpdateExpression: 'SET allotment = allotment + :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+
+    const { breaches } = await reconcile(client, tables, LIMITS);
+
+    expect(breaches.filter((breach) => breach.startsWith('promo code'))).toEqual([
+      'promo code SHARDED: 0 redemptions, 1 completed purchases',
+      'promo code SHARDED, shard 3: 0 claimed, 1 purchases hold or used it',
+      'promo code SHARDED, shard 3: 0 redeemed, 1 purchases completed with it',
+      'promo code SHARDED: shards allot 41, its limit is 40',
+    ]);
   });
 });

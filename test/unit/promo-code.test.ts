@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { CreatePromoCodeRequestSchema } from '../../functions/promo-codes/promo-code.schemas.ts';
 import {
+  allotments,
   discountFor,
   type PromoCode,
   PromoCodeInvalidError,
+  PromoLimitBelowClaimedError,
   refusalNow,
 } from '../../functions/promo-codes/promo-code.ts';
 import { percentOfCents } from '../../functions/shared/money.ts';
@@ -91,5 +93,22 @@ describe('CreatePromoCodeRequestSchema', () => {
       validFrom: '2026-06-01T00:00:00Z',
     });
     expect(parsed).toMatchObject({ code: 'SUMMER_26', validFrom: '2026-06-01T00:00:00.000Z' });
+  });
+});
+
+describe('allotments (a limit split over counter shards)', () => {
+  it('splits a limit evenly, the first shards taking the remainder', () => {
+    expect(allotments('C', [0, 0, 0, 0], 10)).toEqual([3, 3, 2, 2]);
+    expect(allotments('C', [0, 0, 0, 0], 2)).toEqual([1, 1, 0, 0]);
+  });
+
+  it('never gives a shard less than it has claimed, and still sums to the limit', () => {
+    const split = allotments('C', [5, 0, 1, 0], 8);
+    expect(split).toEqual([6, 1, 1, 0]);
+    expect(split.reduce((sum, part) => sum + part, 0)).toBe(8);
+  });
+
+  it('refuses a limit below what the shards have claimed', () => {
+    expect(() => allotments('C', [2, 2, 1, 0], 4)).toThrow(PromoLimitBelowClaimedError);
   });
 });

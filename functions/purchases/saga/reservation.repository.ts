@@ -1,19 +1,20 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getItems, MAIN_TABLE_KEY } from '#shared/db/get-items.ts';
 import { MAX_ITEM_BYTES, storedItemSize } from '#shared/db/item-size.ts';
 import { FIRST_VERSION, NEXT_VERSION, VERSION_NAMES, VERSION_VALUES } from '#shared/db/item-version.ts';
 import {
-  ALL_PURCHASES_PARTITION,
   creditAccountKey,
   creditOperationKey,
-  OPEN_RESERVATIONS_PARTITION,
-  purchaseKey,
-  purchasesOfCustomerPartition,
-  purchasesOfProductPartition,
-  RESERVATIONS_AWAITING_REVIEW_PARTITION,
+  openReservationsPartition,
+  openReservationsPartitions,
+  PROMO_CODE_SHARDS,
+  promoShardOf,
   reservationKey,
+  reservationsAwaitingReviewPartition,
+  reservationsAwaitingReviewPartitions,
 } from '#shared/db/keys.ts';
+import { pageOfShards } from '#shared/db/sharded-page.ts';
 import {
   ConditionsFailedError,
   type NamedWrite,
@@ -66,10 +67,48 @@ export class DynamoReservationRepository implements ReservationRepository {
     this.promoCodes = new DynamoPromoCodeRepository(client, tableName);
   }
 
+  /**
+   * Holds the total and, with a promo code, claims a redemption from one of the code's counter
+   * shards: first the one the purchase id picks, then, when that one is spent, each other shard
+   * that the shards as read now say has room, until one takes it or none has any left.
+   */
   async reserve(
     reservation: Reservation,
-    promo: { maxPerCustomer?: number | undefined } = {},
+    promo: { maxPerCustomer?: number | undefined; limited?: boolean | undefined } = {},
   ): Promise<'reserved' | 'already-reserved'> {
+    const code = reservation.quote.promoCode;
+    if (code === undefined)
+      return (await this.reserveOnce(reservation, undefined)) as 'reserved' | 'already-reserved';
+    let claim = {
+      shard: promoShardOf(reservation.purchaseId),
+      limited: promo.limited ?? false,
+      maxPerCustomer: promo.maxPerCustomer,
+    };
+    for (let attempt = 0; attempt <= PROMO_CODE_SHARDS; attempt++) {
+      const outcome = await this.reserveOnce(reservation, claim);
+      if (outcome !== 'shard-spent') return outcome;
+      const [now, shards] = await Promise.all([
+        this.promoCodes.getPromoCode(code),
+        this.promoCodes.shardsOf(code),
+      ]);
+      const limited = now?.maxRedemptions !== undefined;
+      const open = shards.filter((shard) =>
+        limited ? shard.claimed < (shard.allotment ?? 0) : shard.allotment === undefined,
+      );
+      // The next shard with room after the one that refused, so that purchases spread out again.
+      const next = open.find((shard) => shard.shard > claim.shard) ?? open[0];
+      if (!now || next === undefined)
+        throw new PromoCodeInvalidError(refusalNow(now, reservation.createdAt), code);
+      claim = { ...claim, shard: next.shard, limited };
+    }
+    throw new PromoCodeInvalidError('EXHAUSTED', code);
+  }
+
+  /** One Reserve transaction; 'shard-spent' when only the promo shard's condition failed. */
+  private async reserveOnce(
+    reservation: Reservation,
+    claim: { shard: number; limited: boolean; maxPerCustomer: number | undefined } | undefined,
+  ): Promise<'reserved' | 'already-reserved' | 'shard-spent'> {
     const { customerId, purchaseId, totalCents, operationId } = reservation;
     const code = reservation.quote.promoCode;
     const writes: NamedWrite<'account' | 'reservation' | 'operation' | 'promo' | 'promo-customer'>[] = [
@@ -84,7 +123,7 @@ export class DynamoReservationRepository implements ReservationRepository {
         write: {
           Put: {
             TableName: this.tableName,
-            Item: reservationItem(reservation),
+            Item: reservationItem(reservation, claim?.shard),
             // One hold per purchase: a retried step finds its own.
             ConditionExpression: 'attribute_not_exists(PK)',
           },
@@ -97,15 +136,9 @@ export class DynamoReservationRepository implements ReservationRepository {
         fields: { purchaseId },
       }),
       // The redemption is claimed in the same write as the hold: a purchase either holds both or neither.
-      ...(code === undefined
+      ...(code === undefined || claim === undefined
         ? []
-        : claimRedemptionWrites(this.tableName, {
-            code,
-            customerId,
-            maxPerCustomer: promo.maxPerCustomer,
-            at: reservation.createdAt,
-            actor: reservation.actor,
-          })),
+        : claimRedemptionWrites(this.tableName, { code, customerId, ...claim })),
     ];
 
     try {
@@ -123,13 +156,10 @@ export class DynamoReservationRepository implements ReservationRepository {
       }
       if (code !== undefined && error.has('promo-customer')) {
         throw new PromoCodeInvalidError('ALREADY_USED_BY_CUSTOMER', code, {
-          maxRedemptionsPerCustomer: promo.maxPerCustomer,
+          maxRedemptionsPerCustomer: claim?.maxPerCustomer,
         });
       }
-      if (code !== undefined && error.has('promo')) {
-        const now = await this.promoCodes.getPromoCode(code);
-        throw new PromoCodeInvalidError(refusalNow(now, reservation.createdAt), code);
-      }
+      if (code !== undefined && error.has('promo')) return 'shard-spent';
       const { Item } = await this.client.send(
         new GetCommand({
           TableName: this.tableName,
@@ -198,7 +228,7 @@ export class DynamoReservationRepository implements ReservationRepository {
         reviewReason: review.reason,
         ...(review.note === undefined ? {} : { reviewNote: review.note.slice(0, MAX_REVIEW_NOTE_LENGTH) }),
         changedBy: review.actor,
-        GSI3PK: RESERVATIONS_AWAITING_REVIEW_PARTITION,
+        GSI3PK: reservationsAwaitingReviewPartition(purchaseId),
       },
     });
   }
@@ -227,7 +257,7 @@ export class DynamoReservationRepository implements ReservationRepository {
       },
       ...(code === undefined
         ? []
-        : [redeemWrite(this.tableName, { code, at: purchase.createdAt, actor: reservation.actor })]),
+        : [redeemWrite(this.tableName, { code, shard: promoShardOfReservation(reservation) })]),
     ];
     try {
       await writeAtomically(this.client, writes);
@@ -249,7 +279,13 @@ export class DynamoReservationRepository implements ReservationRepository {
       this.closeReservation(purchaseId, 'RELEASED', reservation.status, at, actor),
       releaseHoldWrite(this.tableName, { customerId, totalCents, at, actor }),
       // A failed purchase gives its redemption back.
-      ...(code === undefined ? [] : releaseRedemptionWrites(this.tableName, { code, customerId, at, actor })),
+      ...(code === undefined
+        ? []
+        : releaseRedemptionWrites(this.tableName, {
+            code,
+            customerId,
+            shard: promoShardOfReservation(reservation),
+          })),
     ];
     if (operationId !== undefined) {
       // A failed purchase gives its Idempotency-Key back: the client may retry with it.
@@ -282,53 +318,45 @@ export class DynamoReservationRepository implements ReservationRepository {
   }
 
   listOpenReservations(createdBefore: string, page: PageRequest): Promise<Page<Reservation>> {
-    return this.reservationsByAge(OPEN_RESERVATIONS_PARTITION, page, createdBefore);
+    return this.reservationsByAge(openReservationsPartitions(), page, createdBefore);
   }
 
   listAwaitingReview(page: PageRequest): Promise<Page<Reservation>> {
-    return this.reservationsByAge(RESERVATIONS_AWAITING_REVIEW_PARTITION, page);
+    return this.reservationsByAge(reservationsAwaitingReviewPartitions(), page);
   }
 
   getPurchase(purchaseId: string) {
     return this.purchases.getPurchase(purchaseId);
   }
 
-  /** A page of one GSI3 reservation partition, oldest first, optionally created before a time. */
+  /**
+   * A page of one GSI3 reservation listing, oldest first, optionally created before a time: its
+   * shards read in parallel and merged (sharded-page.ts).
+   */
   private async reservationsByAge(
-    partition: string,
+    partitions: readonly string[],
     page: PageRequest,
     createdBefore?: string,
   ): Promise<Page<Reservation>> {
     // `{createdAt}#{purchaseId}`, as the reservation's index sort key is written.
     const position = decodeCursor(page.cursor, { GSI3SK: matching(/^\d{4}-\d{2}-\d{2}T[^#]+#.+$/s) });
-    const { Items = [], LastEvaluatedKey } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'GSI3',
-        KeyConditionExpression:
-          createdBefore === undefined ? 'GSI3PK = :pk' : 'GSI3PK = :pk AND GSI3SK < :cutoff',
-        ExpressionAttributeValues: {
-          ':pk': partition,
-          ...(createdBefore === undefined ? {} : { ':cutoff': createdBefore }),
-        },
-        Limit: page.limit,
-        ...(position?.GSI3SK
-          ? {
-              ExclusiveStartKey: {
-                ...reservationKey(purchaseIdOf(position.GSI3SK)),
-                GSI3PK: partition,
-                GSI3SK: position.GSI3SK,
-              },
-            }
-          : {}),
-      }),
-    );
-    const last = Items.at(-1);
+    const { entries, more } = await pageOfShards(this.client, {
+      tableName: this.tableName,
+      indexName: 'GSI3',
+      partitionKey: 'GSI3PK',
+      sortKey: 'GSI3SK',
+      partitions,
+      order: 'ascending',
+      after: position?.GSI3SK,
+      below: createdBefore,
+      limit: page.limit,
+    });
+    const last = entries.at(-1);
     // The index keeps keys only: the page's reservations are read by them.
-    const items = await getItems(this.client, this.tableName, Items, MAIN_TABLE_KEY);
+    const items = await getItems(this.client, this.tableName, entries, MAIN_TABLE_KEY);
     return {
       items: items.map(toReservation),
-      nextCursor: LastEvaluatedKey && last ? encodeCursor({ GSI3SK: String(last.GSI3SK) }) : null,
+      nextCursor: more && last ? encodeCursor({ GSI3SK: String(last.GSI3SK) }) : null,
     };
   }
 
@@ -396,19 +424,24 @@ export class DynamoReservationRepository implements ReservationRepository {
 }
 
 /** A new reservation as stored: open, so in the sweeper's index partition, by age. */
-function reservationItem(reservation: Reservation): Item {
+function reservationItem(reservation: Reservation, promoShard?: number): Item {
   return {
     ...reservationKey(reservation.purchaseId),
     entity: 'RESERVATION',
     ...reservation,
+    ...(promoShard === undefined ? {} : { promoShard }),
     ...FIRST_VERSION,
-    GSI3PK: OPEN_RESERVATIONS_PARTITION,
+    GSI3PK: openReservationsPartition(reservation.purchaseId),
     GSI3SK: `${reservation.createdAt}#${reservation.purchaseId}`,
   };
 }
 
-/** GSI3SK of a reservation is `{createdAt}#{purchaseId}`. */
-const purchaseIdOf = (sortKey: string): string => sortKey.slice(sortKey.lastIndexOf('#') + 1);
+/** The promo shard a reservation claimed from (Reserve records it with the claim). */
+function promoShardOfReservation(reservation: Reservation): number {
+  if (reservation.promoShard === undefined)
+    throw new Error(`reservation ${reservation.purchaseId} names a promo code but no shard it claimed from`);
+  return reservation.promoShard;
+}
 
 function toReservation(item: Item): Reservation {
   return {
@@ -434,6 +467,7 @@ function toReservation(item: Item): Reservation {
           ? 'COMMIT_FAILED'
           : 'SHIPMENT_UNKNOWN',
     reviewNote: item.reviewNote === undefined ? undefined : String(item.reviewNote),
+    promoShard: item.promoShard === undefined ? undefined : Number(item.promoShard),
     createdAt: String(item.createdAt),
     updatedAt: String(item.updatedAt),
   };

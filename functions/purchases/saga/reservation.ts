@@ -41,6 +41,8 @@ export interface Reservation {
   reviewReason?: ReviewReason | undefined;
   /** What failed, for the person who reviews it. */
   reviewNote?: string | undefined;
+  /** With a promo code: the code's counter shard its redemption was claimed from (Reserve sets it). */
+  promoShard?: number | undefined;
   createdAt: string;
   updatedAt: string;
 }

@@ -53,7 +53,10 @@ export async function reserveCredit(
       try {
         await deps.reservations.reserve(
           reservationAt(deps.clock.now().toISOString()),
-          promo && { maxPerCustomer: promo.maxRedemptionsPerCustomer },
+          promo && {
+            maxPerCustomer: promo.maxRedemptionsPerCustomer,
+            limited: promo.maxRedemptions !== undefined,
+          },
         );
       } catch (error) {
         // The Idempotency-Key's purchase went out and waits for a person: its answer, not a 409.

@@ -17,8 +17,8 @@ export interface PurchaseCommit extends LedgerEntryWrite {
 export interface ReservationRepository {
   /**
    * Holds the quote's total (available drops and held rises only if available covers it) and
-   * claims a redemption of the quote's promo code (`promo` gives the code's per-customer limit), in
-   * one transaction; the reservation is created only if it does not exist.
+   * claims a redemption of the quote's promo code (`promo` gives the code's per-customer limit, and
+   * whether it has a limit at all), in one transaction; the reservation is created only if it does not exist.
    * @returns 'already-reserved' when this purchase holds its credit already (a retried step)
    * @throws InsufficientCreditError, DuplicatePurchaseError
    * @throws PromoCodeInvalidError when the code ran out (or out for this customer) or closed meanwhile
@@ -26,7 +26,7 @@ export interface ReservationRepository {
    */
   reserve(
     reservation: Reservation,
-    promo?: { maxPerCustomer?: number | undefined },
+    promo?: { maxPerCustomer?: number | undefined; limited?: boolean | undefined },
   ): Promise<'reserved' | 'already-reserved'>;
   /**
    * The items this purchase's saga and its answer would write that DynamoDB could not store (over

@@ -24,6 +24,7 @@ export async function getItems(
   tableName: string,
   keys: readonly Key[],
   keyNames: readonly [string, string],
+  options: { consistent?: boolean } = {},
 ): Promise<Item[]> {
   const found = new Map<string, Item>();
   for (let start = 0; start < keys.length; start += BATCH_KEYS) {
@@ -34,7 +35,9 @@ export async function getItems(
     for (let round = 1; pending.length > 0; round++) {
       if (round > MAX_ROUNDS) throw new Error(`${tableName}: ${pending.length} keys left unprocessed`);
       const { Responses, UnprocessedKeys } = await client.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+        new BatchGetCommand({
+          RequestItems: { [tableName]: { Keys: pending, ConsistentRead: options.consistent ?? true } },
+        }),
       );
       for (const item of Responses?.[tableName] ?? []) found.set(keyOf(item, keyNames), item);
       pending = (UnprocessedKeys?.[tableName]?.Keys ?? []) as Key[];

@@ -68,20 +68,87 @@ export const refundKey = (purchaseId: string, refundId: string): ItemKey => ({
 });
 
 /**
+ * Write sharding. DynamoDB gives each partition key, of a table or of an index, at most 1,000 write
+ * units a second, and cannot split a key whose sort keys only grow (ids, times). So an index
+ * partition that every purchase writes is split into shards: the shard is a hash of the item's own
+ * id, so a retried write lands where the first one did, and the listings merge the shards (see
+ * sharded-page.ts). Each count below says the ceiling it buys at 1,000 units a second per shard,
+ * measured by `npm run bench:scale` (DESIGN.md, "Scale").
+ */
+export function shardOf(id: string, shards: number): number {
+  // FNV-1a (32 bits): stable across runtimes and versions, unlike anything built in.
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < id.length; index++) {
+    hash ^= id.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % shards;
+}
+
+/** `prefix#nn` (three digits from 100 shards on): one shard of a partition. */
+const sharded = (prefix: string, shard: number): string => `${prefix}#${String(shard).padStart(2, '0')}`;
+const everyShard = (prefix: string, shards: number): string[] =>
+  Array.from({ length: shards }, (_, shard) => sharded(prefix, shard));
+
+/**
  * Index partitions. Purchases sort by id (a ULID, so by time) in each listing: GSI1 by customer,
  * GSI2 by product, GSI3 all of them. Reservations that are still open sort by age in GSI3, which
  * is how the sweeper finds the old ones without a scan.
  */
 export const purchasesOfCustomerPartition = (customerId: string): string =>
   `PURCHASES#CUSTOMER#${customerId}`;
-export const purchasesOfProductPartition = (productId: string): string => `PURCHASES#PRODUCT#${productId}`;
-export const ALL_PURCHASES_PARTITION = 'PURCHASES';
-export const OPEN_RESERVATIONS_PARTITION = 'RESERVATIONS#OPEN';
+
 /**
- * SHIPPING reservations whose saga died, by age: they wait for a person, out of the sweep's way
- * (GSI3 too; a reservation is in one of the two partitions while it is open).
+ * GSI2, a product's purchases: 1 unit a purchase (a keys-only entry), all on one key when every
+ * buyer wants the same product. 8 shards: 8,000 purchases/s of one product; a page reads 8 queries.
  */
-export const RESERVATIONS_AWAITING_REVIEW_PARTITION = 'RESERVATIONS#REVIEW';
+export const PRODUCT_PURCHASE_SHARDS = 8;
+export const purchasesOfProductPartition = (productId: string, purchaseId: string): string =>
+  sharded(`PURCHASES#PRODUCT#${productId}`, shardOf(purchaseId, PRODUCT_PURCHASE_SHARDS));
+export const purchasesOfProductPartitions = (productId: string): string[] =>
+  everyShard(`PURCHASES#PRODUCT#${productId}`, PRODUCT_PURCHASE_SHARDS);
+
+/** GSI3, all purchases: 1 unit a purchase. 32 shards: 32,000 purchases/s; a page reads 32 queries. */
+export const ALL_PURCHASE_SHARDS = 32;
+export const allPurchasesPartition = (purchaseId: string): string =>
+  sharded('PURCHASES', shardOf(purchaseId, ALL_PURCHASE_SHARDS));
+export const allPurchasesPartitions = (): string[] => everyShard('PURCHASES', ALL_PURCHASE_SHARDS);
+
+/**
+ * GSI3, open reservations by age: 2 units a purchase (the entry is added at Reserve and removed at
+ * Commit or Release). 64 shards: 32,000 purchases/s; the sweeper reads the 64, 8 at a time, once
+ * a minute. SHIPPING reservations whose saga died wait for a person in the review partition, out of
+ * the sweep's way, in the same shard (a reservation is in one of the two while it is open).
+ */
+export const RESERVATION_SHARDS = 64;
+export const openReservationsPartition = (purchaseId: string): string =>
+  sharded('RESERVATIONS#OPEN', shardOf(purchaseId, RESERVATION_SHARDS));
+export const openReservationsPartitions = (): string[] => everyShard('RESERVATIONS#OPEN', RESERVATION_SHARDS);
+export const reservationsAwaitingReviewPartition = (purchaseId: string): string =>
+  sharded('RESERVATIONS#REVIEW', shardOf(purchaseId, RESERVATION_SHARDS));
+export const reservationsAwaitingReviewPartitions = (): string[] =>
+  everyShard('RESERVATIONS#REVIEW', RESERVATION_SHARDS);
+
+/**
+ * The audit table's GSI1, records by entity type and time: 1 unit a record. Each type has shards in
+ * proportion to the records a purchase makes of it (32 per record), so that every type's shard
+ * takes about 1/32 of a unit a purchase: 32,000 purchases/s. A record's shard is a hash of its id
+ * (its stream event, so a redelivered record lands where it did). A page of one type reads that
+ * many queries, of all types 289. Promo codes change only by an admin's hand now: one partition.
+ */
+export const AUDIT_TYPE_SHARDS: Readonly<Record<string, number>> = {
+  RESERVATION: 128, // created, SHIPPING, SHIPPED, COMMITTED
+  CREDIT: 64, // the hold, the commit
+  CREDIT_TRANSACTION: 32,
+  PURCHASE: 32,
+  REFUND: 32,
+  PROMO_CODE: 1,
+};
+const auditShardsOf = (entityType: string): number => AUDIT_TYPE_SHARDS[entityType] ?? 1;
+export const auditTypePartition = (entityType: string, recordId: string): string =>
+  sharded(`TYPE#${entityType}`, shardOf(recordId, auditShardsOf(entityType)));
+export const auditTypePartitions = (entityType: string): string[] =>
+  everyShard(`TYPE#${entityType}`, auditShardsOf(entityType));
 
 /** The record that lets a retried HTTP request get its first answer back. */
 export const idempotencyRecordKey = (keyHash: string): ItemKey => ({
@@ -93,8 +160,27 @@ export const idempotencyRecordKey = (keyHash: string): ItemKey => ({
 export const promoCodeKey = (code: string): ItemKey => ({ PK: `PROMO#${code}`, SK: 'PROMO' });
 export const ALL_PROMO_CODES_PARTITION = 'PROMO_CODES';
 
-/** How many of one customer's purchases hold or used a code (`maxRedemptionsPerCustomer`). */
+/**
+ * A promo code's counts live in counter shards, each a partition of its own, never on the code:
+ * a purchase claims from one shard at Reserve and redeems on it at Commit (2 + 2 units, in
+ * transactions), so one code in a flash sale takes 4/32 of a unit per purchase on each shard:
+ * 8,000 purchases/s of one code. Reading the code reads its 32 shards (one BatchGetItem). A limited
+ * code splits `maxRedemptions` over them (`allotment`). Codes are [A-Z0-9_-], so `PROMO#{code}#nn`
+ * can name no other code.
+ */
+export const PROMO_CODE_SHARDS = 32;
+export const promoShardKey = (code: string, shard: number): ItemKey => ({
+  PK: sharded(`PROMO#${code}`, shard),
+  SK: 'PROMO_SHARD',
+});
+/** The shard a purchase claims from first (it moves on to others when that one is spent). */
+export const promoShardOf = (purchaseId: string): number => shardOf(purchaseId, PROMO_CODE_SHARDS);
+
+/**
+ * How many of one customer's purchases hold or used a code (`maxRedemptionsPerCustomer`): in the
+ * customer's partition, which only that customer's purchases write.
+ */
 export const promoCustomerKey = (code: string, customerId: string): ItemKey => ({
-  PK: `PROMO#${code}`,
-  SK: `CUSTOMER#${customerId}`,
+  PK: customerPartitionKey(customerId),
+  SK: `PROMO#${code}`,
 });
