@@ -279,7 +279,8 @@ export function spendHeld(lots: readonly Lot[], draws: readonly LotDraw[]): Lot[
 /**
  * Returns a refund to the lots the purchase drew from, the last-drawn first, never more to a lot
  * than the purchase drew from it less what earlier refunds gave back. A lot pruned since is
- * recreated from the draw; a part whose lot has expired by `now` expires at once.
+ * recreated from the draw; a part whose lot has expired by `now` expires at once. Recreating is
+ * never refused for room, though it may take the list past {@link MAX_OPEN_LOTS}: the refund is owed.
  * @param purchaseDraws what the purchase drew (its hold's draws), in the order drawn
  * @param alreadyReturned every earlier refund's `returned` and `expired` parts for this purchase
  * @throws RefundExceedsDrawsError when `amountCents` is more than is left to refund
