@@ -93,21 +93,6 @@ describe('the admin app in Chromium, signed in as support', () => {
     expect(await change.textContent()).toContain('demo-support');
     await screenshot(support, 'audit');
   });
-
-  it('shows the service refusing an over-refund', async () => {
-    await support.goto(`${env.appUrl}/purchases/${purchase.id}`);
-    await support.getByLabel('An amount').check();
-    await support.getByLabel('Amount to refund (USD)').fill('100000');
-    expect(await support.getByTestId('refund-preview').textContent()).toBe(
-      'The refund is more than what remains to be refunded.',
-    );
-    await support.getByLabel('Reason').fill('too much');
-    await support.getByRole('button', { name: 'Review refund' }).click();
-    await support.getByRole('button', { name: 'Confirm refund' }).click();
-    const alert = support.getByRole('alert');
-    await alert.waitFor();
-    expect(await alert.textContent()).toContain('REFUND_EXCEEDS_REMAINING');
-  });
 });
 
 describe('the admin app signed in as an admin', () => {

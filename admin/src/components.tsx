@@ -5,10 +5,20 @@ import { Link } from 'react-router';
 import { ApiError } from './api.ts';
 import { useOptionalSession } from './session.tsx';
 
-/** An error as the service said it, in place: its message, code and request id. */
+/** A validation error's details: one issue per field, as the service reports them. */
+function fieldIssuesOf(details: unknown): { path: string; message: string }[] {
+  if (!Array.isArray(details)) return [];
+  return details.flatMap((issue: unknown) => {
+    const { path, message } = (issue ?? {}) as { path?: unknown; message?: unknown };
+    return typeof message === 'string' ? [{ path: typeof path === 'string' ? path : '', message }] : [];
+  });
+}
+
+/** An error as the service said it, in place: its message, field details, code and request id. */
 export function ErrorMessage({ error, title }: { error: unknown; title?: string }) {
   const apiError = error instanceof ApiError ? error : undefined;
   const message = apiError?.message ?? (error instanceof Error ? error.message : String(error));
+  const issues = fieldIssuesOf(apiError?.details);
   const session = useOptionalSession();
   return (
     <div role="alert" className="error">
@@ -16,7 +26,7 @@ export function ErrorMessage({ error, title }: { error: unknown; title?: string 
         state="danger"
         title={title ?? 'Something went wrong'}
         text={
-          <span>
+          <div>
             {message}
             {apiError && (
               <Text component="span" size="sm" color="muted">
@@ -25,7 +35,16 @@ export function ErrorMessage({ error, title }: { error: unknown; title?: string 
                 {apiError.requestId ? `, request ${apiError.requestId}` : ''})
               </Text>
             )}
-          </span>
+            {issues.length > 0 && (
+              <ul className="field-issues" aria-label="Field details">
+                {issues.map((issue) => (
+                  <li key={`${issue.path}:${issue.message}`}>
+                    {issue.path ? <code>{issue.path}</code> : 'request'}: {issue.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
         }
         showIcon
       />
