@@ -14,6 +14,16 @@ function fieldIssuesOf(details: unknown): { path: string; message: string }[] {
   });
 }
 
+/**
+ * The browser tab's title: what the page shows, so that a rep with five customer tabs open can tell
+ * them apart ("Jane Smith · Customer").
+ */
+export function usePageTitle(title: string): void {
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
+}
+
 /** An error as the service said it, in place: its message, field details, code and request id. */
 export function ErrorMessage({ error, title }: { error: unknown; title?: string }) {
   const apiError = error instanceof ApiError ? error : undefined;

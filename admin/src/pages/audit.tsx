@@ -6,7 +6,7 @@ import { AUDIT_ENTITY_TYPES } from '../../../functions/audit/audit-entity-types.
 import { query } from '../api.ts';
 import type { AuditEntityType, AuditRecord, Page } from '../api-types.ts';
 import { diffRecord } from '../audit-diff.ts';
-import { Empty, formatTime, Pager, QueryView, useCursor } from '../components.tsx';
+import { Empty, formatTime, Pager, QueryView, useCursor, usePageTitle } from '../components.tsx';
 import { useSession } from '../session.tsx';
 
 /** The service's own list (the filter's enum in the audit schemas is built from it). */
@@ -18,6 +18,7 @@ export default function AuditPage() {
   const [params, setParams] = useSearchParams();
   const entityType = (params.get('entityType') ?? undefined) as AuditEntityType | undefined;
   const entityId = params.get('entityId') ?? undefined;
+  usePageTitle(entityType ? `Audit · ${entityType}${entityId ? ` ${entityId}` : ''}` : 'Audit trail');
   const [typeInput, setTypeInput] = useState<string>(entityType ?? '');
   const [idInput, setIdInput] = useState(entityId ?? '');
   const pages = useCursor(`audit-${entityType ?? ''}-${entityId ?? ''}`);

@@ -3,7 +3,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { query } from '../api.ts';
 import type { CreditTransaction, CustomerView, Page, Purchase } from '../api-types.ts';
-import { DataTable, formatTime, Pager, QueryView, useCursor } from '../components.tsx';
+import { DataTable, formatTime, Pager, QueryView, useCursor, usePageTitle } from '../components.tsx';
 import { CreditForm } from '../credit-form.tsx';
 import { formatCents, formatSignedCents } from '../money.ts';
 import { useSession } from '../session.tsx';
@@ -16,6 +16,7 @@ export default function CustomerPage() {
     queryKey: ['customer', customerId, 'view'],
     queryFn: () => api<CustomerView>(path),
   });
+  usePageTitle(customer.data ? `${customer.data.name} · Customer` : 'Customer');
   const history = useCursor(`history-${customerId}`);
   const transactions = useQuery({
     queryKey: ['customer', customerId, 'transactions', history.cursor ?? ''],

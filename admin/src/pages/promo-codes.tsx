@@ -4,7 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { query } from '../api.ts';
 import type { Page, PromoCodeView } from '../api-types.ts';
-import { DataTable, ErrorMessage, Pager, QueryView, useCursor } from '../components.tsx';
+import { DataTable, ErrorMessage, Pager, QueryView, useCursor, usePageTitle } from '../components.tsx';
 import { formatCents, parseDollars } from '../money.ts';
 import { useSession } from '../session.tsx';
 import { useSubmission } from '../submission.ts';
@@ -14,6 +14,7 @@ const describe = (code: PromoCodeView): string =>
 
 export default function PromoCodesPage() {
   const { api, may } = useSession();
+  usePageTitle('Promo codes');
   const queryClient = useQueryClient();
   const pages = useCursor('promo-codes');
   const list = useQuery({
