@@ -83,10 +83,12 @@ function Shell({ children }: { children: ReactNode }) {
           <NavLink to="/promo-codes">Promo codes</NavLink>
           <NavLink to="/audit">Audit</NavLink>
         </nav>
-        <Text component="span" data-testid="signed-in-as">
-          {subject} ({roles.join(', ') || 'no role'})
-        </Text>
-        <Button type="secondary" label="Sign out" onClick={signOut} />
+        <div className="who">
+          <Text component="span" data-testid="signed-in-as">
+            {subject} ({roles.join(', ') || 'no role'})
+          </Text>
+          <Button type="secondary" label="Sign out" onClick={signOut} />
+        </div>
       </header>
       <main id="main">{children}</main>
     </div>

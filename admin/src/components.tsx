@@ -147,9 +147,24 @@ export const EntityLink = ({ to, children }: { to: string; children: ReactNode }
   <Link to={to}>{children}</Link>
 );
 
-export const formatTime = (iso: string): string =>
-  new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) +
-  ' UTC';
+const timeFormat = new Intl.DateTimeFormat('en-US', {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZoneName: 'short',
+});
+
+/** A time in the rep's own time zone, named: "Dec 4, 2026, 11:06 AM EST". */
+export const formatTime = (iso: string): string => timeFormat.format(new Date(iso));
+
+/** A time as a table shows it: on one line, with the exact instant for assistive tools. */
+export const When = ({ iso }: { iso: string }) => (
+  <time dateTime={iso} className="when">
+    {formatTime(iso)}
+  </time>
+);
 
 /** A plain table: ClickUI's Table is a grid of its own; a native one is read well by screen readers. */
 export function DataTable({
@@ -164,28 +179,31 @@ export function DataTable({
   empty: string;
 }) {
   if (rows.length === 0) return <Empty>{empty}</Empty>;
+  // Under 700 px a table scrolls sideways within its box, rather than squeezing every column.
   return (
-    <table className="data-table">
-      <caption className="visually-hidden">{caption}</caption>
-      <thead>
-        <tr>
-          {headers.map((header) => (
-            <th key={header} scope="col">
-              {header}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.key}>
-            {row.cells.map((cell, index) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: cells are positional
-              <td key={index}>{cell}</td>
+    <div className="table-scroll">
+      <table className="data-table">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            {headers.map((header) => (
+              <th key={header} scope="col">
+                {header}
+              </th>
             ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.key}>
+              {row.cells.map((cell, index) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: cells are positional
+                <td key={index}>{cell}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -2,7 +2,7 @@ import { Title } from '@clickhouse/click-ui';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import type { Purchase } from '../api-types.ts';
-import { DataTable, formatTime, QueryView, usePageTitle } from '../components.tsx';
+import { DataTable, QueryView, usePageTitle, When } from '../components.tsx';
 import { formatCents } from '../money.ts';
 import { RefundForm } from '../refund-form.tsx';
 import { useSession } from '../session.tsx';
@@ -49,7 +49,9 @@ export default function PurchasePage() {
               <dt>Shipment</dt>
               <dd>{bought.shipmentId}</dd>
               <dt>Bought</dt>
-              <dd>{formatTime(bought.createdAt)}</dd>
+              <dd>
+                <When iso={bought.createdAt} />
+              </dd>
             </dl>
             <dl className="facts">
               <dt>Product (as bought)</dt>
@@ -85,7 +87,7 @@ export default function PurchasePage() {
               rows={(bought.refunds ?? []).map((refund) => ({
                 key: refund.id,
                 cells: [
-                  formatTime(refund.createdAt),
+                  <When key="when" iso={refund.createdAt} />,
                   formatCents(refund.amountCents),
                   refund.quantity ?? '—',
                   refund.reason,
