@@ -4,6 +4,7 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from './api.ts';
 import { useOptionalSession } from './session.tsx';
+import { formatTime } from './time.ts';
 
 /** A validation error's details: one issue per field, as the service reports them. */
 function fieldIssuesOf(details: unknown): { path: string; message: string }[] {
@@ -146,18 +147,6 @@ export function Pager({
 export const EntityLink = ({ to, children }: { to: string; children: ReactNode }) => (
   <Link to={to}>{children}</Link>
 );
-
-const timeFormat = new Intl.DateTimeFormat('en-US', {
-  year: 'numeric',
-  month: 'short',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-  timeZoneName: 'short',
-});
-
-/** A time in the rep's own time zone, named: "Dec 4, 2026, 11:06 AM EST". */
-export const formatTime = (iso: string): string => timeFormat.format(new Date(iso));
 
 /** A time as a table shows it: on one line, with the exact instant for assistive tools. */
 export const When = ({ iso }: { iso: string }) => (
