@@ -30,6 +30,9 @@ export interface StoryContext {
 /** The record's own `at` and actor: shown once in the headline, never again as a field. */
 const HIDDEN = new Set(['createdAt', 'updatedAt', 'changedBy', 'actor']);
 
+/** Fields whose values are the service's enums: `PARTIALLY_REFUNDED` reads "partially refunded". */
+const ENUMS = new Set(['status', 'type', 'kind']);
+
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
 
 /** `refundedCents` → "Refunded", `shippingAddress` → "Shipping address", `shipmentId` → "Shipment id". */
@@ -45,6 +48,8 @@ function textOf(name: string, value: unknown): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'number' && /Cents/.test(name)) return formatCents(value);
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'string' && ENUMS.has(name) && /^[A-Z_]+$/.test(value))
+    return value.toLowerCase().replaceAll('_', ' ');
   if (typeof value === 'string') return ISO_TIME.test(value) ? formatTime(value) : value;
   if (Array.isArray(value))
     return value.every((entry) => typeof entry !== 'object' || entry === null)

@@ -86,7 +86,7 @@ describe('fieldLines', () => {
       ),
     ).toEqual([
       { label: 'Refunded', before: '$0.00', after: '$3.33' },
-      { label: 'Status', before: 'COMPLETED', after: 'PARTIALLY_REFUNDED' },
+      { label: 'Status', before: 'completed', after: 'partially refunded' },
     ]);
     expect(fieldLines(null, { shippedAt: '2026-12-04T15:06:00.000Z' })).toEqual([
       { label: 'Shipped at', before: undefined, after: 'Dec 4, 2026, 3:06 PM UTC' },
