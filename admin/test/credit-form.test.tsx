@@ -58,6 +58,18 @@ describe('CreditForm', () => {
     expect(api.calls[1]?.headers['idempotency-key']).not.toBe(api.calls[0]?.headers['idempotency-key']);
   });
 
+  it('asks the same before deducting the same again', async () => {
+    const api = fakeApi(() => granted(-500, 500));
+    renderApp(<CreditForm customerId="c1" kind="deduct" />, { role: 'support', fetchImpl: api.fetchImpl });
+    await fillAndSend('5', 'correction', 'Deduct credit');
+    await screen.findByText('Deducted $5.00. New balance $5.00.');
+    await fillAndSend('5', 'correction', 'Deduct credit');
+    expect((await screen.findByRole('dialog')).textContent).toMatch(
+      /You deducted \$5\.00 for this reason \d+ s ago\. Deduct again\?/,
+    );
+    expect(api.calls).toHaveLength(1);
+  });
+
   it('does not ask about a different amount, reason, kind, or one sent over five minutes ago', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-12-04T10:00:00Z'));
