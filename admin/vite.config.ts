@@ -50,6 +50,8 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['test/**/*.test.{ts,tsx}'],
     setupFiles: ['test/setup.ts'],
+    // Times are shown in the rep's zone: the tests read them in one fixed zone.
+    env: { TZ: 'UTC' },
     // ClickUI's modules import their CSS: let Vite transform them rather than Node load them.
     server: { deps: { inline: ['@clickhouse/click-ui'] } },
   },

@@ -33,6 +33,7 @@ function sourceFiles(): string[] {
     );
   return [
     ...walk(join(ADMIN_APP_DIR, 'src')),
+    ...walk(join(ADMIN_APP_DIR, 'public')),
     ...walk(join(ROOT_DIR, 'functions')),
     join(ADMIN_APP_DIR, 'index.html'),
     join(ADMIN_APP_DIR, 'vite.config.ts'),

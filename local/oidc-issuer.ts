@@ -16,6 +16,13 @@ import {
   RESOURCE_INDICATOR,
   STOREFRONT_CLIENT,
 } from './oidc-clients.ts';
+import {
+  handleInteraction,
+  interactionPath,
+  logoutSource,
+  postLogoutSuccessSource,
+  renderError,
+} from './oidc-sign-in.ts';
 
 /**
  * The local stand-in for Cognito: a real OpenID Connect issuer (`oidc-provider`, certified), with a
@@ -23,8 +30,9 @@ import {
  * code flow with PKCE for the admin app, and demo users. Its access tokens carry what Cognito's do:
  * the roles as `cognito:groups` (users) or as `purchase-api/<role>` scopes (machine clients).
  *
- * Its sign-in pages are oidc-provider's `devInteractions`: any password is accepted, and the library
- * warns that they are for development only. That is what this is: nothing here is deployed.
+ * Its sign-in, sign-out and error pages are its own (oidc-sign-in.ts), not oidc-provider's
+ * `devInteractions`: they let only the demo users in (with any password: nothing here is deployed) and
+ * make no outside request. Sign-out with the app's ID token hint returns straight to the app.
  */
 
 /** A subject the service accepts (token-verifier.ts checks the same). */
@@ -66,7 +74,17 @@ export async function startOidcIssuer(options: OidcIssuerOptions): Promise<OidcI
   const issuer = options.issuer ?? listening;
   const provider = new Provider(issuer, configuration(keys, options.adminAppRedirectUris));
   registerLocalTokenGrant(provider);
-  server.on('request', provider.callback());
+  const callback = provider.callback();
+  server.on('request', (request, response) => {
+    handleInteraction(provider, request, response).then(
+      (handled) => {
+        if (!handled) callback(request, response);
+      },
+      () => {
+        if (!response.headersSent) response.writeHead(500).end();
+      },
+    );
+  });
   return {
     issuer,
     jwksUrl: `${listening}/jwks`,
@@ -118,8 +136,11 @@ function configuration(keys: JWK[], adminAppRedirectUris: readonly string[]): Co
     clientBasedCORS: (_ctx, origin, client) =>
       client.clientId === ADMIN_APP_CLIENT_ID &&
       (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin),
+    interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid) },
+    renderError,
     features: {
-      devInteractions: { enabled: true },
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       clientCredentials: { enabled: true },
       revocation: { enabled: true },
       resourceIndicators: {

@@ -74,18 +74,44 @@ export async function startBrowserStack(): Promise<BrowserStack> {
   }
 }
 
-/** Signs in through the issuer's login page, as a person would; resolves on the customers page. */
-export async function signIn(browser: Browser, appUrl: string, login: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+export interface PageOptions {
+  /** 1280 × 900 unless given: a phone is 390 × 844. */
+  viewport?: { width: number; height: number };
+  /** The rep's time zone (IANA), as the browser reports it; UTC unless given. */
+  timezoneId?: string;
+}
+
+/** A fresh browser context and page, failing the test on any page error. */
+export async function newPage(browser: Browser, options: PageOptions = {}): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    timezoneId: options.timezoneId ?? 'UTC',
+  });
   const page = await context.newPage();
   page.on('pageerror', (error) => {
     throw error;
   });
-  await page.goto(appUrl);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  return page;
+}
+
+/** Fills the issuer's sign-in form, as a person would. */
+export async function submitIssuerSignIn(page: Page, login: string): Promise<void> {
   await page.locator('input[name="login"]').fill(login);
   await page.locator('input[name="password"]').fill('any password');
   await page.locator('button[type="submit"]').click();
+}
+
+/** Signs in through the issuer's login page, as a person would; resolves on the customers page. */
+export async function signIn(
+  browser: Browser,
+  appUrl: string,
+  login: string,
+  options: PageOptions = {},
+): Promise<Page> {
+  const page = await newPage(browser, options);
+  await page.goto(appUrl);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await submitIssuerSignIn(page, login);
   await page.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
   return page;
 }

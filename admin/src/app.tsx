@@ -4,7 +4,7 @@ import { lazy, type ReactNode, Suspense, useState } from 'react';
 import { useAuth } from 'react-oidc-context';
 import { BrowserRouter, Navigate, NavLink, Route, Routes } from 'react-router';
 import { ApiError } from './api.ts';
-import { ErrorMessage, Loading } from './components.tsx';
+import { ErrorMessage, Loading, usePageTitle } from './components.tsx';
 import { useSession } from './session.tsx';
 
 // One chunk per page: the first screen loads only what it shows.
@@ -52,16 +52,18 @@ export function SignedInApp() {
               <Route path="/purchases/:purchaseId" element={<PurchasePage />} />
               <Route path="/promo-codes" element={<PromoCodesPage />} />
               <Route path="/audit" element={<AuditPage />} />
-              <Route
-                path="*"
-                element={<ErrorMessage error={new Error('No page here.')} title="Not found" />}
-              />
+              <Route path="*" element={<NotFound />} />
             </Routes>
           </Suspense>
         </Shell>
       </BrowserRouter>
     </QueryClientProvider>
   );
+}
+
+function NotFound() {
+  usePageTitle('Not found');
+  return <ErrorMessage error={new Error('No page here.')} title="Not found" />;
 }
 
 function Shell({ children }: { children: ReactNode }) {
@@ -81,10 +83,12 @@ function Shell({ children }: { children: ReactNode }) {
           <NavLink to="/promo-codes">Promo codes</NavLink>
           <NavLink to="/audit">Audit</NavLink>
         </nav>
-        <Text component="span" data-testid="signed-in-as">
-          {subject} ({roles.join(', ') || 'no role'})
-        </Text>
-        <Button type="secondary" label="Sign out" onClick={signOut} />
+        <div className="who">
+          <Text component="span" data-testid="signed-in-as">
+            {subject} ({roles.join(', ') || 'no role'})
+          </Text>
+          <Button type="secondary" label="Sign out" onClick={signOut} />
+        </div>
       </header>
       <main id="main">{children}</main>
     </div>

@@ -4,11 +4,32 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from './api.ts';
 import { useOptionalSession } from './session.tsx';
+import { formatTime } from './time.ts';
 
-/** An error as the service said it, in place: its message, code and request id. */
+/** A validation error's details: one issue per field, as the service reports them. */
+function fieldIssuesOf(details: unknown): { path: string; message: string }[] {
+  if (!Array.isArray(details)) return [];
+  return details.flatMap((issue: unknown) => {
+    const { path, message } = (issue ?? {}) as { path?: unknown; message?: unknown };
+    return typeof message === 'string' ? [{ path: typeof path === 'string' ? path : '', message }] : [];
+  });
+}
+
+/**
+ * The browser tab's title: what the page shows, so that a rep with five customer tabs open can tell
+ * them apart ("Jane Smith · Customer").
+ */
+export function usePageTitle(title: string): void {
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
+}
+
+/** An error as the service said it, in place: its message, field details, code and request id. */
 export function ErrorMessage({ error, title }: { error: unknown; title?: string }) {
   const apiError = error instanceof ApiError ? error : undefined;
   const message = apiError?.message ?? (error instanceof Error ? error.message : String(error));
+  const issues = fieldIssuesOf(apiError?.details);
   const session = useOptionalSession();
   return (
     <div role="alert" className="error">
@@ -16,7 +37,7 @@ export function ErrorMessage({ error, title }: { error: unknown; title?: string 
         state="danger"
         title={title ?? 'Something went wrong'}
         text={
-          <span>
+          <div>
             {message}
             {apiError && (
               <Text component="span" size="sm" color="muted">
@@ -25,7 +46,16 @@ export function ErrorMessage({ error, title }: { error: unknown; title?: string 
                 {apiError.requestId ? `, request ${apiError.requestId}` : ''})
               </Text>
             )}
-          </span>
+            {issues.length > 0 && (
+              <ul className="field-issues" aria-label="Field details">
+                {issues.map((issue) => (
+                  <li key={`${issue.path}:${issue.message}`}>
+                    {issue.path ? <code>{issue.path}</code> : 'request'}: {issue.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
         }
         showIcon
       />
@@ -118,9 +148,12 @@ export const EntityLink = ({ to, children }: { to: string; children: ReactNode }
   <Link to={to}>{children}</Link>
 );
 
-export const formatTime = (iso: string): string =>
-  new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) +
-  ' UTC';
+/** A time as a table shows it: on one line, with the exact instant for assistive tools. */
+export const When = ({ iso }: { iso: string }) => (
+  <time dateTime={iso} className="when">
+    {formatTime(iso)}
+  </time>
+);
 
 /** A plain table: ClickUI's Table is a grid of its own; a native one is read well by screen readers. */
 export function DataTable({
@@ -135,28 +168,31 @@ export function DataTable({
   empty: string;
 }) {
   if (rows.length === 0) return <Empty>{empty}</Empty>;
+  // Under 700 px a table scrolls sideways within its box, rather than squeezing every column.
   return (
-    <table className="data-table">
-      <caption className="visually-hidden">{caption}</caption>
-      <thead>
-        <tr>
-          {headers.map((header) => (
-            <th key={header} scope="col">
-              {header}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.key}>
-            {row.cells.map((cell, index) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: cells are positional
-              <td key={index}>{cell}</td>
+    <div className="table-scroll">
+      <table className="data-table">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            {headers.map((header) => (
+              <th key={header} scope="col">
+                {header}
+              </th>
             ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.key}>
+              {row.cells.map((cell, index) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: cells are positional
+                <td key={index}>{cell}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

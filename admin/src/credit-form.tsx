@@ -1,19 +1,31 @@
-import { Alert, Button, TextField, Title } from '@clickhouse/click-ui';
+import { Alert, Button, ConfirmationDialog, TextField, Title } from '@clickhouse/click-ui';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import type { CreditChangeResponse } from './api-types.ts';
 import { ErrorMessage } from './components.tsx';
 import { formatCents, parseDollars } from './money.ts';
+import { ago, lastSent, type MoneyChange, rememberSent } from './recent-changes.ts';
 import { useSession } from './session.tsx';
 import { useSubmission } from './submission.ts';
 
 type Kind = 'grant' | 'deduct';
-const TEXT: Record<Kind, { title: string; button: string; done: string; path: string }> = {
-  grant: { title: 'Grant credit', button: 'Grant credit', done: 'Granted', path: 'grants' },
-  deduct: { title: 'Deduct credit', button: 'Deduct credit', done: 'Deducted', path: 'deductions' },
+const TEXT: Record<Kind, { title: string; button: string; done: string; again: string; path: string }> = {
+  grant: { title: 'Grant credit', button: 'Grant credit', done: 'Granted', again: 'Grant', path: 'grants' },
+  deduct: {
+    title: 'Deduct credit',
+    button: 'Deduct credit',
+    done: 'Deducted',
+    again: 'Deduct',
+    path: 'deductions',
+  },
 };
 
-/** Grant or deduct: dollars typed, cents sent, a reason required, the server's answer shown in place. */
+type Body = { amountCents: number; reason: string };
+
+/**
+ * Grant or deduct: dollars typed, cents sent, a reason required, the server's answer shown in place.
+ * After success the form clears itself; the same change sent again within minutes is asked about first.
+ */
 export function CreditForm({ customerId, kind }: { customerId: string; kind: Kind }) {
   const { api } = useSession();
   const queryClient = useQueryClient();
@@ -21,18 +33,21 @@ export function CreditForm({ customerId, kind }: { customerId: string; kind: Kin
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<{ amount?: string; reason?: string }>({});
-  const submission = useSubmission(
-    async (body: { amountCents: number; reason: string }, idempotencyKey: string) => {
-      const answer = await api<CreditChangeResponse>(
-        `/v1/customers/${encodeURIComponent(customerId)}/credit/${text.path}`,
-        { method: 'POST', body, idempotencyKey },
-      );
-      await queryClient.invalidateQueries({ queryKey: ['customer', customerId] });
-      await queryClient.invalidateQueries({ queryKey: ['customers'] });
-      await queryClient.invalidateQueries({ queryKey: ['audit'] });
-      return answer;
-    },
-  );
+  const [repeat, setRepeat] = useState<{ body: Body; secondsAgo: string }>();
+  const changeOf = (body: Body): MoneyChange => ({ customerId, kind, ...body });
+  const submission = useSubmission(async (body: Body, idempotencyKey: string) => {
+    const answer = await api<CreditChangeResponse>(
+      `/v1/customers/${encodeURIComponent(customerId)}/credit/${text.path}`,
+      { method: 'POST', body, idempotencyKey },
+    );
+    rememberSent(changeOf(body));
+    setAmount('');
+    setReason('');
+    await queryClient.invalidateQueries({ queryKey: ['customer', customerId] });
+    await queryClient.invalidateQueries({ queryKey: ['customers'] });
+    await queryClient.invalidateQueries({ queryKey: ['audit'] });
+    return answer;
+  });
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -43,7 +58,10 @@ export function CreditForm({ customerId, kind }: { customerId: string; kind: Kin
     else if (reason.trim().length > 500) next.reason = 'At most 500 characters.';
     setErrors(next);
     if (!parsed.ok || next.reason) return;
-    void submission.submit({ amountCents: parsed.cents, reason: reason.trim() });
+    const body = { amountCents: parsed.cents, reason: reason.trim() };
+    const sentAt = lastSent(changeOf(body));
+    if (sentAt !== undefined) return setRepeat({ body, secondsAgo: ago(Date.now() - sentAt) });
+    void submission.submit(body);
   };
 
   const { state } = submission;
@@ -94,6 +112,23 @@ export function CreditForm({ customerId, kind }: { customerId: string; kind: Kin
         )}
         {state.status === 'failed' && <ErrorMessage error={state.error} title={`${text.title} failed`} />}
       </div>
+      <ConfirmationDialog
+        open={repeat !== undefined}
+        title="The same change again?"
+        message={
+          repeat
+            ? `You ${text.done.toLowerCase()} ${formatCents(repeat.body.amountCents)} for this reason ${repeat.secondsAgo} ago. ${text.again} again?`
+            : ''
+        }
+        primaryActionLabel={`${text.again} again`}
+        primaryActionType={kind === 'deduct' ? 'danger' : 'primary'}
+        secondaryActionLabel="Cancel"
+        onCancel={() => setRepeat(undefined)}
+        onConfirm={() => {
+          if (repeat) void submission.submit(repeat.body);
+          setRepeat(undefined);
+        }}
+      />
     </form>
   );
 }

@@ -29,7 +29,8 @@ const requestOf = (choice: RefundChoice, reason: string): RefundRequest =>
 
 /**
  * Refund by amount, by quantity, or what remains. The form shows what the choice would return
- * (computed as the service does) and asks to confirm; the service may still say no, shown in place.
+ * (computed as the service does) and asks to confirm only what it foresees the service accepting; the
+ * service may still say no (a concurrent refund), shown in place.
  */
 export function RefundForm({ purchase }: { purchase: Purchase }) {
   const { api } = useSession();
@@ -66,8 +67,8 @@ export function RefundForm({ purchase }: { purchase: Purchase }) {
     event.preventDefault();
     const trimmed = reason.trim();
     setReasonError(trimmed === '' ? 'Enter a reason.' : undefined);
-    if (trimmed === '' || 'error' in choice) return;
-    // An over-refund the preview foresees is still sent if the rep confirms: the service decides.
+    // A refund the preview already says will fail (more than remains) is not offered to confirm.
+    if (trimmed === '' || 'error' in choice || !preview.ok) return;
     setConfirming(requestOf(choice, trimmed));
   };
 

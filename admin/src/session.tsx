@@ -74,9 +74,16 @@ export function OidcSession({ apiBaseUrl, children }: { apiBaseUrl: string; chil
       sessionFor(
         apiBaseUrl,
         () => token.current,
-        // Cognito's discovery document names no end_session_endpoint: then forget the session here.
+        // The ID token hint proves the request is the app's, so the issuer signs out without asking
+        // and returns to the app. Cognito's discovery document names no end_session_endpoint: then
+        // forget the session here.
         () =>
-          void auth.signoutRedirect().catch(() => auth.removeUser().then(() => window.location.assign('/'))),
+          void auth
+            .signoutRedirect({
+              ...(auth.user?.id_token ? { id_token_hint: auth.user.id_token } : {}),
+              post_logout_redirect_uri: window.location.origin,
+            })
+            .catch(() => auth.removeUser().then(() => window.location.assign('/'))),
       ),
     [apiBaseUrl, accessToken],
   );

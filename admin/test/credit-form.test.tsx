@@ -1,6 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CreditForm } from '../src/credit-form.tsx';
 import { type Answer, errorBody, fakeApi, renderApp } from './harness.tsx';
 
@@ -21,6 +21,69 @@ async function fillAndSend(amount: string, reason = 'goodwill', button = 'Grant 
 }
 
 describe('CreditForm', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('clears itself after success, so pressing the button again sends nothing', async () => {
+    const api = fakeApi(() => granted(2500, 2500));
+    renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
+    const user = await fillAndSend('25');
+    expect(await screen.findByText('Granted $25.00. New balance $25.00.')).toBeTruthy();
+    expect((screen.getByLabelText('Amount (USD)') as HTMLInputElement).value).toBe('');
+    expect((screen.getByLabelText('Reason') as HTMLInputElement).value).toBe('');
+    await user.click(screen.getByRole('button', { name: 'Grant credit' }));
+    expect(screen.getByText('Enter an amount.')).toBeTruthy();
+    expect(api.calls).toHaveLength(1);
+  });
+
+  it('asks before sending the same customer, amount and reason again within minutes', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-04T10:00:00Z'));
+    const api = fakeApi(() => granted(2500, 2500));
+    renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
+    await fillAndSend('25', 'late delivery');
+    await screen.findByText('Granted $25.00. New balance $25.00.');
+    vi.setSystemTime(new Date('2026-12-04T10:00:40Z'));
+
+    const user = await fillAndSend('25.00', 'Late  delivery');
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog.textContent).toContain('You granted $25.00 for this reason 40 s ago. Grant again?');
+    expect(api.calls).toHaveLength(1);
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(api.calls).toHaveLength(1);
+
+    await user.click(screen.getByRole('button', { name: 'Grant credit' }));
+    await user.click(await screen.findByRole('button', { name: 'Grant again' }));
+    await waitFor(() => expect(api.calls).toHaveLength(2));
+    expect(api.calls[1]?.headers['idempotency-key']).not.toBe(api.calls[0]?.headers['idempotency-key']);
+  });
+
+  it('asks the same before deducting the same again', async () => {
+    const api = fakeApi(() => granted(-500, 500));
+    renderApp(<CreditForm customerId="c1" kind="deduct" />, { role: 'support', fetchImpl: api.fetchImpl });
+    await fillAndSend('5', 'correction', 'Deduct credit');
+    await screen.findByText('Deducted $5.00. New balance $5.00.');
+    await fillAndSend('5', 'correction', 'Deduct credit');
+    expect((await screen.findByRole('dialog')).textContent).toMatch(
+      /You deducted \$5\.00 for this reason \d+ s ago\. Deduct again\?/,
+    );
+    expect(api.calls).toHaveLength(1);
+  });
+
+  it('does not ask about a different amount, reason, kind, or one sent over five minutes ago', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-04T10:00:00Z'));
+    const api = fakeApi(() => granted(2500, 2500));
+    renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
+    await fillAndSend('25', 'goodwill');
+    await screen.findByText('Granted $25.00. New balance $25.00.');
+    await fillAndSend('26', 'goodwill');
+    await waitFor(() => expect(api.calls).toHaveLength(2));
+    vi.setSystemTime(new Date('2026-12-04T10:05:01Z'));
+    await fillAndSend('25', 'goodwill');
+    await waitFor(() => expect(api.calls).toHaveLength(3));
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
   it('sends the typed dollars as cents with an Idempotency-Key and shows the new balance', async () => {
     const api = fakeApi(() => granted(1234, 11234));
     renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
@@ -78,7 +141,7 @@ describe('CreditForm', () => {
     ];
     const api = fakeApi(() => answers.shift() ?? granted(500, 500));
     renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
-    const user = await fillAndSend('5');
+    await fillAndSend('5');
     expect(
       await screen.findByText('Granted $5.00. New balance $5.00.', {}, { timeout: 10_000 }),
     ).toBeTruthy();
@@ -86,7 +149,7 @@ describe('CreditForm', () => {
     const [first, second, third] = api.calls.map((call) => call.headers['idempotency-key']);
     expect(second).toBe(first);
     expect(third).toBe(first);
-    await user.click(screen.getByRole('button', { name: 'Grant credit' }));
+    await fillAndSend('5', 'another goodwill');
     await waitFor(() => expect(api.calls).toHaveLength(4), { timeout: 10_000 });
     expect(api.calls[3]?.headers['idempotency-key']).not.toBe(first);
   });

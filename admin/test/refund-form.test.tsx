@@ -46,7 +46,22 @@ describe('RefundForm', () => {
     expect(api.calls[0]?.headers['idempotency-key']).toBeTruthy();
   });
 
-  it("shows the service's refusal of an over-refund in place", async () => {
+  it('offers no Confirm for a refund the preview says is more than remains', async () => {
+    const api = fakeApi(() => ({ status: 500 }));
+    renderApp(<RefundForm purchase={purchase} />, { role: 'support', fetchImpl: api.fetchImpl });
+    const user = userEvent.setup();
+    await user.click(screen.getByLabelText('An amount'));
+    await user.type(screen.getByLabelText('Amount to refund (USD)'), '20');
+    await user.type(screen.getByLabelText('Reason'), 'too much');
+    await user.click(screen.getByRole('button', { name: 'Review refund' }));
+    expect(screen.getByTestId('refund-preview').textContent).toBe(
+      'The refund is more than what remains to be refunded.',
+    );
+    expect(screen.queryByRole('button', { name: /Confirm/ })).toBeNull();
+    expect(api.calls).toHaveLength(0);
+  });
+
+  it("shows the service's refusal in place (a concurrent refund took what remained)", async () => {
     const api = fakeApi(() => ({
       status: 422,
       body: errorBody('REFUND_EXCEEDS_REMAINING', 'The refund is more than what remains to be refunded.'),
@@ -54,15 +69,12 @@ describe('RefundForm', () => {
     renderApp(<RefundForm purchase={purchase} />, { role: 'support', fetchImpl: api.fetchImpl });
     const user = userEvent.setup();
     await user.click(screen.getByLabelText('An amount'));
-    await user.type(screen.getByLabelText('Amount to refund (USD)'), '20');
-    expect(screen.getByTestId('refund-preview').textContent).toBe(
-      'The refund is more than what remains to be refunded.',
-    );
-    await user.type(screen.getByLabelText('Reason'), 'too much');
+    await user.type(screen.getByLabelText('Amount to refund (USD)'), '5');
+    await user.type(screen.getByLabelText('Reason'), 'late');
     await user.click(screen.getByRole('button', { name: 'Review refund' }));
-    await user.click(screen.getByRole('button', { name: 'Confirm refund' }));
+    await user.click(screen.getByRole('button', { name: 'Confirm refund of $5.00' }));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('REFUND_EXCEEDS_REMAINING');
-    expect(api.calls[0]?.body).toEqual({ amountCents: 2000, reason: 'too much' });
+    expect(api.calls[0]?.body).toEqual({ amountCents: 500, reason: 'late' });
   });
 });

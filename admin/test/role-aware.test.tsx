@@ -37,6 +37,12 @@ describe('the customer page', () => {
     expect(await screen.findByText('No credit history yet.')).toBeTruthy();
   });
 
+  it("is titled with the customer's name, so that tabs can be told apart", async () => {
+    renderAs('viewer');
+    await screen.findByRole('heading', { name: 'Jane Smith' });
+    expect(document.title).toBe('Jane Smith · Customer');
+  });
+
   it('shows a viewer no button that the service would refuse', async () => {
     renderAs('viewer');
     expect(await screen.findByRole('heading', { name: 'Jane Smith' })).toBeTruthy();

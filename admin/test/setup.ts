@@ -1,7 +1,11 @@
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
-afterEach(() => cleanup());
+afterEach(() => {
+  cleanup();
+  // The forms remember the tab's recent money changes there.
+  window.sessionStorage.clear();
+});
 
 // What jsdom lacks and ClickUI's Radix parts ask for.
 globalThis.ResizeObserver ??= class {

@@ -154,14 +154,10 @@ describe('the local OpenID Connect issuer', () => {
     },
   );
 
-  it('gives a user who is no demo user a token with no group, which may do nothing', async () => {
-    const signIn = await signInThroughAdminApp({ login: 'mallory' });
+  // A stranger used to get in with no group, and met FORBIDDEN on every page of the app.
+  it('refuses a user who is no demo user at its sign-in page, saying so', async () => {
+    const signIn = signInThroughAdminApp({ login: 'mallory' });
 
-    expect(claimsOf(signIn.accessToken ?? '')).toMatchObject({ sub: 'mallory', 'cognito:groups': [] });
-    const { customerId } = await customerAndProduct(0, 1);
-    const read = await api('GET', `/v1/customers/${customerId}/credit`, {
-      headers: bearer(signIn.accessToken ?? ''),
-    });
-    expect(read.status).toBe(403);
+    await expect(signIn).rejects.toThrow(/answered 401: .*mallory is not a demo user/s);
   });
 });

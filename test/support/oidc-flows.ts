@@ -49,7 +49,7 @@ export interface SignIn {
 
 /**
  * A browser signing in to the admin app through the issuer, over HTTP, redirects followed by hand:
- * GET /auth, the devInteractions login form, POST login (any password), any consent page accepted,
+ * GET /auth, the issuer's login form, POST login (a demo user, any password), any consent page accepted,
  * back to the callback with a code, and the code exchanged at the token endpoint with its verifier.
  */
 export async function signInThroughAdminApp(options: {

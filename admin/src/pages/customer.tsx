@@ -3,7 +3,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { query } from '../api.ts';
 import type { CreditTransaction, CustomerView, Page, Purchase } from '../api-types.ts';
-import { DataTable, formatTime, Pager, QueryView, useCursor } from '../components.tsx';
+import { DataTable, Pager, QueryView, useCursor, usePageTitle, When } from '../components.tsx';
 import { CreditForm } from '../credit-form.tsx';
 import { formatCents, formatSignedCents } from '../money.ts';
 import { useSession } from '../session.tsx';
@@ -16,6 +16,7 @@ export default function CustomerPage() {
     queryKey: ['customer', customerId, 'view'],
     queryFn: () => api<CustomerView>(path),
   });
+  usePageTitle(customer.data ? `${customer.data.name} · Customer` : 'Customer');
   const history = useCursor(`history-${customerId}`);
   const transactions = useQuery({
     queryKey: ['customer', customerId, 'transactions', history.cursor ?? ''],
@@ -84,7 +85,7 @@ export default function CustomerPage() {
                     rows={page.items.map((transaction) => ({
                       key: transaction.id,
                       cells: [
-                        formatTime(transaction.createdAt),
+                        <When key="when" iso={transaction.createdAt} />,
                         transaction.type,
                         formatSignedCents(transaction.amountCents),
                         formatCents(transaction.balanceAfterCents),
@@ -145,7 +146,7 @@ export function PurchaseTable({ purchases }: { purchases: Purchase[] }) {
         key: purchase.id,
         cells: [
           <Link key="when" to={`/purchases/${encodeURIComponent(purchase.id)}`}>
-            {formatTime(purchase.createdAt)}
+            <When iso={purchase.createdAt} />
           </Link>,
           <Link key="product" to={`/purchases?productId=${encodeURIComponent(purchase.productId)}`}>
             {purchase.product.name}

@@ -4,7 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { query } from '../api.ts';
 import type { CustomerView, Page } from '../api-types.ts';
-import { DataTable, ErrorMessage, Pager, QueryView, useCursor } from '../components.tsx';
+import { DataTable, ErrorMessage, Pager, QueryView, useCursor, usePageTitle } from '../components.tsx';
 import { formatCents } from '../money.ts';
 import { useSession } from '../session.tsx';
 
@@ -13,6 +13,7 @@ const EMAIL_SEARCH_PAGES = 10;
 
 export default function CustomersPage() {
   const { api } = useSession();
+  usePageTitle('Customers');
   const navigate = useNavigate();
   const pages = useCursor('customers');
   const list = useQuery({

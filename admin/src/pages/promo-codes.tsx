@@ -1,19 +1,17 @@
-import { Alert, Button, TextField, Title } from '@clickhouse/click-ui';
+import { Button, ConfirmationDialog, Title } from '@clickhouse/click-ui';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { query } from '../api.ts';
 import type { Page, PromoCodeView } from '../api-types.ts';
-import { DataTable, ErrorMessage, Pager, QueryView, useCursor } from '../components.tsx';
-import { formatCents, parseDollars } from '../money.ts';
+import { DataTable, ErrorMessage, Pager, QueryView, useCursor, usePageTitle } from '../components.tsx';
+import { CreatePromoCodeForm } from '../promo-code-form.tsx';
+import { discountOf, limitsOf, validityOf } from '../promo-code-request.ts';
 import { useSession } from '../session.tsx';
-import { useSubmission } from '../submission.ts';
-
-const describe = (code: PromoCodeView): string =>
-  code.kind === 'PERCENT' ? `${code.percentOff ?? 0}% off` : `${formatCents(code.amountOffCents ?? 0)} off`;
 
 export default function PromoCodesPage() {
   const { api, may } = useSession();
+  usePageTitle('Promo codes');
   const queryClient = useQueryClient();
   const pages = useCursor('promo-codes');
   const list = useQuery({
@@ -21,11 +19,13 @@ export default function PromoCodesPage() {
     queryFn: () => api<Page<PromoCodeView>>(`/v1/promo-codes${query({ limit: 20, cursor: pages.cursor })}`),
     placeholderData: keepPreviousData,
   });
-  const deactivate = useMutation({
-    mutationFn: (code: string) =>
+  // Deactivating is asked about first (customers lose the code at once); reactivating is not.
+  const [deactivating, setDeactivating] = useState<string>();
+  const setActive = useMutation({
+    mutationFn: ({ code, active }: { code: string; active: boolean }) =>
       api<PromoCodeView>(`/v1/promo-codes/${encodeURIComponent(code)}`, {
         method: 'PATCH',
-        body: { active: false },
+        body: { active },
       }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['promo-codes'] }),
   });
@@ -36,20 +36,48 @@ export default function PromoCodesPage() {
         Promo codes
       </Title>
       {admin && <CreatePromoCodeForm />}
-      {deactivate.isError && <ErrorMessage error={deactivate.error} title="Could not deactivate" />}
+      {setActive.isError && (
+        <ErrorMessage
+          error={setActive.error}
+          title={`Could not ${setActive.variables.active ? 'reactivate' : 'deactivate'} ${setActive.variables.code}`}
+        />
+      )}
+      <ConfirmationDialog
+        open={deactivating !== undefined}
+        title={`Deactivate ${deactivating ?? ''}?`}
+        message={`Customers can no longer use ${deactivating ?? ''} at checkout. You can reactivate it later.`}
+        primaryActionLabel="Deactivate"
+        primaryActionType="danger"
+        onCancel={() => setDeactivating(undefined)}
+        onConfirm={() => {
+          if (deactivating) setActive.mutate({ code: deactivating, active: false });
+          setDeactivating(undefined);
+        }}
+      />
       <QueryView query={list} what="promo codes">
         {(page) => (
           <>
             <DataTable
               caption="Promo codes"
-              headers={['Code', 'Discount', 'Redemptions', 'Active', 'Audit', ...(admin ? ['Action'] : [])]}
+              headers={[
+                'Code',
+                'Discount',
+                'Redemptions',
+                'Limits',
+                'Valid',
+                'Active',
+                'Audit',
+                ...(admin ? ['Action'] : []),
+              ]}
               empty="No promo codes yet."
               rows={page.items.map((code) => ({
                 key: code.code,
                 cells: [
                   code.code,
-                  describe(code),
+                  discountOf(code),
                   `${code.redemptions}${code.maxRedemptions ? ` of ${code.maxRedemptions}` : ''}`,
+                  limitsOf(code),
+                  validityOf(code),
                   code.active ? 'yes' : 'no',
                   <Link
                     key="audit"
@@ -59,18 +87,18 @@ export default function PromoCodesPage() {
                   </Link>,
                   ...(admin
                     ? [
-                        code.active ? (
-                          <Button
-                            key="off"
-                            type="secondary"
-                            label="Deactivate"
-                            aria-label={`Deactivate ${code.code}`}
-                            disabled={deactivate.isPending}
-                            onClick={() => deactivate.mutate(code.code)}
-                          />
-                        ) : (
-                          '—'
-                        ),
+                        <Button
+                          key="action"
+                          type="secondary"
+                          label={code.active ? 'Deactivate' : 'Reactivate'}
+                          aria-label={`${code.active ? 'Deactivate' : 'Reactivate'} ${code.code}`}
+                          disabled={setActive.isPending}
+                          onClick={() =>
+                            code.active
+                              ? setDeactivating(code.code)
+                              : setActive.mutate({ code: code.code, active: true })
+                          }
+                        />,
                       ]
                     : []),
                 ],
@@ -87,77 +115,5 @@ export default function PromoCodesPage() {
         )}
       </QueryView>
     </section>
-  );
-}
-
-type CreateBody = { code: string; kind: 'PERCENT' | 'FIXED'; percentOff?: number; amountOffCents?: number };
-
-function CreatePromoCodeForm() {
-  const { api } = useSession();
-  const queryClient = useQueryClient();
-  const [code, setCode] = useState('');
-  const [kind, setKind] = useState<'PERCENT' | 'FIXED'>('PERCENT');
-  const [off, setOff] = useState('');
-  const [error, setError] = useState<string>();
-  const submission = useSubmission(async (body: CreateBody, idempotencyKey: string) => {
-    const created = await api<PromoCodeView>('/v1/promo-codes', { method: 'POST', body, idempotencyKey });
-    await queryClient.invalidateQueries({ queryKey: ['promo-codes'] });
-    return created;
-  });
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!/^[A-Za-z0-9_-]{3,32}$/.test(code.trim()))
-      return setError('The code is 3 to 32 letters, digits, "_" or "-".');
-    let body: CreateBody;
-    if (kind === 'PERCENT') {
-      const percent = Number(off.trim());
-      if (!/^\d+$/.test(off.trim()) || percent < 1 || percent > 100)
-        return setError('The percentage is a whole number from 1 to 100.');
-      body = { code: code.trim(), kind, percentOff: percent };
-    } else {
-      const parsed = parseDollars(off);
-      if (!parsed.ok) return setError(parsed.message);
-      body = { code: code.trim(), kind, amountOffCents: parsed.cents };
-    }
-    setError(undefined);
-    void submission.submit(body);
-  };
-  const { state } = submission;
-  return (
-    <form onSubmit={onSubmit} className="panel" aria-labelledby="create-promo-title" noValidate>
-      <Title type="h2" size="sm" id="create-promo-title">
-        Create a promo code
-      </Title>
-      <TextField id="promo-code" label="Code" value={code} onChange={setCode} />
-      <div className="select">
-        <label htmlFor="promo-kind">Kind</label>{' '}
-        <select
-          id="promo-kind"
-          value={kind}
-          onChange={(event) => setKind(event.target.value as 'PERCENT' | 'FIXED')}
-        >
-          <option value="PERCENT">Percent off</option>
-          <option value="FIXED">Fixed amount off</option>
-        </select>
-      </div>
-      <TextField
-        id="promo-off"
-        label={kind === 'PERCENT' ? 'Percent off' : 'Amount off (USD)'}
-        value={off}
-        onChange={setOff}
-      />
-      <Button htmlType="submit" label="Create promo code" disabled={state.status === 'pending'} />
-      {error && (
-        <div role="alert">
-          <Alert state="danger" text={error} />
-        </div>
-      )}
-      {state.status === 'done' && (
-        <div role="status">
-          <Alert state="success" text={`Created ${state.result.code}.`} />
-        </div>
-      )}
-      {state.status === 'failed' && <ErrorMessage error={state.error} title="Could not create the code" />}
-    </form>
   );
 }

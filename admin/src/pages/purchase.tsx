@@ -2,10 +2,13 @@ import { Title } from '@clickhouse/click-ui';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import type { Purchase } from '../api-types.ts';
-import { DataTable, formatTime, QueryView } from '../components.tsx';
+import { DataTable, QueryView, usePageTitle, When } from '../components.tsx';
 import { formatCents } from '../money.ts';
 import { RefundForm } from '../refund-form.tsx';
 import { useSession } from '../session.tsx';
+
+/** The first ten characters of a ULID are its time: enough to tell tabs apart. */
+const shortId = (id: string): string => (id.length > 12 ? `${id.slice(0, 10)}…` : id);
 
 export default function PurchasePage() {
   const { purchaseId = '' } = useParams();
@@ -14,6 +17,9 @@ export default function PurchasePage() {
     queryKey: ['purchase', purchaseId],
     queryFn: () => api<Purchase>(`/v1/purchases/${encodeURIComponent(purchaseId)}`),
   });
+  usePageTitle(
+    purchase.data ? `Purchase ${shortId(purchase.data.id)} · ${purchase.data.customer.name}` : 'Purchase',
+  );
   return (
     <QueryView query={purchase} what="the purchase">
       {(bought) => (
@@ -43,7 +49,9 @@ export default function PurchasePage() {
               <dt>Shipment</dt>
               <dd>{bought.shipmentId}</dd>
               <dt>Bought</dt>
-              <dd>{formatTime(bought.createdAt)}</dd>
+              <dd>
+                <When iso={bought.createdAt} />
+              </dd>
             </dl>
             <dl className="facts">
               <dt>Product (as bought)</dt>
@@ -79,7 +87,7 @@ export default function PurchasePage() {
               rows={(bought.refunds ?? []).map((refund) => ({
                 key: refund.id,
                 cells: [
-                  formatTime(refund.createdAt),
+                  <When key="when" iso={refund.createdAt} />,
                   formatCents(refund.amountCents),
                   refund.quantity ?? '—',
                   refund.reason,

@@ -4,7 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { query } from '../api.ts';
 import type { Page, Purchase } from '../api-types.ts';
-import { Pager, QueryView, useCursor } from '../components.tsx';
+import { Pager, QueryView, useCursor, usePageTitle } from '../components.tsx';
 import { useSession } from '../session.tsx';
 import { PurchaseTable } from './customer.tsx';
 
@@ -14,6 +14,7 @@ export default function PurchasesPage() {
   const [params, setParams] = useSearchParams();
   const productId = params.get('productId') ?? undefined;
   const [productInput, setProductInput] = useState(productId ?? '');
+  usePageTitle(productId ? `Purchases of product ${productId}` : 'Purchases');
   const pages = useCursor(`purchases-${productId ?? ''}`);
   const list = useQuery({
     queryKey: ['purchases', 'all', productId ?? '', pages.cursor ?? ''],
