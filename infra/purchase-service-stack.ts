@@ -49,9 +49,9 @@ import {
   PURCHASE_STATE_MACHINE,
   RECONCILER,
   RESERVATION_SWEEPER,
-  SWEEP_INTERVAL_SECONDS,
   SAGA_TASKS,
   type SagaTaskDeclaration,
+  SWEEP_INTERVAL_SECONDS,
 } from '../functions/workers.ts';
 import { AdminHosting } from './admin-hosting.ts';
 import { Auth, cognitoOrigins } from './auth.ts';
@@ -199,6 +199,8 @@ export class PurchaseServiceStack extends Stack {
       AUTH_ISSUER: auth.issuer,
       AUTH_AUDIENCE: auth.audiences.join(','),
       AUTH_JWKS_URL: auth.jwksUrl,
+      AUTH_TOKEN_URL: auth.tokenUrl,
+      AUTH_AUTHORIZATION_URL: auth.authorizationUrl,
     };
     const api = new PurchaseHttpApi(this, 'Api', {
       issuer: auth.issuer,
