@@ -32,8 +32,9 @@ function functionIds(): string[] {
     .map((id) => id.replace(/[0-9A-F]{8}$/, ''));
 }
 
-/** The OAuth endpoints the document's function is configured with, as the stack gives them. */
+/** What the stack gives the document's function: the table (every function has it) and the OAuth endpoints. */
 const BUNDLE_SITE = {
+  MAIN_TABLE_NAME: 'main',
   AUTH_TOKEN_URL: 'https://auth.example.test/oauth2/token',
   AUTH_AUTHORIZATION_URL: 'https://auth.example.test/oauth2/authorize',
 };
