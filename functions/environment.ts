@@ -18,6 +18,10 @@ export const ENVIRONMENT_VARIABLES = {
   AUTH_AUDIENCE:
     'comma-separated audiences a token may be for (`aud`, or `client_id` for Cognito access tokens)',
   AUTH_JWKS_URL: "the issuer's signing keys (JWKS)",
+  AUTH_TOKEN_URL:
+    "the OAuth 2.0 token endpoint the API document names (the Cognito domain's, or the local issuer's)",
+  AUTH_AUTHORIZATION_URL:
+    'the OAuth 2.0 authorization endpoint the API document names (the admin app signs in there)',
   IDEMPOTENCY_LOCK_SECONDS: 'how long a claimed Idempotency-Key stays held for a request that may still run',
 } as const;
 

@@ -42,6 +42,9 @@ export class Auth extends Construct {
   /** The `iss` of every token the pool signs. */
   readonly issuer: string;
   readonly jwksUrl: string;
+  /** The hosted OAuth 2.0 endpoints of the pool's domain, which the API document names. */
+  readonly tokenUrl: string;
+  readonly authorizationUrl: string;
   /** The clients whose tokens the API accepts: Cognito access tokens carry them as `client_id`. */
   readonly audiences: string[];
 
@@ -90,7 +93,9 @@ export class Auth extends Construct {
       ),
     });
 
-    this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
+    const domain = this.userPool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: props.domainPrefix },
+    });
 
     this.adminAppClient = this.userPool.addClient('AdminAppClient', {
       userPoolClientName: 'admin-app',
@@ -131,6 +136,8 @@ export class Auth extends Construct {
 
     this.issuer = this.userPool.userPoolProviderUrl;
     this.jwksUrl = `${this.issuer}/.well-known/jwks.json`;
+    this.tokenUrl = `${domain.baseUrl()}/oauth2/token`;
+    this.authorizationUrl = `${domain.baseUrl()}/oauth2/authorize`;
     this.audiences = [this.adminAppClient.userPoolClientId, this.storefrontClient.userPoolClientId];
   }
 }

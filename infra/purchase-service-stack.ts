@@ -199,6 +199,8 @@ export class PurchaseServiceStack extends Stack {
       AUTH_ISSUER: auth.issuer,
       AUTH_AUDIENCE: auth.audiences.join(','),
       AUTH_JWKS_URL: auth.jwksUrl,
+      AUTH_TOKEN_URL: auth.tokenUrl,
+      AUTH_AUTHORIZATION_URL: auth.authorizationUrl,
     };
     const api = new PurchaseHttpApi(this, 'Api', {
       issuer: auth.issuer,

@@ -58,6 +58,8 @@ export interface OidcIssuer {
   issuer: string;
   jwksUrl: string;
   tokenEndpoint: string;
+  /** Where the admin app sends a user to sign in (authorization code with PKCE). */
+  authorizationEndpoint: string;
   stop(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export async function startOidcIssuer(options: OidcIssuerOptions): Promise<OidcI
     issuer,
     jwksUrl: `${listening}/jwks`,
     tokenEndpoint: `${listening}/token`,
+    authorizationEndpoint: `${listening}/auth`,
     stop: () => closeServer(server),
   };
 }

@@ -115,6 +115,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AUTH_ISSUER: issuer.issuer,
       AUTH_AUDIENCE: LOCAL_AUDIENCE,
       AUTH_JWKS_URL: issuer.jwksUrl,
+      AUTH_TOKEN_URL: issuer.tokenEndpoint,
+      AUTH_AUTHORIZATION_URL: issuer.authorizationEndpoint,
     };
     Object.assign(process.env, environment, {
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -165,6 +167,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         issuer: issuer.issuer,
         jwksUrl: issuer.jwksUrl,
         tokenEndpoint: issuer.tokenEndpoint,
+        authorizationEndpoint: issuer.authorizationEndpoint,
         keysFile: options.oidcKeysFile,
       },
       markReady: () => {

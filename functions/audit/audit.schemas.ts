@@ -21,8 +21,13 @@ export const AuditRecordSchema = z.object({
 });
 
 export const ListAuditQuerySchema = PageQuerySchema.extend({
-  entityType: AuditEntityTypeSchema.optional(),
-  entityId: z.string().min(1).max(200).optional(),
+  entityType: AuditEntityTypeSchema.optional().describe('Only records of entities of this type'),
+  entityId: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Only records of this entity; needs entityType (an id is unique within its type only)'),
 }).refine((query) => query.entityId === undefined || query.entityType !== undefined, {
   message: 'entityId needs entityType',
   path: ['entityId'],

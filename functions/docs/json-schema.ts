@@ -109,3 +109,24 @@ function inlineDefs(schema: JsonSchema, shared: Record<string, JsonSchema> = {})
   };
   return walk(rest, 0) as JsonSchema;
 }
+
+/**
+ * A request schema with each `default` said in its property's description instead. A request may
+ * leave such a property out, but generators (openapi-typescript with its default settings) make a
+ * property with a `default` required; zod still fills the default in.
+ */
+export function defaultsInDescriptions(schema: JsonSchema): JsonSchema {
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk);
+    if (typeof value !== 'object' || value === null) return value;
+    const { default: fallback, ...rest } = value as JsonSchema;
+    const walked = Object.fromEntries(Object.entries(rest).map(([key, item]) => [key, walk(item)]));
+    if (fallback === undefined) return walked;
+    const said = `Default: ${JSON.stringify(fallback)}.`;
+    return {
+      ...walked,
+      description: typeof rest.description === 'string' ? `${rest.description} ${said}` : said,
+    };
+  };
+  return walk(schema) as JsonSchema;
+}

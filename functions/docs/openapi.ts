@@ -11,8 +11,15 @@ import {
   roleScope,
 } from '../auth/roles.ts';
 import { ROUTES } from '../routes.ts';
-import { errorAnswerSchema } from './answer.schemas.ts';
-import { COMPONENT_PREFIX, type Io, type JsonSchema, render, renderComponents } from './json-schema.ts';
+import { errorAnswerOf, errorAnswerSchema } from './answer.schemas.ts';
+import {
+  COMPONENT_PREFIX,
+  defaultsInDescriptions,
+  type Io,
+  type JsonSchema,
+  render,
+  renderComponents,
+} from './json-schema.ts';
 import {
   ANSWER_COMPONENTS,
   type DocumentedRoute,
@@ -23,8 +30,20 @@ import {
 } from './operations.ts';
 
 export const OPENAPI_VERSION = '3.1.1';
-const SECURITY_SCHEME = 'bearerAuth';
+/** Machine clients (the storefront's backend): client credentials, a role per scope. */
+export const MACHINE_SCHEME = 'clientCredentials';
+/** People, through the admin app: authorization code with PKCE, roles as groups. */
+export const USER_SCHEME = 'adminApp';
+/** What the admin app asks for; a user's roles are their groups, never scopes they ask for. */
+const USER_SCOPES = { openid: 'Sign in', profile: "The user's name" } as const;
 const ERROR_COMPONENT = 'ErrorAnswer';
+/** `InsufficientCreditError` for INSUFFICIENT_CREDIT: the error answer of one code, its details typed. */
+const errorComponentOf = (code: ErrorCode): string =>
+  `${code
+    .toLowerCase()
+    .split('_')
+    .map((word) => `${word.charAt(0).toUpperCase()}${word.slice(1)}`)
+    .join('')}Error`;
 const ALL_ERROR_CODES = Object.keys(STATUS_BY_CODE) as [ErrorCode, ...ErrorCode[]];
 
 /** What every route can answer: validation (a body where none is taken), size, throttle, overload, bugs. */
@@ -55,23 +74,80 @@ const STATUS_DESCRIPTIONS: Readonly<Record<number, string>> = {
 
 type Document = Record<string, unknown> & { paths: Record<string, Record<string, unknown>> };
 
+/** Where a document is served, which the code alone does not know. */
+export interface DocumentSite {
+  /** The API's base URL: the origin (and stage path) the document was fetched from. */
+  serverUrl: string;
+  /** The OAuth 2.0 token endpoint: the local issuer's, or the Cognito domain's `/oauth2/token`. */
+  tokenUrl: string;
+  /** The OAuth 2.0 authorization endpoint (the admin app's sign-in). */
+  authorizationUrl: string;
+}
+
 let built: Document | undefined;
 
 /**
  * The OpenAPI 3.1 document of the route table, generated from the zod schemas the routes validate
- * with and the answers' schemas (operations.ts). Built once per process: it depends on code only.
+ * with and the answers' schemas (operations.ts), for the API served at `site`. All but the site's
+ * URLs depends on code only, and is built once per process.
  */
-export function openApiDocument(): Document {
+export function openApiDocument(site: DocumentSite): Document {
   built ??= buildDocument();
-  return built;
+  const { openapi, info, components, ...rest } = built;
+  return {
+    openapi,
+    info,
+    servers: [{ url: site.serverUrl, description: 'This API, where this document was served from' }],
+    ...rest,
+    components: { securitySchemes: securitySchemes(site), ...(components as Record<string, unknown>) },
+  };
+}
+
+function securitySchemes(site: DocumentSite): Record<string, unknown> {
+  const roleScopes = Object.fromEntries(
+    ROLES.map((role) => [roleScope(role), `The \`${role}\` role: ${ROLE_PERMISSIONS[role].join(', ')}`]),
+  );
+  return {
+    [MACHINE_SCHEME]: {
+      type: 'oauth2',
+      description:
+        'Machine clients (a storefront backend): the client-credentials grant, with the client id and ' +
+        'secret in HTTP Basic. The role is the scope the client is allowed (`' +
+        `${roleScope('service')}\` for a storefront). ${rolesSentence()}`,
+      flows: { clientCredentials: { tokenUrl: site.tokenUrl, scopes: roleScopes } },
+    },
+    [USER_SCHEME]: {
+      type: 'oauth2',
+      description:
+        'People, through the admin app: the authorization-code grant with PKCE (S256; a public client, ' +
+        `no secret). A user's roles are the groups in the access token's \`${GROUPS_CLAIM}\` claim, set by ` +
+        'an administrator, never scopes the app asks for; each operation says which roles may call it.',
+      flows: {
+        authorizationCode: {
+          authorizationUrl: site.authorizationUrl,
+          tokenUrl: site.tokenUrl,
+          scopes: USER_SCOPES,
+        },
+      },
+    },
+  };
 }
 
 function buildDocument(): Document {
   const answers = renderComponents(
-    new Map([...ANSWER_COMPONENTS, [ERROR_COMPONENT, errorAnswerSchema(ALL_ERROR_CODES)]]),
+    new Map([
+      ...ANSWER_COMPONENTS,
+      [ERROR_COMPONENT, errorAnswerSchema(ALL_ERROR_CODES)],
+      ...ALL_ERROR_CODES.map((code) => [errorComponentOf(code), errorAnswerOf(code)] as const),
+    ]),
     'output',
   );
-  const requests = renderComponents(REQUEST_COMPONENTS, 'input');
+  const requests = Object.fromEntries(
+    Object.entries(renderComponents(REQUEST_COMPONENTS, 'input')).map(([name, schema]) => [
+      name,
+      defaultsInDescriptions(schema),
+    ]),
+  );
   const schemaOf = referrer(answers, requests);
   const paths: Document['paths'] = {};
   for (const route of ROUTES) {
@@ -93,20 +169,8 @@ function buildDocument(): Document {
         'number of US cents. Every error answer has the shape `{ "error": { code, message, details, requestId } }`.',
     },
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
-    security: [{ [SECURITY_SCHEME]: [] }],
     paths,
     components: {
-      securitySchemes: {
-        [SECURITY_SCHEME]: {
-          type: 'http',
-          scheme: 'bearer',
-          bearerFormat: 'JWT',
-          description:
-            'An access token from the trusted OpenID Connect issuer. Its roles are the groups in the ' +
-            `\`${GROUPS_CLAIM}\` claim and the roles its scopes name (\`${roleScope('viewer')}\`, ...). ` +
-            rolesSentence(),
-        },
-      },
       headers: {
         'X-Request-Id': {
           description: "The request's id (also in an error's `requestId`)",
@@ -165,7 +229,7 @@ function operation(
     summary: doc.summary,
     description: [doc.description, accessSentence(access)].filter(Boolean).join('\n\n'),
     tags: [doc.tag],
-    ...(access === 'public' ? { security: [] } : {}),
+    security: securityOf(access),
     'x-access': access,
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(doc.body
@@ -214,7 +278,7 @@ function errorResponses(route: DocumentedRoute, doc: OperationDoc): Record<strin
   }
   const responses: Record<string, unknown> = {};
   for (const status of [...byStatus.keys()].sort((a, b) => a - b)) {
-    const [first, ...rest] = byStatus.get(status) ?? [];
+    const [first, ...rest] = (byStatus.get(status) ?? []).sort();
     if (first === undefined) continue;
     responses[status] = {
       description: `${STATUS_DESCRIPTIONS[status] ?? 'Error'}: ${[first, ...rest].join(', ')}`,
@@ -231,13 +295,30 @@ function errorResponses(route: DocumentedRoute, doc: OperationDoc): Record<strin
   return responses;
 }
 
-/** The error shape (a component), its `code` narrowed to what this status of this route carries. */
-const errorAnswerWith = (codes: readonly ErrorCode[]): JsonSchema => ({
-  allOf: [
-    { $ref: `${COMPONENT_PREFIX}${ERROR_COMPONENT}` },
-    { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: codes } } } } },
-  ],
-});
+/**
+ * The error answers of the codes this status of this route carries, each with its details typed: one
+ * component, or a `oneOf` of them (their codes differ, so exactly one matches), on which a generated
+ * client narrows by `error.code`.
+ */
+function errorAnswerWith(codes: readonly [ErrorCode, ...ErrorCode[]]): JsonSchema {
+  const refs = codes.map((code) => ({ $ref: `${COMPONENT_PREFIX}${errorComponentOf(code)}` }));
+  return refs.length === 1 ? (refs[0] as JsonSchema) : { oneOf: refs };
+}
+
+/**
+ * Who may call an operation, as alternatives (any one will do): a machine client with the scope of
+ * a role that may, or a user of the admin app whose groups hold such a role (the description names them).
+ */
+function securityOf(access: DocumentedRoute['access']): Record<string, string[]>[] {
+  if (access === 'public') return [];
+  const roles = isPermission(access)
+    ? ROLES.filter((role) => ROLE_PERMISSIONS[role].includes(access))
+    : ROLES;
+  return [
+    ...roles.map((role) => ({ [MACHINE_SCHEME]: [roleScope(role)] })),
+    { [USER_SCHEME]: Object.keys(USER_SCOPES) },
+  ];
+}
 
 const requestIdHeader = (): Record<string, unknown> => ({
   'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
@@ -264,9 +345,10 @@ function objectParameters(
   const json = render(schema, 'input');
   const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((json.required ?? []) as string[]);
-  return Object.entries(properties).map(([name, property]) => ({
+  return Object.entries(properties).map(([name, { description, ...property }]) => ({
     name,
     in: where,
+    ...(typeof description === 'string' ? { description } : {}),
     required: where === 'path' || required.has(name),
     schema: property,
   }));

@@ -30,6 +30,7 @@ import {
   ProductSnapshotSchema,
   PurchasePathSchema,
   PurchaseSchema,
+  PurchaseWithRefundsSchema,
   RefundSchema,
 } from '../purchases/purchase.schemas.ts';
 import { RefundRequestSchema, RefundResponseSchema } from '../refunds/refund.schemas.ts';
@@ -99,6 +100,7 @@ export const ANSWER_COMPONENTS: ReadonlyMap<string, z.ZodType> = new Map<string,
   ['ProductSnapshot', ProductSnapshotSchema],
   ['CustomerSnapshot', CustomerSnapshotSchema],
   ['Purchase', PurchaseSchema],
+  ['PurchaseWithRefunds', PurchaseWithRefundsSchema],
   ['PurchasePage', PurchasePageSchema],
   ['Refund', RefundSchema],
   ['RefundPage', RefundPageSchema],
@@ -256,7 +258,11 @@ export const OPERATIONS: Record<DocumentedOperationId, OperationDoc> = {
     summary: 'A purchase, with its refunds',
     tag: 'Purchases',
     params: PurchasePathSchema,
-    success: { status: 200, description: 'The purchase', schema: PurchaseSchema },
+    success: {
+      status: 200,
+      description: 'The purchase, with its refunds',
+      schema: PurchaseWithRefundsSchema,
+    },
     errors: ['PURCHASE_NOT_FOUND'],
   },
   RefundPurchase: {

@@ -21,44 +21,71 @@ const CountSchema = z.number().int().min(1).max(1_000_000_000);
  */
 const InstantSchema = TimestampSchema.transform((value) => new Date(value).toISOString());
 
+/** What every kind of code may carry besides its discount. */
+const promoCodeTerms = {
+  code: PromoCodeTextSchema.transform(normalizePromoCode),
+  validFrom: InstantSchema.optional(),
+  validUntil: InstantSchema.optional(),
+  maxRedemptions: CountSchema.optional(),
+  maxRedemptionsPerCustomer: CountSchema.optional(),
+  minSubtotalCents: z.number().int().min(0).max(MAX_REQUEST_AMOUNT_CENTS).optional(),
+  productIds: z.array(ExternalIdSchema).min(1).max(100).optional(),
+};
+
+/**
+ * A union on `kind`, so that the rule "PERCENT takes percentOff, FIXED takes amountOffCents, never
+ * the other" is the schema's shape: the document says it as a `oneOf` and a generated client refuses
+ * a code without its discount, or with the other kind's, at compile time. The one rule JSON Schema
+ * cannot say (validUntil after validFrom) is a refinement, and the description says it.
+ */
 export const CreatePromoCodeRequestSchema = z
-  .strictObject({
-    code: PromoCodeTextSchema.transform(normalizePromoCode),
-    kind: PromoCodeKindSchema,
-    percentOff: z.number().int().min(1).max(100).optional(),
-    amountOffCents: AmountCentsSchema.optional(),
-    validFrom: InstantSchema.optional(),
-    validUntil: InstantSchema.optional(),
-    maxRedemptions: CountSchema.optional(),
-    maxRedemptionsPerCustomer: CountSchema.optional(),
-    minSubtotalCents: z.number().int().min(0).max(MAX_REQUEST_AMOUNT_CENTS).optional(),
-    productIds: z.array(ExternalIdSchema).min(1).max(100).optional(),
-  })
+  .discriminatedUnion('kind', [
+    z.strictObject({
+      ...promoCodeTerms,
+      kind: z.literal('PERCENT'),
+      percentOff: z.number().int().min(1).max(100),
+    }),
+    z.strictObject({ ...promoCodeTerms, kind: z.literal('FIXED'), amountOffCents: AmountCentsSchema }),
+  ])
   .superRefine((code, context) => {
-    const need = (field: 'percentOff' | 'amountOffCents', present: boolean, message: string) => {
-      if ((code[field] !== undefined) !== present)
-        context.addIssue({ code: 'custom', path: [field], message });
-    };
-    need('percentOff', code.kind === 'PERCENT', 'is required for kind PERCENT and only for it');
-    need('amountOffCents', code.kind === 'FIXED', 'is required for kind FIXED and only for it');
     if (code.validFrom !== undefined && code.validUntil !== undefined && code.validFrom >= code.validUntil)
       context.addIssue({ code: 'custom', path: ['validUntil'], message: 'must be after validFrom' });
+  })
+  .meta({
+    description:
+      'A PERCENT code takes percentOff, a FIXED code amountOffCents, never the other. ' +
+      'validUntil, when given with validFrom, must be after it.',
+    type: 'object',
+    discriminator: { propertyName: 'kind' },
   })
   .transform(({ productIds, ...code }) => ({
     ...code,
     ...(productIds === undefined ? {} : { productIds: [...new Set(productIds)] }),
   }));
 
+const UPDATABLE = ['active', 'validUntil', 'maxRedemptions'] as const;
+
+/**
+ * At least one change. Checked by the refinement; the document says it twice, as `minProperties`
+ * and as an `anyOf` of one required field each, which a generator turns into a type that refuses
+ * `{}` (openapi-typescript ignores `minProperties`).
+ */
 export const UpdatePromoCodeRequestSchema = z
   .strictObject({
     active: z.boolean().optional(),
     validUntil: InstantSchema.optional(),
     maxRedemptions: CountSchema.optional(),
-  })
-  .refine(
-    (change) => Object.keys(change).length > 0,
-    'must change at least one of active, validUntil, maxRedemptions',
-  );
+  } satisfies Record<(typeof UPDATABLE)[number], z.ZodType>)
+  .refine((change) => Object.keys(change).length > 0, `must change at least one of ${UPDATABLE.join(', ')}`)
+  .meta({
+    description: `Changes at least one of ${UPDATABLE.join(', ')}.`,
+    minProperties: 1,
+    allOf: [
+      {
+        anyOf: UPDATABLE.map((field) => ({ type: 'object', properties: { [field]: {} }, required: [field] })),
+      },
+    ],
+  });
 
 /** Any code-shaped text: one that does not exist is a 404, whatever its spelling. */
 export const PromoCodePathSchema = z.strictObject({

@@ -9,6 +9,8 @@ const CentsSchema = z.number().int().min(0);
 export const CreatePurchaseRequestSchema = z.strictObject({
   customerId: ExternalIdSchema,
   productId: ExternalIdSchema,
+  // The default goes into the description, not a `default` keyword: generators (openapi-typescript)
+  // make a property with a default required, and a client may leave it out (json-schema.ts).
   quantity: z.number().int().min(1).max(100).default(1),
   promoCode: PromoCodeTextSchema.optional(),
 });
@@ -17,8 +19,8 @@ export const CreatePurchaseRequestSchema = z.strictObject({
 export const PurchasePathSchema = z.strictObject({ purchaseId: ExternalIdSchema });
 
 export const ListPurchasesQuerySchema = PageQuerySchema.extend({
-  customerId: ExternalIdSchema.optional(),
-  productId: ExternalIdSchema.optional(),
+  customerId: ExternalIdSchema.optional().describe("Only this customer's purchases"),
+  productId: ExternalIdSchema.optional().describe('Only purchases of this product'),
 });
 
 /** The product as it was when bought; later changes in the external API do not touch it. */
@@ -86,6 +88,9 @@ export const PurchaseSchema = z.object({
   updatedAt: TimestampSchema,
   refunds: z.array(RefundSchema).optional(),
 });
+
+/** What `GET /v1/purchases/{purchaseId}` answers: the purchase with every refund of it (none: `[]`). */
+export const PurchaseWithRefundsSchema = PurchaseSchema.extend({ refunds: z.array(RefundSchema) });
 
 /** The saga's input: what the purchase Lambda hands to the state machine. */
 export const PurchaseSagaInputSchema = z.object({

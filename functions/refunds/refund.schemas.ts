@@ -11,6 +11,15 @@ export const RefundRequestSchema = z
   .refine((body) => body.amountCents === undefined || body.quantity === undefined, {
     message: 'give amountCents or quantity, not both (neither refunds all that remains)',
     path: ['amountCents'],
+  })
+  .meta({
+    description:
+      'amountCents or quantity, not both; neither refunds all that remains. ' +
+      'quantity refunds that share of what was paid.',
+    // The refinement, as JSON Schema says it; the `anyOf` is the same rule in the form a generator
+    // turns into a type (openapi-typescript ignores `not`).
+    not: { required: ['amountCents', 'quantity'] },
+    allOf: [{ anyOf: [{ properties: { quantity: false } }, { properties: { amountCents: false } }] }],
   });
 
 export const RefundResponseSchema = z.object({ refund: RefundSchema, purchase: PurchaseSchema });

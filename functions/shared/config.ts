@@ -42,6 +42,9 @@ const ConfigSchema = z.object({
     .pipe(z.array(z.string()).min(1))
     .optional(),
   AUTH_JWKS_URL: z.url().optional(),
+  /** The OAuth endpoints the API document names; only the document's route needs them (it checks at cold start). */
+  AUTH_TOKEN_URL: z.url().optional(),
+  AUTH_AUTHORIZATION_URL: z.url().optional(),
   /**
    * How long a claim on an Idempotency-Key holds before the same request may take it over (its holder
    * died). It must outlast every route (the longest, the purchase, runs 28 s), or a live request could

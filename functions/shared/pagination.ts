@@ -13,8 +13,13 @@ export interface PageRequest {
 
 /** `?limit=` and `?cursor=` as the contract defines them. */
 export const PageQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(1024).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20).describe('How many items a page holds at most'),
+  cursor: z
+    .string()
+    .min(1)
+    .max(1024)
+    .optional()
+    .describe("The previous page's nextCursor, to read the page after it; none reads the first page"),
 });
 
 /**

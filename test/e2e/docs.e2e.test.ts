@@ -4,12 +4,19 @@ import { api } from '../support/api-client.ts';
 import { stackUrls } from '../support/stack.ts';
 
 describe('the API documented', () => {
-  it('serves GET /openapi.json without a token: the document generated from the schemas', async () => {
+  it('serves GET /openapi.json without a token: the document generated from the schemas, for where it is served', async () => {
     const response = await fetch(`${stackUrls().apiUrl}/openapi.json`);
 
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/json');
-    expect(await response.json()).toEqual(openApiDocument());
+    const { apiUrl, oidc } = stackUrls();
+    expect(await response.json()).toEqual(
+      openApiDocument({
+        serverUrl: apiUrl,
+        tokenUrl: oidc.tokenEndpoint,
+        authorizationUrl: new URL('/auth', oidc.tokenEndpoint).href,
+      }),
+    );
   });
 
   it('serves GET /docs without a token, and every file the page loads from this origin', async () => {

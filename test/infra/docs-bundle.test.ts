@@ -32,6 +32,13 @@ function functionIds(): string[] {
     .map((id) => id.replace(/[0-9A-F]{8}$/, ''));
 }
 
+/** What the stack gives the document's function: the table (every function has it) and the OAuth endpoints. */
+const BUNDLE_SITE = {
+  MAIN_TABLE_NAME: 'main',
+  AUTH_TOKEN_URL: 'https://auth.example.test/oauth2/token',
+  AUTH_AUTHORIZATION_URL: 'https://auth.example.test/oauth2/authorize',
+};
+
 /** Runs a bundled handler in a plain Node process, as Lambda would, with a payload 2.0 event. */
 function invokeBundle(
   operationId: string,
@@ -43,16 +50,22 @@ function invokeBundle(
     routeKey: `GET ${path}`,
     rawPath: path,
     rawQueryString: '',
-    headers: {},
+    headers: { 'x-forwarded-proto': 'https' },
     ...(pathParameters ? { pathParameters } : {}),
-    requestContext: { http: { method: 'GET', path }, requestId: 'bundle-test', routeKey: `GET ${path}` },
+    requestContext: {
+      domainName: 'api.example.test',
+      stage: '$default',
+      http: { method: 'GET', path },
+      requestId: 'bundle-test',
+      routeKey: `GET ${path}`,
+    },
     isBase64Encoded: false,
   };
   const script = `const { handler } = await import(${JSON.stringify(`${bundleOf(operationId)}/index.mjs`)});
 const answer = await handler(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 15000 });
 process.stdout.write(JSON.stringify(answer));`;
   const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    env: { ...process.env, ...BUNDLE_SITE, POWERTOOLS_LOG_LEVEL: 'SILENT' },
     maxBuffer: 64 * 1024 * 1024,
   });
   return JSON.parse(output.toString('utf8'));
@@ -93,7 +106,13 @@ describe('the docs routes as deployed', () => {
     const answer = invokeBundle('GetOpenApiDocument', '/openapi.json');
 
     expect(answer.statusCode).toBe(200);
-    expect(JSON.parse(answer.body)).toEqual(openApiDocument());
+    expect(JSON.parse(answer.body)).toEqual(
+      openApiDocument({
+        serverUrl: 'https://api.example.test',
+        tokenUrl: BUNDLE_SITE.AUTH_TOKEN_URL,
+        authorizationUrl: BUNDLE_SITE.AUTH_AUTHORIZATION_URL,
+      }),
+    );
   });
 });
 

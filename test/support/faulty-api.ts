@@ -67,6 +67,9 @@ export async function startFaultyApi(): Promise<FaultyApi> {
     AUTH_ISSUER: stack.oidc.issuer,
     AUTH_AUDIENCE: LOCAL_AUDIENCE,
     AUTH_JWKS_URL: stack.oidc.jwksUrl,
+    AUTH_TOKEN_URL: stack.oidc.tokenEndpoint,
+    // The local issuer's (oidc-provider's) authorization endpoint, beside its token endpoint.
+    AUTH_AUTHORIZATION_URL: new URL('/auth', stack.oidc.tokenEndpoint).href,
     // The handlers' business metrics (EMF lines on stdout) are noise here too.
     POWERTOOLS_METRICS_DISABLED: 'true',
   });

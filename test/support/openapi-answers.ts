@@ -33,7 +33,12 @@ export function answerSchemas(document: OpenApiDocument, options: { strict?: boo
   addFormats.default(ajv);
   // The schemas refer to `#/components/schemas/...`: they are compiled where they stand in the document.
   ajv.addSchema(document, 'openapi.json', undefined, false);
-  ajv.addKeyword('openapi').addKeyword('info').addKeyword('tags').addKeyword('security');
+  ajv
+    .addKeyword('openapi')
+    .addKeyword('info')
+    .addKeyword('servers')
+    .addKeyword('tags')
+    .addKeyword('security');
   ajv.addKeyword('paths').addKeyword('components');
   const templates = Object.keys(document.paths).map((template) => ({
     template,

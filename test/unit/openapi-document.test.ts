@@ -1,7 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { docsAssetNames, docsPage, loadDocsAssets } from '../../functions/docs/docs-assets.ts';
-import { OPENAPI_VERSION, openApiDocument } from '../../functions/docs/openapi.ts';
+import {
+  MACHINE_SCHEME,
+  OPENAPI_VERSION,
+  openApiDocument,
+  USER_SCHEME,
+} from '../../functions/docs/openapi.ts';
+import {
+  CreatePromoCodeRequestSchema,
+  UpdatePromoCodeRequestSchema,
+} from '../../functions/promo-codes/promo-code.schemas.ts';
+import { CreatePurchaseRequestSchema } from '../../functions/purchases/purchase.schemas.ts';
+import { RefundRequestSchema } from '../../functions/refunds/refund.schemas.ts';
 import { ROUTES } from '../../functions/routes.ts';
 import { answerSchemas, type OpenApiDocument } from '../support/openapi-answers.ts';
 
@@ -13,7 +26,12 @@ type Operation = {
   responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
 };
 
-const document = openApiDocument();
+const SITE = {
+  serverUrl: 'https://api.example.test',
+  tokenUrl: 'https://auth.example.test/oauth2/token',
+  authorizationUrl: 'https://auth.example.test/oauth2/authorize',
+};
+const document = openApiDocument(SITE);
 const paths = document.paths as Record<string, Record<string, Operation>>;
 const operations = Object.entries(paths).flatMap(([path, methods]) =>
   Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
@@ -57,10 +75,27 @@ describe('the OpenAPI document', () => {
     expect(compiled).toBeGreaterThan(documentedRoutes.length * 5);
   });
 
-  it('asks for a bearer token everywhere but on the open routes, which say security: []', () => {
-    expect(document.security).toEqual([{ bearerAuth: [] }]);
+  it('names the OAuth 2.0 flows at the site it is served for, and who may call each operation', () => {
+    expect(document.servers).toEqual([{ url: SITE.serverUrl, description: expect.any(String) }]);
+    expect(document.security).toBeUndefined();
     expect(document.components).toMatchObject({
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        [MACHINE_SCHEME]: {
+          type: 'oauth2',
+          flows: {
+            clientCredentials: {
+              tokenUrl: SITE.tokenUrl,
+              scopes: { 'purchase-api/service': expect.any(String) },
+            },
+          },
+        },
+        [USER_SCHEME]: {
+          type: 'oauth2',
+          flows: {
+            authorizationCode: { authorizationUrl: SITE.authorizationUrl, tokenUrl: SITE.tokenUrl },
+          },
+        },
+      },
     });
     for (const route of documentedRoutes) {
       const operation = operationOf(route.operationId);
@@ -68,11 +103,18 @@ describe('the OpenAPI document', () => {
         expect(operation.security).toEqual([]);
         expect(operation.responses['401']).toBeUndefined();
       } else {
-        expect(operation.security).toBeUndefined();
+        expect(operation.security).toContainEqual({ [MACHINE_SCHEME]: ['purchase-api/admin'] });
+        expect(operation.security).toContainEqual({ [USER_SCHEME]: ['openid', 'profile'] });
         expect(operation.responses['401']).toBeDefined();
         expect(operation.responses['403']).toBeDefined();
       }
     }
+    expect(operationOf('CreatePurchase').security).toEqual([
+      { [MACHINE_SCHEME]: ['purchase-api/service'] },
+      { [MACHINE_SCHEME]: ['purchase-api/admin'] },
+      { [USER_SCHEME]: ['openid', 'profile'] },
+    ]);
+    expect(operationOf('GetPurchase').security).toHaveLength(5);
     expect(['Health', 'GetOpenApiDocument', 'GetDocsPage', 'GetDocsAsset'].map(operationOf)).toHaveLength(4);
   });
 
@@ -110,16 +152,36 @@ describe('the OpenAPI document', () => {
     });
 
     expect(validate('GetPurchase', '404', error('PURCHASE_NOT_FOUND', { purchaseId: 'p' }))).toBe(true);
-    expect(validate('GetPurchase', '404', error('CUSTOMER_NOT_FOUND'))).toBe(false);
+    expect(validate('GetPurchase', '404', error('CUSTOMER_NOT_FOUND', { customerId: 'c' }))).toBe(false);
     expect(validate('GrantCredit', '400', error('VALIDATION_FAILED', [{ path: 'body', message: 'm' }]))).toBe(
       true,
     );
     expect(validate('GrantCredit', '400', { message: 'Bad Request' })).toBe(false);
-    expect(validate('CreatePurchase', '502', error('SHIPMENT_FAILED'))).toBe(true);
+    expect(validate('CreatePurchase', '502', error('SHIPMENT_FAILED', { purchaseId: 'p' }))).toBe(true);
     expect(validate('GrantCredit', '409', error('REQUEST_IN_PROGRESS'))).toBe(true);
-    expect(validate('DeductCredit', '422', error('INSUFFICIENT_CREDIT'))).toBe(true);
+    expect(
+      validate(
+        'DeductCredit',
+        '422',
+        error('INSUFFICIENT_CREDIT', { customerId: 'c', availableCents: 1, requestedCents: 2 }),
+      ),
+    ).toBe(true);
+    // Details are typed per code: what INSUFFICIENT_CREDIT always says must be there.
+    expect(validate('DeductCredit', '422', error('INSUFFICIENT_CREDIT'))).toBe(false);
+    expect(
+      validate('CreatePurchase', '422', error('PROMO_CODE_INVALID', { promoCode: 'X', reason: 'UNKNOWN' })),
+    ).toBe(true);
+    expect(
+      validate('CreatePurchase', '422', error('PROMO_CODE_INVALID', { promoCode: 'X', reason: 'NOPE' })),
+    ).toBe(false);
+    expect(
+      validate('CreatePurchase', '403', error('FORBIDDEN', { roles: ['viewer'], lacks: 'purchase' })),
+    ).toBe(true);
+    expect(validate('CreatePurchase', '403', error('FORBIDDEN', { roles: ['viewer'] }))).toBe(false);
     expect(schemas.validatorFor('/v1/audit', 'get', 409)).toBeUndefined();
-    expect(validate('GrantCredit', '415', error('UNSUPPORTED_MEDIA_TYPE'))).toBe(true);
+    expect(
+      validate('GrantCredit', '415', error('UNSUPPORTED_MEDIA_TYPE', { supported: ['application/json'] })),
+    ).toBe(true);
     // Only a route that takes a body can refuse its type.
     expect(schemas.validatorFor('/v1/audit', 'get', 415)).toBeUndefined();
   });
@@ -141,6 +203,90 @@ describe('the OpenAPI document', () => {
     expect(validate({ ...credit, secret: 'x' })).toBe(false);
     expect(validate({ ...credit, balanceCents: 0.5 })).toBe(false);
     expect(validate({ ...credit, updatedAt: 'yesterday' })).toBe(false);
+  });
+});
+
+describe('the request rules, as the document states them', () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, discriminator: true });
+  addFormats.default(ajv);
+  const schemas = (document.components as { schemas: Record<string, object> }).schemas;
+  const documented = (name: string) => ajv.compile(schemas[name] ?? {});
+  const agree = (
+    name: string,
+    zod: { safeParse(value: unknown): { success: boolean } },
+    cases: unknown[],
+  ) => {
+    const validate = documented(name);
+    for (const body of cases)
+      expect([name, body, validate(body)]).toEqual([name, body, zod.safeParse(body).success]);
+  };
+  const at = (day: number) => `2030-01-0${day}T00:00:00.000Z`;
+
+  it('refuses what the service refuses, and takes what it takes (JSON Schema can say it)', () => {
+    agree('RefundRequest', RefundRequestSchema, [
+      { reason: 'r' },
+      { reason: 'r', amountCents: 5 },
+      { reason: 'r', quantity: 1 },
+      { reason: 'r', amountCents: 5, quantity: 1 },
+    ]);
+    agree('UpdatePromoCodeRequest', UpdatePromoCodeRequestSchema, [
+      {},
+      { active: false },
+      { validUntil: at(2) },
+      { maxRedemptions: 3, active: true },
+      { other: 1 },
+    ]);
+    agree('CreatePromoCodeRequest', CreatePromoCodeRequestSchema, [
+      { code: 'TEN', kind: 'PERCENT', percentOff: 10 },
+      { code: 'TEN', kind: 'PERCENT' },
+      { code: 'TEN', kind: 'PERCENT', percentOff: 10, amountOffCents: 100 },
+      { code: 'TEN', kind: 'FIXED', amountOffCents: 100 },
+      { code: 'TEN', kind: 'FIXED', amountOffCents: 100, percentOff: 10 },
+      { code: 'TEN', kind: 'FIXED' },
+      { code: 'TEN', kind: 'OTHER', amountOffCents: 100 },
+      { code: 'TEN', kind: 'FIXED', amountOffCents: 100, validFrom: at(1), validUntil: at(2) },
+    ]);
+    agree('CreatePurchaseRequest', CreatePurchaseRequestSchema, [
+      { customerId: 'c', productId: 'p' },
+      { customerId: 'c', productId: 'p', quantity: 2 },
+      { customerId: 'c', productId: 'p', quantity: 0 },
+    ]);
+  });
+
+  it('says in words the rules JSON Schema cannot: validUntil after validFrom, entityId with entityType', () => {
+    const late = { code: 'TEN', kind: 'FIXED', amountOffCents: 1, validFrom: at(2), validUntil: at(1) };
+    const audit = operationOf('ListAudit').parameters as { name: string; description?: string }[];
+
+    expect(CreatePromoCodeRequestSchema.safeParse(late).success).toBe(false);
+    expect(JSON.stringify(schemas.CreatePromoCodeRequest)).toContain(
+      'validUntil, when given with validFrom, must be after it',
+    );
+    expect(audit.find((parameter) => parameter.name === 'entityId')?.description).toContain(
+      'needs entityType',
+    );
+  });
+
+  it('describes every query parameter', () => {
+    const query = operations.flatMap(({ operation }) =>
+      (operation.parameters ?? []).filter((p) => p.in === 'query'),
+    );
+
+    expect(query.length).toBeGreaterThan(8);
+    for (const parameter of query)
+      expect([parameter.name, (parameter as { description?: string }).description]).toEqual([
+        parameter.name,
+        expect.any(String),
+      ]);
+  });
+
+  it('says a request default in words, so that generators leave the field optional', () => {
+    const quantity = (
+      schemas.CreatePurchaseRequest as { properties: Record<string, Record<string, unknown>> }
+    ).properties.quantity;
+
+    expect(quantity?.default).toBeUndefined();
+    expect(quantity?.description).toBe('Default: 1.');
+    expect(CreatePurchaseRequestSchema.parse({ customerId: 'c', productId: 'p' }).quantity).toBe(1);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type * as z from 'zod';
 import { AppError, ValidationError } from '../../errors.ts';
-import type { RouteEvent } from '../request.ts';
+import { apiUrlOf, type RouteEvent } from '../request.ts';
 import type { HttpResponse } from '../responses.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -49,6 +49,7 @@ export function parseRequest(schemas: RequestSchemas): MiddlewareObj<RouteEvent,
         // Only ever the verified token's subject: no header can name the actor.
         actor: event.caller?.subject ?? ANONYMOUS,
         requestId: event.requestContext.requestId,
+        apiUrl: apiUrlOf(event),
       };
     },
   };
