@@ -384,7 +384,7 @@ describe('POST /v1/purchases', () => {
     [{ quantity: 0 }, 'body.quantity'],
     [{ quantity: 101 }, 'body.quantity'],
     [{ quantity: 1.5 }, 'body.quantity'],
-    [{ surprise: true }, 'body'],
+    [{ surprise: true }, 'body.surprise'],
   ])('rejects %j with 400 naming the field', async (extra, path) => {
     const { customerId, productId } = await customerAndProduct(1_000, 1);
 

@@ -24,7 +24,9 @@ const LONGEST_SHIPMENT_ID = 'S'.repeat(MAX_SHIPMENT_ID_LENGTH);
  * quote goes straight into the reservation, so no snapshot travels in the saga's state. Idempotent:
  * a retried step finds its reservation and holds nothing more (the first quote stands).
  * @throws NotFoundError, UpstreamError, UpstreamTimeoutError from the quote (nothing held)
+ * @throws UpstreamError when an item the purchase would write cannot be stored (nothing held)
  * @throws InsufficientCreditError, DuplicatePurchaseError, PromoCodeInvalidError
+ * @throws PurchaseHeldForReviewError when the Idempotency-Key's purchase awaits review
  * @throws ConflictError when contention outlasts the retry budget (DynamoDB's transaction conflicts)
  */
 export async function reserveCredit(

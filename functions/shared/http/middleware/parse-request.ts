@@ -32,7 +32,14 @@ export function parseRequest(schemas: RequestSchemas): MiddlewareObj<RouteEvent,
         const result = schema.safeParse(value);
         if (result.success) return result.data;
         for (const issue of result.error.issues) {
-          issues.push({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message });
+          const at = [where, ...issue.path.map(String)];
+          // An unknown field is named by its own path, as every other field is.
+          if (issue.code === 'unrecognized_keys') {
+            for (const key of issue.keys)
+              issues.push({ path: [...at, key].join('.'), message: 'is not a field of this request' });
+          } else {
+            issues.push({ path: at.join('.'), message: issue.message });
+          }
         }
         return undefined;
       };
