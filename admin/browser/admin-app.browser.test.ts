@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Purchase } from '../src/api-types.ts';
 import { formatCents } from '../src/money.ts';
-import { type BrowserStack, screenshot, signIn, startBrowserStack } from './browser.ts';
+import { type BrowserStack, reloadUntil, screenshot, signIn, startBrowserStack } from './browser.ts';
 
 const JANE = { id: '550e8400-e29b-41d4-a716-446655440002', email: 'jane.smith@example.com' };
 const JOHN = '550e8400-e29b-41d4-a716-446655440001';
@@ -11,19 +11,6 @@ const KEYBOARD = '660e8400-e29b-41d4-a716-446655440003';
 let env: BrowserStack;
 let purchase: Purchase;
 let support: Page;
-
-/** Reloads until `text` shows: the audit trail is written from the table's stream, a moment later. */
-async function reloadUntil(page: Page, text: string): Promise<void> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      await page.getByText(text, { exact: false }).first().waitFor({ timeout: 1_500 });
-      return;
-    } catch (error) {
-      if (attempt >= 10) throw error;
-      await page.reload();
-    }
-  }
-}
 
 beforeAll(async () => {
   env = await startBrowserStack();

@@ -123,3 +123,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
+
+/** Reloads until `text` shows: the audit trail is written from the table's stream, a moment later. */
+export async function reloadUntil(page: Page, text: string): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await page.getByText(text, { exact: false }).first().waitFor({ timeout: 1_500 });
+      return;
+    } catch (error) {
+      if (attempt >= 10) throw error;
+      await page.reload();
+    }
+  }
+}

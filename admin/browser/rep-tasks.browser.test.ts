@@ -5,6 +5,7 @@ import { formatCents } from '../src/money.ts';
 import {
   type BrowserStack,
   newPage,
+  reloadUntil,
   screenshot,
   signIn,
   startBrowserStack,
@@ -32,19 +33,6 @@ async function buyKeyboards(quantity: number): Promise<Purchase> {
   });
   expect(answer.status).toBe(201);
   return (await answer.json()) as Purchase;
-}
-
-/** Reloads until `text` shows: the audit trail is written from the table's stream, a moment later. */
-async function reloadUntil(page: Page, text: string): Promise<void> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      await page.getByText(text, { exact: false }).first().waitFor({ timeout: 1_500 });
-      return;
-    } catch (error) {
-      if (attempt >= 10) throw error;
-      await page.reload();
-    }
-  }
 }
 
 /** Every request the page makes, to check that none leaves this machine. */

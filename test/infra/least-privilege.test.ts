@@ -20,6 +20,17 @@ import { actionsOf, logicalIdOf, mentions, type Statement, statementsOf, synthes
  * (routes.ts / workers.ts): widening a grant fails here until someone says which call needs it.
  * `*` stands for "no dynamodb:LeadingKeys condition" (the reconciler's Scan, the audit table).
  */
+/**
+ * Every route that takes an Idempotency-Key: DynamoIdempotencyStore's claim (Put, then Get on a
+ * conflict), complete (Update) and release (Delete).
+ */
+const IDEMPOTENCY_RECORDS = [
+  'GetItem on IDEMPOTENCY#*',
+  'PutItem on IDEMPOTENCY#*',
+  'UpdateItem on IDEMPOTENCY#*',
+  'DeleteItem on IDEMPOTENCY#*',
+] as const;
+
 const EXPECTED: Record<string, readonly string[]> = {
   GetCredit: ['GetItem on CUSTOMER#*'], // DynamoAccountReader.getAccount
   GrantCredit: [
@@ -28,30 +39,20 @@ const EXPECTED: Record<string, readonly string[]> = {
     'GetItem on CUSTOMER#*',
     'PutItem on CUSTOMER#*',
     'UpdateItem on CUSTOMER#*',
-    // DynamoIdempotencyStore: claim (Put, then Get on a conflict), complete (Update), release (Delete).
-    'GetItem on IDEMPOTENCY#*',
-    'PutItem on IDEMPOTENCY#*',
-    'UpdateItem on IDEMPOTENCY#*',
-    'DeleteItem on IDEMPOTENCY#*',
+    ...IDEMPOTENCY_RECORDS,
   ],
   DeductCredit: [
     'GetItem on CUSTOMER#*',
     'PutItem on CUSTOMER#*',
     'UpdateItem on CUSTOMER#*',
-    'GetItem on IDEMPOTENCY#*',
-    'PutItem on IDEMPOTENCY#*',
-    'UpdateItem on IDEMPOTENCY#*',
-    'DeleteItem on IDEMPOTENCY#*',
+    ...IDEMPOTENCY_RECORDS,
   ],
   ListCreditTransactions: ['Query on CUSTOMER#*'], // listEntries: pageOfPartition
   ListCustomers: ['Query on index GSI1', 'BatchGetItem on CUSTOMER#*'], // listAccounts, getItems
   GetCustomer: ['GetItem on CUSTOMER#*'], // getAccount
   GetProduct: [],
   CreatePurchase: [
-    'GetItem on IDEMPOTENCY#*',
-    'PutItem on IDEMPOTENCY#*',
-    'UpdateItem on IDEMPOTENCY#*',
-    'DeleteItem on IDEMPOTENCY#*',
+    ...IDEMPOTENCY_RECORDS,
     'Query on PURCHASE#*', // DynamoPurchaseRepository.getPurchase, after the saga
   ],
   ListPurchases: [
@@ -71,10 +72,7 @@ const EXPECTED: Record<string, readonly string[]> = {
     'GetItem on PURCHASE#*',
     'PutItem on PURCHASE#*',
     'UpdateItem on PURCHASE#*',
-    'GetItem on IDEMPOTENCY#*',
-    'PutItem on IDEMPOTENCY#*',
-    'UpdateItem on IDEMPOTENCY#*',
-    'DeleteItem on IDEMPOTENCY#*',
+    ...IDEMPOTENCY_RECORDS,
   ],
   ListRefunds: ['GetItem on PURCHASE#*', 'Query on PURCHASE#*'], // getRefundable, listRefunds
   CreatePromoCode: ['PutItem on PROMO#*'],

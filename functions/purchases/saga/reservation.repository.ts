@@ -70,7 +70,7 @@ export class DynamoReservationRepository implements ReservationRepository {
   /**
    * Holds the total and, with a promo code, claims a redemption from one of the code's counter
    * shards: first the one the purchase id picks, then, when that one is spent, each other shard
-   * that the shards as read now say has room, until one takes it or none has any left.
+   * that the shards as read now say has room, until one takes it or every shard is spent.
    */
   async reserve(
     reservation: Reservation,
