@@ -18,6 +18,7 @@ export async function startBenchStack(): Promise<LocalStack> {
     dataDir: undefined,
     tablePrefix: 'bench-',
     sweepIntervalMs: 60_000,
+    expiryIntervalMs: 300_000,
     oidcPort: 0,
     oidcKeysFile: join(mkdtempSync(join(tmpdir(), 'bench-oidc-')), 'keys.json'),
     adminAppRedirectUris: [],

@@ -59,13 +59,14 @@ const COMMIT = {
 } as const satisfies MainTableAccess;
 
 /**
- * Release (saga/release-credit.ts): the reservation read; one transaction updates it, the account and
- * the promo counts, and deletes the purchase's operation marker (the Idempotency-Key given back). IAM
+ * Release (saga/release-credit.ts): the reservation and the account read; one transaction updates
+ * the reservation, the account (the draws back to their lots; an EXPIRY entry for a lot that expired
+ * meanwhile) and the promo counts, and deletes the purchase's operation marker (the Idempotency-Key given back). IAM
  * cannot tell that marker from the rest of the customer's partition: the one DeleteItem outside
  * idempotency records (DESIGN.md, Authentication in AWS).
  */
 const RELEASE = {
-  [CUSTOMER_ITEMS]: ['UpdateItem', 'DeleteItem'],
+  [CUSTOMER_ITEMS]: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
   [PURCHASE_ITEMS]: ['GetItem', 'UpdateItem'],
   [PROMO_CODE_ITEMS]: ['UpdateItem'],
 } as const satisfies MainTableAccess;
@@ -136,6 +137,23 @@ export const RESERVATION_SWEEPER = {
   mainTableIndexes: ['GSI3'],
   externalApi: false,
   timeoutSeconds: 60,
+} as const satisfies WorkerDeclaration;
+
+/**
+ * How often the lot expiry runs (the stack's schedule, the local timer): a lot's remainder leaves
+ * the balance at most this long after its `expiresAt` (it is never spendable after it).
+ */
+export const EXPIRY_INTERVAL_SECONDS = 300;
+
+/** Expires what remains of due credit lots; runs every EXPIRY_INTERVAL_SECONDS (ledger/expire-lots.ts). */
+export const LOT_EXPIRY = {
+  id: 'ExpireLots',
+  entry: 'functions/ledger/expire-lots.schedule.ts',
+  // Due accounts from GSI2's shards; each account read, then written with its EXPIRY entries.
+  mainTable: { [CUSTOMER_ITEMS]: ['GetItem', 'PutItem', 'UpdateItem'] },
+  mainTableIndexes: ['GSI2'],
+  externalApi: false,
+  timeoutSeconds: 120,
 } as const satisfies WorkerDeclaration;
 
 /**

@@ -46,6 +46,8 @@ import {
 import { SERVICE_NAME } from '../functions/shared/metrics/metric-names.ts';
 import {
   AUDIT_PROJECTOR,
+  EXPIRY_INTERVAL_SECONDS,
+  LOT_EXPIRY,
   PURCHASE_STATE_MACHINE,
   RECONCILER,
   RESERVATION_SWEEPER,
@@ -187,6 +189,11 @@ export class PurchaseServiceStack extends Stack {
       description: 'Releases or completes the credit holds of purchase sagas that died',
       schedule: Schedule.rate(Duration.seconds(SWEEP_INTERVAL_SECONDS)),
       targets: [new LambdaFunction(sweeper, { retryAttempts: 0 })],
+    });
+    new Rule(this, 'ExpireLotsSchedule', {
+      description: 'Expires what remains of credit lots past their expiry',
+      schedule: Schedule.rate(Duration.seconds(EXPIRY_INTERVAL_SECONDS)),
+      targets: [new LambdaFunction(fn(LOT_EXPIRY), { retryAttempts: 0 })],
     });
     this.scheduledReconcile(fn, tables);
 

@@ -45,7 +45,7 @@ function jarDirectory(): string {
  * codes keep their counts in allotment shards (listings would not find older entries, and an older
  * code would have no shards to claim from).
  */
-export const LOCAL_DATA_FORMAT = '3';
+export const LOCAL_DATA_FORMAT = '4';
 const FORMAT_FILE = 'FORMAT';
 
 /**

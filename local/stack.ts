@@ -6,7 +6,7 @@ import type { FunctionEnvironment } from '../functions/environment.ts';
 import { ROUTES } from '../functions/routes.ts';
 import { jwtVerifier } from '../functions/shared/auth/token-verifier.ts';
 import { AUDIT_TABLE, MAIN_TABLE } from '../functions/shared/db/tables.ts';
-import { AUDIT_PROJECTOR, RESERVATION_SWEEPER } from '../functions/workers.ts';
+import { AUDIT_PROJECTOR, LOT_EXPIRY, RESERVATION_SWEEPER } from '../functions/workers.ts';
 import {
   createTables,
   type DynamoDbLocal,
@@ -19,13 +19,13 @@ import { LOCAL_AUDIENCE } from './oidc-clients.ts';
 import { type OidcIssuer, startOidcIssuer } from './oidc-issuer.ts';
 import { ROOT_DIR } from './paths.ts';
 import { freePort, stopChild, waitForPort } from './processes.ts';
+import { startScheduleTimer } from './schedule-timer.ts';
 import {
   createLocalPurchaseStateMachine,
   createStepFunctionsEndpoint,
   LOCAL_PURCHASE_STATE_MACHINE_ARN,
 } from './step-functions.ts';
 import { type StreamHandler, startStreamPoller } from './stream-poller.ts';
-import { startSweeperTimer } from './sweeper-timer.ts';
 import { type ThrottleLimits, TokenBuckets, throttled } from './throttle.ts';
 
 /** See DESIGN.md, Overload: measured under the e2e's 100 concurrent purchases of one customer. */
@@ -41,6 +41,8 @@ export interface LocalStackOptions {
   tablePrefix: string;
   /** How often the reservation sweeper runs (EventBridge runs it every minute in AWS). */
   sweepIntervalMs: number;
+  /** How often the lot expiry runs (EventBridge: EXPIRY_INTERVAL_SECONDS). */
+  expiryIntervalMs: number;
   /** The OpenID Connect issuer's port (0: a free one) and its signing keys' file. */
   oidcPort: number;
   oidcKeysFile: string;
@@ -129,8 +131,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     const purchaseSaga = await createLocalPurchaseStateMachine(ROOT_DIR);
     await listen(createStepFunctionsEndpoint([purchaseSaga]), stepFunctionsPort, stops);
-    const sweeper = await loadHandler<Parameters<typeof startSweeperTimer>[0]>(RESERVATION_SWEEPER.entry);
-    stops.push(startSweeperTimer(sweeper, options.sweepIntervalMs));
+    for (const [worker, intervalMs] of [
+      [RESERVATION_SWEEPER, options.sweepIntervalMs],
+      [LOT_EXPIRY, options.expiryIntervalMs],
+    ] as const) {
+      const handler = await loadHandler<Parameters<typeof startScheduleTimer>[1]>(worker.entry);
+      stops.push(startScheduleTimer(worker, handler, intervalMs));
+    }
     const auditFeed = await startStreamPoller({
       handler: await loadHandler<StreamHandler>(AUDIT_PROJECTOR.entry),
       functionId: AUDIT_PROJECTOR.id,

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { corsOrigin } from '../functions/cors.ts';
 import { loadConfig } from '../functions/shared/config.ts';
-import { SWEEP_INTERVAL_SECONDS } from '../functions/workers.ts';
+import { EXPIRY_INTERVAL_SECONDS, SWEEP_INTERVAL_SECONDS } from '../functions/workers.ts';
 import { type AdminAppServer, buildAdminAppIfNeeded, serveAdminApp } from './admin-app.ts';
 import { DEMO_CUSTOMER_IDS, demoDataMaxWaitMs, loadDemoData } from './demo-data.ts';
 import {
@@ -30,6 +30,7 @@ import { type LocalStack, startLocalStack } from './stack.ts';
  *   DATA_DIR (.local/data) where DynamoDB Local keeps data between runs; DYNAMODB_IN_MEMORY=1 keeps none
  *   SEED_DEMO_DATA (1)     grant demo credit to the seeded customers and make one demo purchase
  *   SWEEP_INTERVAL_SECONDS (60)  how often the reservation sweeper runs
+ *   EXPIRY_INTERVAL_SECONDS (300)  how often due credit lots are expired
  *   EXIT_WITH_PARENT       1: stop when stdin closes (set by the tests, which start it as a child)
  * Ctrl-C, SIGTERM or a crash stops every child process. The API answers 503 until the stack is ready:
  * demo data loaded (or skipped with a warning; it never stops the start) and the whereabouts file
@@ -89,6 +90,7 @@ try {
     dataDir: inMemory ? undefined : dataDir,
     tablePrefix: 'purchase-',
     sweepIntervalMs: Number(env.SWEEP_INTERVAL_SECONDS ?? SWEEP_INTERVAL_SECONDS) * 1000,
+    expiryIntervalMs: Number(env.EXPIRY_INTERVAL_SECONDS ?? EXPIRY_INTERVAL_SECONDS) * 1000,
     oidcPort: port('OIDC_PORT', DEFAULT_OIDC_PORT),
     oidcKeysFile: resolve(ROOT_DIR, env.OIDC_KEYS_FILE ?? DEFAULT_OIDC_KEYS_FILE),
     adminAppRedirectUris: [`${adminAppUrl}/callback`],

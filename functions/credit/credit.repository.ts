@@ -1,17 +1,23 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { customerPartitionKey, LEDGER_ENTRY_PREFIX, ledgerEntryKey } from '#shared/db/keys.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { customerPartitionKey, LEDGER_ENTRY_PREFIX } from '#shared/db/keys.ts';
 import { pageOfPartition } from '#shared/db/partition-page.ts';
 import { ConditionsFailedError, type NamedWrite, writeAtomically } from '#shared/db/transactions.ts';
 import type { Page, PageRequest } from '#shared/pagination.ts';
 import { OperationAlreadyAppliedError, StaleAccountError } from '../ledger/errors.ts';
 import {
+  type AccountWriteName,
+  accountWrites,
   DynamoAccountReader,
-  ledgerEntryWrites,
   lostRace,
   operationMarkerWrites,
   readOperationMarker,
 } from '../ledger/ledger-writes.ts';
-import { type CreditTransaction, CreditTransactionSchema } from './credit.schemas.ts';
+import {
+  type CreditChangeResponse,
+  CreditChangeResponseSchema,
+  type CreditTransaction,
+  CreditTransactionSchema,
+} from './credit.schemas.ts';
 import type { CreditEntryWrite, CreditRepository } from './credit.ts';
 
 export class DynamoCreditRepository extends DynamoAccountReader implements CreditRepository {
@@ -22,15 +28,14 @@ export class DynamoCreditRepository extends DynamoAccountReader implements Credi
     super(documentClient, table);
   }
 
-  async appendEntry(write: CreditEntryWrite): Promise<void> {
-    const { after, operationId } = write;
-    const writes: NamedWrite<'account' | 'entry' | 'operation'>[] = [
-      ...ledgerEntryWrites(this.table, write),
+  async appendEntry({ write, answer, operationId }: CreditEntryWrite): Promise<void> {
+    const writes: NamedWrite<AccountWriteName | 'operation'>[] = [
+      ...accountWrites(this.table, write, answer.transaction.actor),
       ...operationMarkerWrites(this.table, {
-        customerId: after.customerId,
+        customerId: write.after.customerId,
         operationId,
         entity: 'CREDIT_OPERATION',
-        fields: { entrySK: ledgerEntryKey(after.customerId, after.version).SK },
+        fields: { answer },
       }),
     ];
     try {
@@ -46,20 +51,12 @@ export class DynamoCreditRepository extends DynamoAccountReader implements Credi
     }
   }
 
-  async findEntryByOperation(
+  async findAppliedOperation(
     customerId: string,
     operationId: string,
-  ): Promise<CreditTransaction | undefined> {
+  ): Promise<CreditChangeResponse | undefined> {
     const marker = await readOperationMarker(this.documentClient, this.table, customerId, operationId);
-    if (!marker) return undefined;
-    const { Item } = await this.documentClient.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: { PK: customerPartitionKey(customerId), SK: String(marker.entrySK) },
-        ConsistentRead: true,
-      }),
-    );
-    return Item && toTransaction(Item);
+    return marker?.answer === undefined ? undefined : CreditChangeResponseSchema.parse(marker.answer);
   }
 
   listEntries(customerId: string, page: PageRequest): Promise<Page<CreditTransaction>> {

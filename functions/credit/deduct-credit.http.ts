@@ -1,3 +1,3 @@
-import { creditChangeRoute } from './credit-change.route.ts';
+import { deductCreditRoute } from './credit-change.route.ts';
 
-export const handler = creditChangeRoute('DEDUCTION');
+export const handler = deductCreditRoute();

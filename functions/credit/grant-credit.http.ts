@@ -1,3 +1,3 @@
-import { creditChangeRoute } from './credit-change.route.ts';
+import { grantCreditRoute } from './credit-change.route.ts';
 
-export const handler = creditChangeRoute('GRANT');
+export const handler = grantCreditRoute();

@@ -1,3 +1,4 @@
+import { systemClock } from '#shared/clock.ts';
 import { type Runtime, requireCachedExternalReads } from '#shared/runtime.ts';
 import { accountReader } from '../ledger/ledger.deps.ts';
 import { DynamoKnownCustomers } from './customer.repository.ts';
@@ -9,5 +10,6 @@ export function customerDeps(runtime: Runtime): CustomerDeps {
     details: requireCachedExternalReads(runtime),
     accounts: accountReader(runtime),
     known: new DynamoKnownCustomers(runtime.documentClient, runtime.config.MAIN_TABLE_NAME),
+    clock: systemClock,
   };
 }

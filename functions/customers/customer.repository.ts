@@ -3,7 +3,7 @@ import { getItems, MAIN_TABLE_KEY } from '#shared/db/get-items.ts';
 import { creditAccountKey, KNOWN_CUSTOMERS_PARTITION } from '#shared/db/keys.ts';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from '#shared/pagination.ts';
 import { ExternalIdSchema } from '#shared/schemas.ts';
-import type { CreditAccount } from '../ledger/account.ts';
+import { accountFromItem, type CreditAccount } from '../ledger/account.ts';
 import type { KnownCustomers } from './customers.ts';
 
 const isCustomerId = (value: string): boolean => ExternalIdSchema.safeParse(value).success;
@@ -45,21 +45,11 @@ export class DynamoKnownCustomers implements KnownCustomers {
     // The index keeps keys only: the page's accounts are read by them.
     const items = (
       await getItems(this.client, this.tableName, Items.slice(0, page.limit), MAIN_TABLE_KEY)
-    ).map(toAccount);
+    ).map(accountFromItem);
     const last = items.at(-1);
     return {
       items,
       nextCursor: Items.length > page.limit && last ? encodeCursor({ customerId: last.customerId }) : null,
     };
   }
-}
-
-function toAccount(item: Record<string, unknown>): CreditAccount {
-  return {
-    customerId: String(item.customerId),
-    availableCents: Number(item.availableCents),
-    heldCents: Number(item.heldCents),
-    version: Number(item.version),
-    updatedAt: String(item.updatedAt),
-  };
 }

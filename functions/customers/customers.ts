@@ -1,3 +1,4 @@
+import type { Clock } from '#shared/clock.ts';
 import { NotFoundError, UpstreamError } from '#shared/errors.ts';
 import type { CachedExternalReads } from '#shared/external/cached-external-reads.ts';
 import type { ExternalCustomer } from '#shared/external/external-api.schemas.ts';
@@ -15,6 +16,7 @@ export interface CustomerDeps {
   details: Pick<CachedExternalReads, 'cachedCustomer'>;
   accounts: AccountReader;
   known: KnownCustomers;
+  clock: Clock;
 }
 
 /**
@@ -29,14 +31,14 @@ const DETAIL_READS_AT_ONCE = 25;
  * @throws NotFoundError CUSTOMER_NOT_FOUND, UpstreamError, UpstreamTimeoutError
  */
 export async function getCustomerView(
-  deps: Pick<CustomerDeps, 'details' | 'accounts'>,
+  deps: Pick<CustomerDeps, 'details' | 'accounts' | 'clock'>,
   customerId: string,
 ): Promise<CustomerView> {
   const [customer, account] = await Promise.all([
     deps.details.cachedCustomer(customerId),
     deps.accounts.getAccount(customerId),
   ]);
-  return customerView(customer, account ?? emptyAccount(customerId));
+  return customerView(customer, account ?? emptyAccount(customerId), deps.clock.now().toISOString());
 }
 
 /**
@@ -48,9 +50,10 @@ export async function getCustomerView(
  */
 export async function listCustomers(deps: CustomerDeps, page: PageRequest): Promise<Page<CustomerView>> {
   const accounts = await deps.known.listAccounts(page);
+  const now = deps.clock.now().toISOString();
   const items = await mapAtMost(DETAIL_READS_AT_ONCE, accounts.items, async (account) => {
     try {
-      return customerView(await deps.details.cachedCustomer(account.customerId), account);
+      return customerView(await deps.details.cachedCustomer(account.customerId), account, now);
     } catch (error) {
       if (error instanceof NotFoundError) {
         throw new UpstreamError(
@@ -67,7 +70,7 @@ export async function listCustomers(deps: CustomerDeps, page: PageRequest): Prom
   return { items, nextCursor: accounts.nextCursor };
 }
 
-function customerView(customer: ExternalCustomer, account: CreditAccount): CustomerView {
+function customerView(customer: ExternalCustomer, account: CreditAccount, now: string): CustomerView {
   return {
     id: customer.id,
     name: customer.name,
@@ -76,7 +79,7 @@ function customerView(customer: ExternalCustomer, account: CreditAccount): Custo
     shippingAddress: customer.shippingAddress,
     // The client's schema keeps epoch milliseconds within the years a Date can write.
     lastModifiedAt: new Date(customer.lastModifiedAt).toISOString(),
-    credit: creditView(account),
+    credit: creditView(account, now),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   CreditSchema,
   CreditTransactionSchema,
   CustomerPathSchema,
+  GrantCreditRequestSchema,
 } from '../credit/credit.schemas.ts';
 import {
   CustomerPageSchema,
@@ -117,6 +118,7 @@ export const ANSWER_COMPONENTS: ReadonlyMap<string, z.ZodType> = new Map<string,
 
 export const REQUEST_COMPONENTS: ReadonlyMap<string, z.ZodType> = new Map<string, z.ZodType>([
   ['CreditChangeRequest', CreditChangeRequestSchema],
+  ['GrantCreditRequest', GrantCreditRequestSchema],
   ['CreatePurchaseRequest', CreatePurchaseRequestSchema],
   ['RefundRequest', RefundRequestSchema],
   ['CreatePromoCodeRequest', CreatePromoCodeRequestSchema],
@@ -138,9 +140,14 @@ export const OPERATIONS: Record<DocumentedOperationId, OperationDoc> = {
   },
   GrantCredit: {
     summary: 'Grant credit',
+    description:
+      'Each grant makes a lot with a category and an optional expiry; it may join an open lot of its category ' +
+      'that expires on the same UTC day, no later than asked (or, without an expiry, the one that never expires). ' +
+      '422 BALANCE_LIMIT_EXCEEDED when the balance would pass the largest exact amount, or the account would keep ' +
+      'more than 400 lots (details `lots`, `maxLots`).',
     tag: 'Credit',
     params: CustomerPathSchema,
-    body: CreditChangeRequestSchema,
+    body: GrantCreditRequestSchema,
     idempotent: true,
     success: {
       status: 201,
@@ -151,7 +158,10 @@ export const OPERATIONS: Record<DocumentedOperationId, OperationDoc> = {
   },
   DeductCredit: {
     summary: 'Deduct credit',
-    description: '422 INSUFFICIENT_CREDIT when the available credit is less than the amount.',
+    description:
+      'Drawn from the open lots, soonest-expiring first (PROMOTIONAL before PAID at equal expiry, then the oldest); ' +
+      'the entry says how much from each lot. 422 INSUFFICIENT_CREDIT when the open lots hold less than the amount ' +
+      '(a lot past its expiry is not spendable, even before its EXPIRY entry is written).',
     tag: 'Credit',
     params: CustomerPathSchema,
     body: CreditChangeRequestSchema,

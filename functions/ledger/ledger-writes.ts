@@ -5,120 +5,162 @@ import {
   creditOperationKey,
   KNOWN_CUSTOMERS_PARTITION,
   ledgerEntryKey,
+  lotsDuePartition,
 } from '#shared/db/keys.ts';
 import { ConditionsFailedError, type NamedWrite, TransactionConflictError } from '#shared/db/transactions.ts';
-import type { AccountReader, CreditAccount, LedgerEntryWrite } from './account.ts';
+import {
+  type AccountReader,
+  type AccountWrite,
+  accountFromItem,
+  type CreditAccount,
+  nextDueAt,
+} from './account.ts';
+import type { LotDraw } from './lots.ts';
 
 /**
- * The ledger core's writes, for every feature's transaction: a balance change with its entry, a
- * hold and its release, and the marker of an idempotent operation. Each is a named write; a
- * feature adds its own named writes beside these.
+ * The ledger core's writes, for every feature's transaction: an account change with its entries,
+ * and the marker of an idempotent operation. Only the ledger writes an account: a feature adds its
+ * own named writes beside these.
  */
 
+/** The names of an account change's writes: the account, then its entries in order. */
+export type AccountWriteName = 'account' | 'entry' | `entry#${number}`;
+
 /**
- * The two writes of every balance change: the account, conditional on being exactly as read (a
- * first write finds no account), and the ledger entry in the slot of the new version, conditional
- * on the slot being free.
+ * The writes of an account change (account.ts computes it): the account, conditional on being
+ * exactly as read (a first write finds no account), and each ledger entry in its version slot,
+ * conditional on the slot being free. The account keeps its place in the known customers (GSI1) and,
+ * while a lot has a remainder and an expiry, in the expiry run's index by its next due time (GSI2).
  */
-export function ledgerEntryWrites(
+export function accountWrites(
   tableName: string,
-  { before, after, transaction }: LedgerEntryWrite,
-): [NamedWrite<'account'>, NamedWrite<'entry'>] {
+  { before, after, entries }: AccountWrite,
+  actor: string,
+): NamedWrite<AccountWriteName>[] {
   const { customerId } = after;
   const first = before.version === 0;
+  const dueAt = nextDueAt(after);
+  const account: NamedWrite<AccountWriteName> = {
+    name: 'account',
+    write: {
+      Update: {
+        TableName: tableName,
+        Key: creditAccountKey(customerId),
+        UpdateExpression:
+          'SET #entity = :entity, customerId = :customerId, availableCents = :available, heldCents = :held, ' +
+          'lots = :lots, #version = :version, updatedAt = :updatedAt, changedBy = :actor, GSI1PK = :known, ' +
+          `GSI1SK = :customerId${dueAt === undefined ? ' REMOVE GSI2PK, GSI2SK' : ', GSI2PK = :due, GSI2SK = :dueAt'}`,
+        // Exactly the account the change was computed from.
+        ConditionExpression: first ? 'attribute_not_exists(PK)' : '#version = :expectedVersion',
+        ExpressionAttributeNames: { '#entity': 'entity', '#version': 'version' },
+        ExpressionAttributeValues: {
+          ':entity': 'CREDIT_ACCOUNT',
+          ':customerId': customerId,
+          ':available': after.availableCents,
+          ':held': after.heldCents,
+          ':lots': after.lots,
+          ':version': after.version,
+          ':updatedAt': after.updatedAt,
+          ':actor': actor,
+          ':known': KNOWN_CUSTOMERS_PARTITION,
+          ...(dueAt === undefined
+            ? {}
+            : { ':due': lotsDuePartition(customerId), ':dueAt': `${dueAt}#${customerId}` }),
+          ...(first ? {} : { ':expectedVersion': before.version }),
+        },
+      },
+    },
+  };
+  return [
+    account,
+    ...entries.map(
+      (transaction, index): NamedWrite<AccountWriteName> => ({
+        name: index === 0 ? 'entry' : `entry#${index + 1}`,
+        write: {
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...ledgerEntryKey(customerId, before.version + index + 1),
+              entity: 'CREDIT_TRANSACTION',
+              ...transaction,
+              ...FIRST_VERSION,
+            },
+            // The version's slot is free: two writers that read the same version collide here too.
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      }),
+    ),
+  ];
+}
+
+/**
+ * Draws a hold writes in place at most: each adds about 250 characters to the update and condition
+ * expressions, which DynamoDB bounds at 4 KB each.
+ */
+export const MAX_DRAWS_IN_PLACE = 12;
+
+/**
+ * Reserve's hold (the ledger's `hold`). With few draws, written in place: each drawn lot's remainder
+ * moves to its held part, conditional on the lot still being at the position it was read at, holding
+ * enough, and not yet due; holds of one customer then collide only when they drain the same lot, as
+ * the single balance did before lots. The version still moves, so every writer that rewrites the
+ * lots (and read them before this hold) reads them again. A hold drawn from more lots than
+ * {@link MAX_DRAWS_IN_PLACE} rewrites the account as read, like every other change.
+ */
+export function holdWrites(
+  tableName: string,
+  hold: AccountWrite,
+  draws: readonly LotDraw[],
+  actor: string,
+): NamedWrite<AccountWriteName>[] {
+  if (draws.length > MAX_DRAWS_IN_PLACE) return accountWrites(tableName, hold, actor);
+  const { before, after } = hold;
+  const values: Record<string, unknown> = {
+    ':total': after.heldCents - before.heldCents,
+    ':now': after.updatedAt,
+    ':actor': actor,
+    ':one': 1,
+  };
+  const sets: string[] = [];
+  // Enough available credit, as before lots (a first hold finds no account, and fails here).
+  const conditions: string[] = ['availableCents >= :total'];
+  draws.forEach((draw, index) => {
+    const position = before.lots.findIndex((lot) => lot.lotId === draw.lotId);
+    if (position < 0) throw new Error(`a hold draws from lot ${draw.lotId}, which the account does not have`);
+    const lot = `lots[${position}]`;
+    values[`:lot${index}`] = draw.lotId;
+    values[`:amount${index}`] = draw.amountCents;
+    sets.push(
+      `${lot}.remainingCents = ${lot}.remainingCents - :amount${index}`,
+      `${lot}.heldCents = ${lot}.heldCents + :amount${index}`,
+    );
+    // Still where it was read, holding enough, and not due (times are stored as toISOString).
+    conditions.push(
+      `${lot}.lotId = :lot${index}`,
+      `${lot}.remainingCents >= :amount${index}`,
+      `(attribute_not_exists(${lot}.expiresAt) OR ${lot}.expiresAt > :now)`,
+    );
+  });
   return [
     {
       name: 'account',
       write: {
         Update: {
           TableName: tableName,
-          Key: creditAccountKey(customerId),
-          UpdateExpression:
-            'SET #entity = :entity, customerId = :customerId, availableCents = :available, heldCents = :held, ' +
-            '#version = :version, updatedAt = :updatedAt, changedBy = :actor, GSI1PK = :known, GSI1SK = :customerId',
-          // Exactly the account the change was computed from.
-          ConditionExpression: first ? 'attribute_not_exists(PK)' : '#version = :expectedVersion',
-          ExpressionAttributeNames: { '#entity': 'entity', '#version': 'version' },
-          ExpressionAttributeValues: {
-            ':entity': 'CREDIT_ACCOUNT',
-            ':customerId': customerId,
-            ':available': after.availableCents,
-            ':held': after.heldCents,
-            ':version': after.version,
-            ':updatedAt': after.updatedAt,
-            ':actor': transaction.actor,
-            ':known': KNOWN_CUSTOMERS_PARTITION,
-            ...(first ? {} : { ':expectedVersion': before.version }),
-          },
-        },
-      },
-    },
-    {
-      name: 'entry',
-      write: {
-        Put: {
-          TableName: tableName,
-          Item: {
-            ...ledgerEntryKey(customerId, after.version),
-            entity: 'CREDIT_TRANSACTION',
-            ...transaction,
-            ...FIRST_VERSION,
-          },
-          // The version's slot is free: two writers that read the same version collide here too.
-          ConditionExpression: 'attribute_not_exists(PK)',
+          Key: creditAccountKey(before.customerId),
+          UpdateExpression: `SET ${[
+            'availableCents = availableCents - :total, heldCents = heldCents + :total',
+            ...sets,
+            'updatedAt = :now, changedBy = :actor',
+          ].join(', ')} ADD #version :one`,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: values,
         },
       },
     },
   ];
-}
-
-interface Hold {
-  customerId: string;
-  totalCents: number;
-  at: string;
-  actor: string;
-}
-
-/**
- * Holds `totalCents` (available → held) without reading first: the condition is the check.
- * Bumping the version makes a ledger writer that read the account before this hold read it again.
- */
-export const holdWrite = (tableName: string, hold: Hold): NamedWrite<'account'> =>
-  // Enough available credit.
-  moveHeldCredit(tableName, hold, { sign: '-', condition: 'availableCents >= :total' });
-
-/** Gives a hold back (held → available). */
-export const releaseHoldWrite = (tableName: string, hold: Hold): NamedWrite<'account'> =>
-  // The hold is in the account: anything else is a broken invariant, not a race.
-  moveHeldCredit(tableName, hold, { sign: '+', condition: 'heldCents >= :total' });
-
-/** Moves `totalCents` between available and held credit: `sign` is what happens to available. */
-function moveHeldCredit(
-  tableName: string,
-  hold: Hold,
-  move: { sign: '+' | '-'; condition: string },
-): NamedWrite<'account'> {
-  const opposite = move.sign === '-' ? '+' : '-';
-  return {
-    name: 'account',
-    write: {
-      Update: {
-        TableName: tableName,
-        Key: creditAccountKey(hold.customerId),
-        UpdateExpression:
-          `SET availableCents = availableCents ${move.sign} :total, heldCents = heldCents ${opposite} :total, ` +
-          'updatedAt = :now, changedBy = :actor ADD #version :one',
-        ConditionExpression: move.condition,
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: {
-          ':total': hold.totalCents,
-          ':now': hold.at,
-          ':actor': hold.actor,
-          ':one': 1,
-        },
-      },
-    },
-  };
 }
 
 /**
@@ -191,13 +233,6 @@ export class DynamoAccountReader implements AccountReader {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: creditAccountKey(customerId), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    return {
-      customerId,
-      availableCents: Number(Item.availableCents),
-      heldCents: Number(Item.heldCents),
-      version: Number(Item.version),
-      updatedAt: String(Item.updatedAt),
-    };
+    return Item && accountFromItem(Item);
   }
 }

@@ -12,8 +12,10 @@ import {
   REFUND_PREFIX,
 } from '#shared/db/keys.ts';
 import { pageOfShards } from '#shared/db/sharded-page.ts';
+import type { NamedWrite } from '#shared/db/transactions.ts';
 import { isIssuedId } from '#shared/ids.ts';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from '#shared/pagination.ts';
+import type { LotDraw } from '../ledger/lots.ts';
 import { type Purchase, PurchaseSchema, RefundSchema } from './purchase.schemas.ts';
 import type { PurchaseFilter, PurchaseReader } from './purchase.ts';
 
@@ -127,13 +129,16 @@ export class DynamoPurchaseRepository implements PurchaseReader {
  * derived from the rest (`refundableCents`, the top-level `sku` that repeats `product.sku`: a SKU
  * may be long, and an item holds 400 KB) or kept in items of its own (`refunds`).
  */
-export function purchaseItem(purchase: Purchase, actor: string): Item {
+export function purchaseItem(purchase: Purchase, actor: string, lotDraws: readonly LotDraw[]): Item {
   const { refundableCents: _derived, sku: _inProduct, refunds: _refunds, ...stored } = purchase;
   return {
     ...purchaseKey(purchase.id),
     entity: 'PURCHASE',
     ...stored,
     ...FIRST_VERSION,
+    // The lots its credit came from, for refunds; and what refunds gave back to them so far.
+    lotDraws,
+    lotsReturned: [],
     refundedQuantity: 0,
     changedBy: actor,
     GSI1PK: purchasesOfCustomerPartition(purchase.customerId),
@@ -142,6 +147,25 @@ export function purchaseItem(purchase: Purchase, actor: string): Item {
     GSI2SK: purchase.id,
     GSI3PK: allPurchasesPartition(purchase.id),
     GSI3SK: purchase.id,
+  };
+}
+
+/** Commit's write of the purchase: once, by the commit that closes its reservation. */
+export function purchaseCreateWrite(
+  tableName: string,
+  purchase: Purchase,
+  actor: string,
+  lotDraws: readonly LotDraw[],
+): NamedWrite<'purchase'> {
+  return {
+    name: 'purchase',
+    write: {
+      Put: {
+        TableName: tableName,
+        Item: purchaseItem(purchase, actor, lotDraws),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
   };
 }
 

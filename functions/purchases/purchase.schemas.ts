@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { AddressSchema } from '#shared/external/external-api.schemas.ts';
 import { PageQuerySchema } from '#shared/pagination.ts';
 import { ExternalIdSchema, TimestampSchema } from '#shared/schemas.ts';
+import { LotAmountSchema } from '../credit/credit.schemas.ts';
 import { PromoCodeTextSchema } from '../promo-codes/promo-code.schemas.ts';
 
 const CentsSchema = z.number().int().min(0);
@@ -64,6 +65,16 @@ export const RefundSchema = z.object({
   quantity: z.number().int().min(1).optional(),
   reason: z.string(),
   actor: z.string(),
+  lots: z
+    .array(LotAmountSchema)
+    .optional()
+    .describe('What went back to each lot the purchase drew from, the last-drawn first.'),
+  expired: z
+    .array(LotAmountSchema)
+    .optional()
+    .describe(
+      'What came back to lots that had expired since: it expired again at once, with an EXPIRY ledger entry.',
+    ),
   createdAt: TimestampSchema,
 });
 

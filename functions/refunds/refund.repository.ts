@@ -6,11 +6,13 @@ import { ConditionsFailedError, type NamedWrite, writeAtomically } from '#shared
 import type { Page, PageRequest } from '#shared/pagination.ts';
 import { OperationAlreadyAppliedError, StaleAccountError } from '../ledger/errors.ts';
 import {
-  ledgerEntryWrites,
+  type AccountWriteName,
+  accountWrites,
   lostRace,
   operationMarkerWrites,
   readOperationMarker,
 } from '../ledger/ledger-writes.ts';
+import { lotDrawsFromItem } from '../ledger/lot-draws.ts';
 import { toPurchase } from '../purchases/purchase.repository.ts';
 import { type Purchase, type Refund, RefundSchema } from '../purchases/purchase.schemas.ts';
 import type { RefundablePurchase, RefundRepository, RefundWrite } from './refund.ts';
@@ -25,13 +27,20 @@ export class DynamoRefundRepository implements RefundRepository {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: purchaseKey(purchaseId), ConsistentRead: true }),
     );
-    return Item && { purchase: toPurchase(Item), refundedQuantity: Number(Item.refundedQuantity ?? 0) };
+    return (
+      Item && {
+        purchase: toPurchase(Item),
+        refundedQuantity: Number(Item.refundedQuantity ?? 0),
+        lotDraws: lotDrawsFromItem(Item.lotDraws),
+        lotsReturned: lotDrawsFromItem(Item.lotsReturned),
+      }
+    );
   }
 
   async appendRefund({ before, after, credit, refund, operationId }: RefundWrite): Promise<void> {
     const { customerId } = after.purchase;
-    const writes: NamedWrite<'account' | 'entry' | 'purchase' | 'refund' | 'operation'>[] = [
-      ...ledgerEntryWrites(this.tableName, credit),
+    const writes: NamedWrite<AccountWriteName | 'purchase' | 'refund' | 'operation'>[] = [
+      ...accountWrites(this.tableName, credit, refund.actor),
       {
         name: 'purchase',
         write: {
@@ -39,7 +48,8 @@ export class DynamoRefundRepository implements RefundRepository {
             TableName: this.tableName,
             Key: purchaseKey(after.purchase.id),
             UpdateExpression:
-              'SET refundedCents = :refunded, refundedQuantity = :refundedQuantity, #status = :status, ' +
+              'SET refundedCents = :refunded, refundedQuantity = :refundedQuantity, lotsReturned = :lotsReturned, ' +
+              '#status = :status, ' +
               `updatedAt = :now, changedBy = :actor, ${NEXT_VERSION}`,
             // The refunded total is still what was read, and rises only within what was paid.
             ConditionExpression: 'refundedCents = :readRefunded AND totalCents >= :refunded',
@@ -48,6 +58,7 @@ export class DynamoRefundRepository implements RefundRepository {
               ...VERSION_VALUES,
               ':refunded': after.purchase.refundedCents,
               ':refundedQuantity': after.refundedQuantity,
+              ':lotsReturned': after.lotsReturned,
               ':status': after.purchase.status,
               ':now': after.purchase.updatedAt,
               ':actor': refund.actor,

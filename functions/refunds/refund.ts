@@ -4,23 +4,30 @@ import type { IdGenerator } from '#shared/ids.ts';
 import { shareOfCents } from '#shared/money.ts';
 import type { Page, PageRequest } from '#shared/pagination.ts';
 import { type RetryPolicy, withOptimisticRetry } from '#shared/retry.ts';
-import { type AccountReader, applyChange, type LedgerEntryWrite } from '../ledger/account.ts';
+import type { AccountReader, AccountWrite } from '../ledger/account.ts';
+import * as ledger from '../ledger/account.ts';
 import { OperationAlreadyAppliedError } from '../ledger/errors.ts';
+import type { LotDraw } from '../ledger/lots.ts';
 import { type Purchase, PurchaseSchema, type Refund } from '../purchases/purchase.schemas.ts';
 import { type RefundResponse, RefundResponseSchema } from './refund.schemas.ts';
 
-/** A purchase as the refund rules need it: with the units already refunded by quantity. */
+/**
+ * A purchase as the refund rules need it: with the units already refunded by quantity, the lots its
+ * credit came from, and what earlier refunds gave back to them (or expired).
+ */
 export interface RefundablePurchase {
   purchase: Purchase;
   refundedQuantity: number;
+  lotDraws: LotDraw[];
+  lotsReturned: LotDraw[];
 }
 
 export interface RefundWrite {
   /** The purchase as read; the refund applies only if its refunded total is still what was read. */
   before: RefundablePurchase;
   after: RefundablePurchase;
-  /** The credit coming back, with its REFUND ledger entry. */
-  credit: LedgerEntryWrite;
+  /** The credit coming back to its lots, with its REFUND entry (and an EXPIRY entry for expired lots). */
+  credit: AccountWrite;
   refund: Refund;
   operationId?: string | undefined;
 }
@@ -70,7 +77,7 @@ const notFound = (purchaseId: string): NotFoundError =>
  * @throws AppError PURCHASE_NOT_REFUNDABLE, REFUND_EXCEEDS_REMAINING
  */
 export function refundAmount(
-  current: RefundablePurchase,
+  current: Pick<RefundablePurchase, 'purchase' | 'refundedQuantity'>,
   command: Pick<RefundCommand, 'amountCents' | 'quantity'>,
 ): number {
   const { purchase, refundedQuantity } = current;
@@ -104,6 +111,9 @@ export function refundAmount(
   }
   return amount;
 }
+
+const lotAmounts = (parts: readonly LotDraw[]) =>
+  parts.map(({ lotId, amountCents }) => ({ lotId, amountCents }));
 
 /** The purchase as it was right after a refund took its refunded total to `refundedCents`. */
 export function purchaseAfterRefund(purchase: Purchase, refundedCents: number, at: string): Purchase {
@@ -151,35 +161,47 @@ export function refundPurchase(deps: RefundDeps, command: RefundCommand): Promis
       const accountBefore = await deps.accounts.getAccount(purchase.customerId);
       if (!accountBefore) throw new Error(`purchase ${purchase.id} has no credit account to refund to`);
       const now = deps.clock.now().toISOString();
+      const refundId = deps.newId();
+      // Back to the lots the purchase drew from, the last-drawn first; what lands in an expired lot expires.
+      const credit = ledger.refund(
+        accountBefore,
+        {
+          amountCents,
+          reason: command.reason,
+          actor: command.actor,
+          purchaseId: purchase.id,
+          refundId,
+          purchaseDraws: before.lotDraws,
+          alreadyReturned: before.lotsReturned,
+        },
+        { now, newId: deps.newId },
+      );
       const refund: Refund = {
-        id: deps.newId(),
+        id: refundId,
         purchaseId: purchase.id,
         amountCents,
         ...(command.quantity === undefined ? {} : { quantity: command.quantity }),
         reason: command.reason,
         actor: command.actor,
+        lots: lotAmounts(credit.returned),
+        expired: lotAmounts(credit.expired),
         createdAt: now,
       };
       const after: RefundablePurchase = {
         purchase: purchaseAfterRefund(purchase, purchase.refundedCents + amountCents, now),
         refundedQuantity: before.refundedQuantity + (command.quantity ?? 0),
+        lotDraws: before.lotDraws,
+        lotsReturned: [...before.lotsReturned, ...credit.returned, ...credit.expired],
       };
-      const credit = applyChange(
-        accountBefore,
-        {
-          customerId: purchase.customerId,
-          type: 'REFUND',
-          availableDeltaCents: amountCents,
-          reason: command.reason,
-          actor: command.actor,
-          purchaseId: purchase.id,
-          refundId: refund.id,
-        },
-        { id: deps.newId(), now },
-      );
 
       try {
-        await deps.refunds.appendRefund({ before, after, credit, refund, operationId: command.operationId });
+        await deps.refunds.appendRefund({
+          before,
+          after,
+          credit: credit.write,
+          refund,
+          operationId: command.operationId,
+        });
         return refundAnswer(refund, after.purchase);
       } catch (error) {
         if (error instanceof OperationAlreadyAppliedError) {

@@ -103,7 +103,7 @@ export class InsufficientCreditError extends AppError {
 
 export class BalanceLimitExceededError extends AppError {
   override readonly name = 'BalanceLimitExceededError';
-  constructor(details: { customerId: string }) {
+  constructor(details: { customerId: string; lots?: number; maxLots?: number }) {
     super(
       'BALANCE_LIMIT_EXCEEDED',
       'The balance would exceed the largest amount the service can hold.',

@@ -48,6 +48,8 @@ describe('credit ledger over HTTP', () => {
       balanceCents: 0,
       availableCents: 0,
       heldCents: 0,
+      lots: [],
+      nextExpiry: null,
       updatedAt: null,
     });
   });

@@ -112,6 +112,8 @@ describe('GET /v1/customers/{customerId}', () => {
         balanceCents: 1_234,
         availableCents: 1_234,
         heldCents: 0,
+        lots: [expect.objectContaining({ category: 'PAID', grantedCents: 1_234, remainingCents: 1_234 })],
+        nextExpiry: null,
         updatedAt: expect.any(String),
       },
     });
@@ -129,6 +131,8 @@ describe('GET /v1/customers/{customerId}', () => {
       balanceCents: 0,
       availableCents: 0,
       heldCents: 0,
+      lots: [],
+      nextExpiry: null,
       updatedAt: null,
     });
   });

@@ -2,7 +2,13 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { ROUTES } from '../../functions/routes.ts';
 import { AUDIT_TABLE, MAIN_TABLE } from '../../functions/shared/db/tables.ts';
-import { AUDIT_PROJECTOR, RECONCILER, RESERVATION_SWEEPER, SAGA_TASKS } from '../../functions/workers.ts';
+import {
+  AUDIT_PROJECTOR,
+  LOT_EXPIRY,
+  RECONCILER,
+  RESERVATION_SWEEPER,
+  SAGA_TASKS,
+} from '../../functions/workers.ts';
 import { actionsOf, logicalIdOf, mentions, type Statement, statementsOf, synthesize } from './synth.ts';
 
 /**
@@ -88,8 +94,9 @@ const EXPECTED: Record<string, readonly string[]> = {
   GetDocsAsset: [],
   RouteNotFound: [],
   ReserveCredit: [
-    // reserve's transaction: Update account (hold), Put operation marker, Put reservation, Update
-    // promo code and the customer's promo count; on refusal: Get marker, Get account, Get promo code.
+    // The account read (the ledger picks the lots to hold); reserve's transaction: Update account
+    // (the hold, in the lots), Put operation marker, Put reservation, Update promo code and the
+    // customer's promo count; on refusal: Get marker, Get promo code.
     // The quote reads the promo code too. A duplicate's earlier reservation is read (Get) to answer
     // one held for review.
     'GetItem on CUSTOMER#*',
@@ -117,8 +124,11 @@ const EXPECTED: Record<string, readonly string[]> = {
     'UpdateItem on PROMO#*',
   ],
   ReleaseCredit: [
-    // releaseCredit: getReservation; release's transaction: Update reservation, Update account,
-    // Update promo code and count, Delete the operation marker (the Idempotency-Key given back).
+    // releaseCredit: getReservation, the account read; release's transaction: Update reservation,
+    // Update account (the draws back to their lots), Put an EXPIRY entry when a lot expired
+    // meanwhile, Update promo code and count, Delete the operation marker (the Idempotency-Key given back).
+    'GetItem on CUSTOMER#*',
+    'PutItem on CUSTOMER#*',
     'UpdateItem on CUSTOMER#*',
     'DeleteItem on CUSTOMER#*',
     'GetItem on PURCHASE#*',
@@ -150,6 +160,13 @@ const EXPECTED: Record<string, readonly string[]> = {
     'GetShardIterator on stream',
   ],
   ReconcileBooks: ['Scan on *', 'Scan on audit *'],
+  ExpireLots: [
+    // listDue (GSI2's shards); per account: Get, then a transaction of Update account and Put EXPIRY entries.
+    'Query on index GSI2',
+    'GetItem on CUSTOMER#*',
+    'PutItem on CUSTOMER#*',
+    'UpdateItem on CUSTOMER#*',
+  ],
 };
 
 const FUNCTION_IDS = [
@@ -158,6 +175,7 @@ const FUNCTION_IDS = [
   RESERVATION_SWEEPER.id,
   AUDIT_PROJECTOR.id,
   RECONCILER.id,
+  LOT_EXPIRY.id,
 ];
 
 let template: Template;

@@ -125,8 +125,8 @@ describe('PurchaseServiceStack', () => {
         { Properties: Record<string, unknown> }
       >,
     ).filter(([logicalId]) => !logicalId.startsWith('CustomCDKBucketDeployment'));
-    // The sweeper, the projector, the reconciler and the CORS preflight are the other four.
-    expect(functions).toHaveLength(ROUTES.length + SAGA_TASKS.length + 4);
+    // The sweeper, the lot expiry, the projector, the reconciler and the CORS preflight are the other five.
+    expect(functions).toHaveLength(ROUTES.length + SAGA_TASKS.length + 5);
     for (const [logicalId, { Properties }] of functions) {
       expect({ logicalId, ...Properties }).toEqual(
         expect.objectContaining({

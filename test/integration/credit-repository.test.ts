@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamoCreditRepository } from '../../functions/credit/credit.repository.ts';
-import type { CreditTransaction } from '../../functions/credit/credit.schemas.ts';
-import type { CreditAccount } from '../../functions/ledger/account.ts';
+import type { CreditEntryWrite } from '../../functions/credit/credit.ts';
+import * as ledger from '../../functions/ledger/account.ts';
+import { type CreditAccount, creditView, emptyAccount } from '../../functions/ledger/account.ts';
 import { OperationAlreadyAppliedError, StaleAccountError } from '../../functions/ledger/errors.ts';
 import { freshMainTable } from '../support/tables.ts';
 
@@ -15,32 +16,23 @@ beforeAll(async () => {
 let customerCounter = 0;
 const newCustomer = (): string => `customer-${Date.now()}-${++customerCounter}`;
 
+let ids = 0;
+
+/** The ledger's own change (a grant, or a deduction for a negative amount), as the repository gets it. */
 function write(
   customerId: string,
   before: CreditAccount | undefined,
   amountCents: number,
   operationId?: string,
-) {
-  const base = before ?? { customerId, availableCents: 0, heldCents: 0, version: 0, updatedAt: null };
-  const available = base.availableCents + amountCents;
-  const after: CreditAccount = {
-    ...base,
-    availableCents: available,
-    version: base.version + 1,
-    updatedAt: '2026-11-21T00:00:00.000Z',
-  };
-  const transaction: CreditTransaction = {
-    id: `txn-${after.version}-${amountCents}`,
-    customerId,
-    type: amountCents > 0 ? 'GRANT' : 'DEDUCTION',
-    amountCents,
-    balanceAfterCents: available + base.heldCents,
-    availableAfterCents: available,
-    reason: 'test',
-    actor: 'tester',
-    createdAt: '2026-11-21T00:00:00.000Z',
-  };
-  return { before: base, after, transaction, operationId };
+): CreditEntryWrite {
+  const base = before ?? emptyAccount(customerId);
+  const stamp = { now: '2026-11-21T00:00:00.000Z', newId: () => `txn-${++ids}` };
+  const fields = { reason: 'test', actor: 'tester' };
+  const { write: change, transaction } =
+    amountCents > 0
+      ? ledger.grant(base, { ...fields, amountCents, category: 'PAID' }, stamp)
+      : ledger.deduct(base, { ...fields, amountCents: -amountCents }, stamp);
+  return { write: change, answer: { transaction, credit: creditView(change.after, stamp.now) }, operationId };
 }
 
 describe('DynamoCreditRepository against DynamoDB Local', () => {
@@ -90,7 +82,7 @@ describe('DynamoCreditRepository against DynamoDB Local', () => {
     await expect(repository.appendEntry(write(customerId, read, 300, 'op-a'))).rejects.toBeInstanceOf(
       OperationAlreadyAppliedError,
     );
-    expect((await repository.findEntryByOperation(customerId, 'op-a'))?.amountCents).toBe(300);
+    expect((await repository.findAppliedOperation(customerId, 'op-a'))?.transaction.amountCents).toBe(300);
     expect((await repository.getAccount(customerId))?.availableCents).toBe(300);
   });
 

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamoCreditRepository } from '../../functions/credit/credit.repository.ts';
-import { applyChange, emptyAccount } from '../../functions/ledger/account.ts';
 import { DynamoPromoCodeRepository } from '../../functions/promo-codes/promo-code.repository.ts';
 import {
   PromoCodeInvalidError,
@@ -11,6 +10,7 @@ import type { Reservation } from '../../functions/purchases/saga/reservation.ts'
 import { createDocumentClient } from '../../functions/shared/db/document-client.ts';
 import { PROMO_CODE_SHARDS } from '../../functions/shared/db/keys.ts';
 import { CUSTOMER_SNAPSHOT, productSnapshot } from '../support/fixtures.ts';
+import { grantDirectly, releaseDirectly, reserveDirectly } from '../support/ledger-writes.ts';
 import { stackUrls } from '../support/stack.ts';
 import { freshMainTable } from '../support/tables.ts';
 
@@ -43,12 +43,7 @@ async function newCode(maxRedemptions?: number): Promise<string> {
 /** A customer with credit, and the reservation of one purchase of theirs with the code. */
 async function buyer(code: string, index: number): Promise<Reservation> {
   const customerId = `${code}-customer-${index}`;
-  const account = applyChange(
-    emptyAccount(customerId),
-    { customerId, type: 'GRANT', availableDeltaCents: 1_000, reason: 'test', actor: 'test' },
-    { id: `grant-${customerId}`, now: new Date().toISOString() },
-  );
-  await credit.appendEntry(account);
+  await grantDirectly(credit, customerId, 1_000);
   const now = new Date().toISOString();
   const purchaseId = `${code}-purchase-${index}`;
   return {
@@ -66,6 +61,7 @@ async function buyer(code: string, index: number): Promise<Reservation> {
       promoCode: code,
     },
     totalCents: 90,
+    lotDraws: [], // Reserve's draws: reserveDirectly sets them
     status: 'PENDING',
     actor: 'test',
     shipmentKey: `purchase-${purchaseId}`,
@@ -84,7 +80,7 @@ async function buyers(code: string, from: number, count: number): Promise<Reserv
 const reserveAll = (held: readonly Reservation[], limited = true) =>
   Promise.all(
     held.map((one) =>
-      reservations.reserve(one, { limited }).catch((error: unknown) => {
+      reserveDirectly(reservations, credit, one, { limited }).catch((error: unknown) => {
         if (error instanceof PromoCodeInvalidError) return error.reason;
         throw error;
       }),
@@ -110,20 +106,20 @@ describe('promo code counter shards', () => {
     const code = await newCode(1);
     const [first, second, third] = await buyers(code, 0, 3);
     if (!first || !second || !third) throw new Error('three buyers');
-    await reservations.reserve(first, { limited: true });
-    await expect(reservations.reserve(second, { limited: true })).rejects.toMatchObject({
+    await reserveDirectly(reservations, credit, first, { limited: true });
+    await expect(reserveDirectly(reservations, credit, second, { limited: true })).rejects.toMatchObject({
       reason: 'EXHAUSTED',
     });
     const claimedFrom = (await reservations.getReservation(first.purchaseId))?.promoShard;
 
     const stored = await reservations.getReservation(first.purchaseId);
     if (!stored) throw new Error('the reservation is there');
-    await reservations.release(stored, new Date().toISOString(), 'test');
+    await releaseDirectly(reservations, credit, stored);
 
     const shards = await promoCodes.shardsOf(code);
     expect(shards.find((shard) => shard.allotment === 1)?.shard).toBe(claimedFrom);
     expect(shards.every((shard) => shard.claimed === 0)).toBe(true);
-    await expect(reservations.reserve(third, { limited: true })).resolves.toBe('reserved');
+    await expect(reserveDirectly(reservations, credit, third, { limited: true })).resolves.toBe('reserved');
     expect((await reservations.getReservation(third.purchaseId))?.promoShard).toBe(claimedFrom);
   });
 

@@ -1,7 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamoCreditRepository } from '../../functions/credit/credit.repository.ts';
-import { applyChange, emptyAccount } from '../../functions/ledger/account.ts';
 import { DynamoPromoCodeRepository } from '../../functions/promo-codes/promo-code.repository.ts';
 import { PromoCodeInvalidError } from '../../functions/promo-codes/promo-code.ts';
 import { DynamoReservationRepository } from '../../functions/purchases/saga/reservation.repository.ts';
@@ -10,6 +9,7 @@ import type { SagaStepDeps } from '../../functions/purchases/saga/saga-ports.ts'
 import { sweepReservations } from '../../functions/purchases/saga/sweep-reservations.ts';
 import { promoCustomerKey } from '../../functions/shared/db/keys.ts';
 import { CUSTOMER_SNAPSHOT, productSnapshot } from '../support/fixtures.ts';
+import { grantDirectly, reserveDirectly } from '../support/ledger-writes.ts';
 import { freshMainTable } from '../support/tables.ts';
 
 const QUOTE = {
@@ -35,12 +35,7 @@ beforeAll(async () => {
 });
 
 async function customerWithCredit(customerId: string, cents: number): Promise<void> {
-  const account = applyChange(
-    emptyAccount(customerId),
-    { customerId, type: 'GRANT', availableDeltaCents: cents, reason: 'test', actor: 'test' },
-    { id: `grant-${customerId}`, now: new Date().toISOString() },
-  );
-  await credit.appendEntry(account);
+  await grantDirectly(credit, customerId, cents);
 }
 
 function reservation(customerId: string, index: number, createdAt: Date): Reservation {
@@ -51,6 +46,7 @@ function reservation(customerId: string, index: number, createdAt: Date): Reserv
     productId: 'p1',
     quote: QUOTE,
     totalCents: 100,
+    lotDraws: [], // Reserve's draws: reserveDirectly sets them
     status: 'PENDING',
     actor: 'test',
     shipmentKey: `purchase-${purchaseId}`,
@@ -74,20 +70,15 @@ const deps = (now: Date): SagaStepDeps => ({
 describe('reservation sweeper', () => {
   it('releases a stale PENDING hold behind 150 SHIPPING holds awaiting review, and lists those for review', async () => {
     const customerId = `sweep-${Date.now()}`;
-    const account = applyChange(
-      emptyAccount(customerId),
-      { customerId, type: 'GRANT', availableDeltaCents: 100_000, reason: 'test', actor: 'test' },
-      { id: 'grant-1', now: new Date().toISOString() },
-    );
-    await credit.appendEntry(account);
+    await grantDirectly(credit, customerId, 100_000);
     const longAgo = Date.now() - 3_600_000;
     for (let index = 0; index < 150; index++) {
       const stuck = reservation(customerId, index, new Date(longAgo + index));
-      await reservations.reserve(stuck);
+      await reserveDirectly(reservations, credit, stuck);
       await reservations.markShipping(stuck.purchaseId, stuck.createdAt);
     }
     const pending = reservation(customerId, 150, new Date(longAgo + 1_000));
-    await reservations.reserve(pending);
+    await reserveDirectly(reservations, credit, pending);
 
     const now = new Date();
     const result = await sweepReservations(deps(now), {
@@ -143,10 +134,10 @@ describe('reservation sweeper', () => {
       };
     };
     const stale = withCode(0, new Date(Date.now() - 3_600_000));
-    await reservations.reserve(stale, { maxPerCustomer: 1 });
-    const whileHeld = await reservations
-      .reserve(withCode(1, new Date()), { maxPerCustomer: 1 })
-      .catch((error: unknown) => error);
+    await reserveDirectly(reservations, credit, stale, { maxPerCustomer: 1 });
+    const whileHeld = await reserveDirectly(reservations, credit, withCode(1, new Date()), {
+      maxPerCustomer: 1,
+    }).catch((error: unknown) => error);
 
     const now = new Date();
     const result = await sweepReservations(deps(now), {
@@ -167,6 +158,8 @@ describe('reservation sweeper', () => {
     );
     expect(perCustomer?.claimed).toBe(0);
     expect(await credit.getAccount(customerId)).toMatchObject({ availableCents: 10_000, heldCents: 0 });
-    await expect(reservations.reserve(withCode(2, now), { maxPerCustomer: 1 })).resolves.toBe('reserved');
+    await expect(
+      reserveDirectly(reservations, credit, withCode(2, now), { maxPerCustomer: 1 }),
+    ).resolves.toBe('reserved');
   });
 });

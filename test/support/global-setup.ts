@@ -2,7 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type StackWhereabouts, stackEnvironment, TEST_STACK_SWEEPER } from './stack.ts';
+import {
+  type StackWhereabouts,
+  stackEnvironment,
+  TEST_STACK_EXPIRY_INTERVAL_SECONDS,
+  TEST_STACK_SWEEPER,
+} from './stack.ts';
 
 /**
  * Starts the local stack exactly as `npm start` does (in memory, on free ports, without demo data)
@@ -34,6 +39,7 @@ export default async function globalSetup(): Promise<void> {
       THROTTLE_BURST: '20000',
       RESERVATION_MAX_AGE_SECONDS: String(TEST_STACK_SWEEPER.maxAgeSeconds),
       SWEEP_INTERVAL_SECONDS: String(TEST_STACK_SWEEPER.intervalSeconds),
+      EXPIRY_INTERVAL_SECONDS: String(TEST_STACK_EXPIRY_INTERVAL_SECONDS),
       LOCAL_STACK_READY_FILE: readyFile,
       EXIT_WITH_PARENT: '1',
       // The tests provoke upstream failures on purpose; only errors are worth printing.

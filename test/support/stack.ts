@@ -5,6 +5,9 @@
  */
 export const TEST_STACK_SWEEPER = { maxAgeSeconds: 60, intervalSeconds: 5 } as const;
 
+/** The shared test stack's lot expiry runs every 2 s, so a test sees a lot it granted for seconds expire. */
+export const TEST_STACK_EXPIRY_INTERVAL_SECONDS = 2;
+
 /** Where the global setup started the local stack. */
 export function stackUrls(): {
   apiUrl: string;

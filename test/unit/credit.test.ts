@@ -118,6 +118,17 @@ describe('changeCredit', () => {
       customerId: CUSTOMER,
       availableCents: Number.MAX_SAFE_INTEGER - 10,
       heldCents: 0,
+      lots: [
+        {
+          lotId: 'lot-1',
+          category: 'PAID',
+          grantedCents: Number.MAX_SAFE_INTEGER - 10,
+          remainingCents: Number.MAX_SAFE_INTEGER - 10,
+          heldCents: 0,
+          grantedAt: NOW.toISOString(),
+          transactionId: 'lot-1',
+        },
+      ],
       version: 1,
       updatedAt: NOW.toISOString(),
     });
@@ -136,6 +147,8 @@ describe('getCredit', () => {
       balanceCents: 0,
       availableCents: 0,
       heldCents: 0,
+      lots: [],
+      nextExpiry: null,
       updatedAt: null,
     });
   });

@@ -196,6 +196,8 @@ describe('the OpenAPI document', () => {
       balanceCents: 5,
       availableCents: 5,
       heldCents: 0,
+      lots: [],
+      nextExpiry: null,
       updatedAt: '2025-01-01T00:00:00.000Z',
     };
 

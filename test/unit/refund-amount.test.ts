@@ -8,7 +8,7 @@ function bought(
   quantity: number,
   refundedCents = 0,
   refundedQuantity = 0,
-): RefundablePurchase {
+): Pick<RefundablePurchase, 'purchase' | 'refundedQuantity'> {
   return {
     purchase: { id: 'p1', totalCents, quantity, refundedCents, status: 'COMPLETED' } as Purchase,
     refundedQuantity,

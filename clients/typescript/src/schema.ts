@@ -33,7 +33,9 @@ export interface paths {
         put?: never;
         /**
          * Grant credit
-         * @description Needs the `manage-credit` permission: role `support`, `admin`.
+         * @description Each grant makes a lot with a category and an optional expiry; it may join an open lot of its category that expires on the same UTC day, no later than asked (or, without an expiry, the one that never expires). 422 BALANCE_LIMIT_EXCEEDED when the balance would pass the largest exact amount, or the account would keep more than 400 lots (details `lots`, `maxLots`).
+         *
+         *     Needs the `manage-credit` permission: role `support`, `admin`.
          */
         post: operations["GrantCredit"];
         delete?: never;
@@ -53,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Deduct credit
-         * @description 422 INSUFFICIENT_CREDIT when the available credit is less than the amount.
+         * @description Drawn from the open lots, soonest-expiring first (PROMOTIONAL before PAID at equal expiry, then the oldest); the entry says how much from each lot. 422 INSUFFICIENT_CREDIT when the open lots hold less than the amount (a lot past its expiry is not spendable, even before its EXPIRY entry is written).
          *
          *     Needs the `manage-credit` permission: role `support`, `admin`.
          */
@@ -379,6 +381,33 @@ export interface components {
             balanceCents: number;
             availableCents: number;
             heldCents: number;
+            /** @description The lots that hold credit, soonest-expiring first: the order they are spent in. */
+            lots: {
+                lotId: string;
+                /**
+                 * @description PAID credit was paid for; PROMOTIONAL credit was given, and is spent first at equal expiry.
+                 * @enum {string}
+                 */
+                category: "PAID" | "PROMOTIONAL";
+                /** @description What grants put into the lot (0 for a lot a refund recreated). */
+                grantedCents: number;
+                /** @description What can still be spent. */
+                remainingCents: number;
+                /** @description What purchases in flight hold from it. */
+                heldCents: number;
+                /** Format: date-time */
+                expiresAt?: string;
+                /** Format: date-time */
+                grantedAt: string;
+                /** @description The GRANT entry that made the lot. */
+                transactionId: string;
+            }[];
+            /** @description The next credit to lapse, or null when none will. */
+            nextExpiry: {
+                amountCents: number;
+                /** Format: date-time */
+                expiresAt: string;
+            } | null;
             updatedAt: string | null;
         };
         CreditTransaction: {
@@ -396,6 +425,11 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            /** @description How much the entry took from (or gave back to) each lot, as positive amounts that add up to the size of its amount. */
+            lots?: {
+                lotId: string;
+                amountCents: number;
+            }[];
             /** Format: date-time */
             createdAt: string;
         };
@@ -491,6 +525,16 @@ export interface components {
             quantity?: number;
             reason: string;
             actor: string;
+            /** @description What went back to each lot the purchase drew from, the last-drawn first. */
+            lots?: {
+                lotId: string;
+                amountCents: number;
+            }[];
+            /** @description What came back to lots that had expired since: it expired again at once, with an EXPIRY ledger entry. */
+            expired?: {
+                lotId: string;
+                amountCents: number;
+            }[];
             /** Format: date-time */
             createdAt: string;
         };
@@ -979,6 +1023,23 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        GrantCreditRequest: {
+            amountCents: number;
+            reason: string;
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The lot's category; PAID when absent.
+             * @enum {string}
+             */
+            category?: "PAID" | "PROMOTIONAL";
+            /**
+             * Format: date-time
+             * @description When what remains of this credit expires: a future time, at most 5 years ahead. Absent: never. The grant may join a lot of its category that expires earlier the same UTC day (never later).
+             */
+            expiresAt?: string;
+        };
         CreatePurchaseRequest: {
             customerId: string;
             productId: string;
@@ -1193,7 +1254,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreditChangeRequest"];
+                "application/json": components["schemas"]["GrantCreditRequest"];
             };
         };
         responses: {

@@ -1,6 +1,6 @@
 import { ConflictError, ServiceUnavailableError } from '#shared/errors.ts';
 import { StaleReadError, withOptimisticRetry } from '#shared/retry.ts';
-import { applyChange } from '../../ledger/account.ts';
+import * as ledger from '../../ledger/account.ts';
 import type { Purchase } from '../purchase.schemas.ts';
 import {
   PurchaseHeldForReviewError,
@@ -43,28 +43,26 @@ export function commitPurchase(
       if (reservation.customerId !== customerId) {
         throw new Error(`purchase ${purchaseId} is of customer ${reservation.customerId}, not ${customerId}`);
       }
-      if (!before || before.heldCents < reservation.totalCents) {
-        // The reservation holds this much; an account that does not is a broken invariant, not a race.
+      if (!before) {
+        // The reservation holds credit; an account that is not there is a broken invariant, not a race.
         throw new Error(`account of ${reservation.customerId} does not hold purchase ${purchaseId}`);
       }
 
       const now = deps.clock.now().toISOString();
       const { quote } = reservation;
-      const change = applyChange(
+      // The held draws are spent as they are, even from a lot that expired since: the purchase began first.
+      const { write: spend } = ledger.spendHold(
         before,
+        reservation.lotDraws,
         {
-          customerId: reservation.customerId,
-          type: 'PURCHASE',
-          availableDeltaCents: 0,
-          heldDeltaCents: -reservation.totalCents,
           reason: `Purchase of ${quote.quantity} × ${quote.product.name}`,
           actor: reservation.actor,
           purchaseId,
         },
-        { id: deps.newId(), now },
+        { now, newId: deps.newId },
       );
       const purchase = purchaseFrom(reservation, { shipmentId: reservation.shipmentId, at: now });
-      await deps.reservations.commit({ ...change, reservation, purchase });
+      await deps.reservations.commit({ spend, reservation, purchase });
       return purchase;
     },
   );

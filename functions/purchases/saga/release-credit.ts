@@ -1,16 +1,17 @@
 import { withOptimisticRetry } from '#shared/retry.ts';
+import * as ledger from '../../ledger/account.ts';
 import { ReservationClosedError, ReservationShippedError, type ReservationStatus } from './reservation.ts';
 import type { SagaStepDeps } from './saga-ports.ts';
 
 /**
- * Compensation of Reserve: gives the hold back. Releasing twice, or releasing a purchase that never
+ * Compensation of Reserve: gives the hold back to the lots it came from. Releasing twice, or releasing a purchase that never
  * reserved, changes nothing. The saga releases PENDING and SHIPPING (it knows the call failed); the
  * sweeper only PENDING (it cannot know).
  * @throws ReservationShippedError when its shipment went out (SHIPPED or COMMITTED): roll forward
  * @throws ReservationClosedError when the reservation is in another status it may not release from
  */
 export function releaseCredit(
-  deps: Pick<SagaStepDeps, 'reservations' | 'clock' | 'retry'>,
+  deps: Pick<SagaStepDeps, 'reservations' | 'accounts' | 'clock' | 'newId' | 'retry'>,
   purchaseId: string,
   options: { releasable?: readonly ReservationStatus[]; actor?: string } = {},
 ): Promise<{ released: boolean }> {
@@ -29,11 +30,17 @@ export function releaseCredit(
           `purchase ${purchaseId} is ${reservation.status}; it cannot be released`,
         );
       }
-      await deps.reservations.release(
-        reservation,
-        deps.clock.now().toISOString(),
-        options.actor ?? reservation.actor,
+      const before = await deps.accounts.getAccount(reservation.customerId);
+      if (!before) throw new Error(`purchase ${purchaseId} holds credit of an account that is not there`);
+      const now = deps.clock.now().toISOString();
+      // Each draw goes back to its lot; a part whose lot expired meanwhile expires now.
+      const release = ledger.release(
+        before,
+        reservation.lotDraws,
+        { purchaseId },
+        { now, newId: deps.newId },
       );
+      await deps.reservations.release(reservation, release, now, options.actor ?? reservation.actor);
       return { released: true };
     },
   );

@@ -4,7 +4,6 @@ import { getItems, MAIN_TABLE_KEY } from '#shared/db/get-items.ts';
 import { MAX_ITEM_BYTES, storedItemSize } from '#shared/db/item-size.ts';
 import { FIRST_VERSION, NEXT_VERSION, VERSION_NAMES, VERSION_VALUES } from '#shared/db/item-version.ts';
 import {
-  creditAccountKey,
   creditOperationKey,
   openReservationsPartition,
   openReservationsPartitions,
@@ -21,19 +20,20 @@ import {
   type TransactItem,
   writeAtomically,
 } from '#shared/db/transactions.ts';
-import { InsufficientCreditError } from '#shared/errors.ts';
 import { completedRecordSize } from '#shared/http/idempotency.store.ts';
 import { decodeCursor, encodeCursor, matching, type Page, type PageRequest } from '#shared/pagination.ts';
 import { creationRecordFits } from '../../audit/audit-items.ts';
+import type { AccountWrite } from '../../ledger/account.ts';
 import { StaleAccountError } from '../../ledger/errors.ts';
 import {
-  holdWrite,
-  ledgerEntryWrites,
+  type AccountWriteName,
+  accountWrites,
+  holdWrites,
   lostRace,
   operationMarkerWrites,
   readOperationMarker,
-  releaseHoldWrite,
 } from '../../ledger/ledger-writes.ts';
+import { lotDrawsFromItem } from '../../ledger/lot-draws.ts';
 import { DynamoPromoCodeRepository } from '../../promo-codes/promo-code.repository.ts';
 import { PromoCodeInvalidError, refusalNow } from '../../promo-codes/promo-code.ts';
 import {
@@ -41,7 +41,7 @@ import {
   redeemWrite,
   releaseRedemptionWrites,
 } from '../../promo-codes/promo-redemption-writes.ts';
-import { DynamoPurchaseRepository, purchaseItem } from '../purchase.repository.ts';
+import { DynamoPurchaseRepository, purchaseCreateWrite, purchaseItem } from '../purchase.repository.ts';
 import { type Purchase, QuoteSchema } from '../purchase.schemas.ts';
 import {
   DuplicatePurchaseError,
@@ -74,18 +74,19 @@ export class DynamoReservationRepository implements ReservationRepository {
    */
   async reserve(
     reservation: Reservation,
+    hold: AccountWrite,
     promo: { maxPerCustomer?: number | undefined; limited?: boolean | undefined } = {},
   ): Promise<'reserved' | 'already-reserved'> {
     const code = reservation.quote.promoCode;
     if (code === undefined)
-      return (await this.reserveOnce(reservation, undefined)) as 'reserved' | 'already-reserved';
+      return (await this.reserveOnce(reservation, hold, undefined)) as 'reserved' | 'already-reserved';
     let claim = {
       shard: promoShardOf(reservation.purchaseId),
       limited: promo.limited ?? false,
       maxPerCustomer: promo.maxPerCustomer,
     };
     for (let attempt = 0; attempt <= PROMO_CODE_SHARDS; attempt++) {
-      const outcome = await this.reserveOnce(reservation, claim);
+      const outcome = await this.reserveOnce(reservation, hold, claim);
       if (outcome !== 'shard-spent') return outcome;
       const [now, shards] = await Promise.all([
         this.promoCodes.getPromoCode(code),
@@ -107,39 +108,36 @@ export class DynamoReservationRepository implements ReservationRepository {
   /** One Reserve transaction; 'shard-spent' when only the promo shard's condition failed. */
   private async reserveOnce(
     reservation: Reservation,
+    hold: AccountWrite,
     claim: { shard: number; limited: boolean; maxPerCustomer: number | undefined } | undefined,
   ): Promise<'reserved' | 'already-reserved' | 'shard-spent'> {
-    const { customerId, purchaseId, totalCents, operationId } = reservation;
+    const { customerId, purchaseId, operationId } = reservation;
     const code = reservation.quote.promoCode;
-    const writes: NamedWrite<'account' | 'reservation' | 'operation' | 'promo' | 'promo-customer'>[] = [
-      holdWrite(this.tableName, {
-        customerId,
-        totalCents,
-        at: reservation.createdAt,
-        actor: reservation.actor,
-      }),
-      {
-        name: 'reservation',
-        write: {
-          Put: {
-            TableName: this.tableName,
-            Item: reservationItem(reservation, claim?.shard),
-            // One hold per purchase: a retried step finds its own.
-            ConditionExpression: 'attribute_not_exists(PK)',
+    const writes: NamedWrite<AccountWriteName | 'reservation' | 'operation' | 'promo' | 'promo-customer'>[] =
+      [
+        ...holdWrites(this.tableName, hold, reservation.lotDraws, reservation.actor),
+        {
+          name: 'reservation',
+          write: {
+            Put: {
+              TableName: this.tableName,
+              Item: reservationItem(reservation, claim?.shard),
+              // One hold per purchase: a retried step finds its own.
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
           },
         },
-      },
-      ...operationMarkerWrites(this.tableName, {
-        customerId,
-        operationId,
-        entity: 'PURCHASE_OPERATION',
-        fields: { purchaseId },
-      }),
-      // The redemption is claimed in the same write as the hold: a purchase either holds both or neither.
-      ...(code === undefined || claim === undefined
-        ? []
-        : claimRedemptionWrites(this.tableName, { code, customerId, ...claim })),
-    ];
+        ...operationMarkerWrites(this.tableName, {
+          customerId,
+          operationId,
+          entity: 'PURCHASE_OPERATION',
+          fields: { purchaseId },
+        }),
+        // The redemption is claimed in the same write as the hold: a purchase either holds both or neither.
+        ...(code === undefined || claim === undefined
+          ? []
+          : claimRedemptionWrites(this.tableName, { code, customerId, ...claim })),
+      ];
 
     try {
       await writeAtomically(this.client, writes);
@@ -151,28 +149,23 @@ export class DynamoReservationRepository implements ReservationRepository {
       }
       if (error.has('reservation')) return 'already-reserved';
       if (error.has('operation') && operationId !== undefined) {
-        const marker = await readOperationMarker(this.client, this.tableName, customerId, operationId);
-        throw new DuplicatePurchaseError(String(marker?.purchaseId));
+        throw new DuplicatePurchaseError(String(await this.purchaseOfOperation(customerId, operationId)));
       }
+      if (error.has('account'))
+        throw new StaleAccountError('account changed since it was read', { cause: error });
       if (code !== undefined && error.has('promo-customer')) {
         throw new PromoCodeInvalidError('ALREADY_USED_BY_CUSTOMER', code, {
           maxRedemptionsPerCustomer: claim?.maxPerCustomer,
         });
       }
       if (code !== undefined && error.has('promo')) return 'shard-spent';
-      const { Item } = await this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: creditAccountKey(customerId),
-          ConsistentRead: true,
-        }),
-      );
-      throw new InsufficientCreditError({
-        customerId,
-        availableCents: Number(Item?.availableCents ?? 0),
-        requestedCents: totalCents,
-      });
+      throw error;
     }
+  }
+
+  async purchaseOfOperation(customerId: string, operationId: string): Promise<string | undefined> {
+    const marker = await readOperationMarker(this.client, this.tableName, customerId, operationId);
+    return marker?.purchaseId === undefined ? undefined : String(marker.purchaseId);
   }
 
   unstorable(reservation: Reservation, purchase: Purchase): string[] {
@@ -186,7 +179,12 @@ export class DynamoReservationRepository implements ReservationRepository {
       reviewReason: 'COMMIT_FAILED',
       reviewNote: 'n'.repeat(MAX_REVIEW_NOTE_LENGTH),
     });
-    const purchaseAtLargest = { ...purchaseItem(purchase, reservation.actor), status: 'PARTIALLY_REFUNDED' };
+    const purchaseAtLargest = {
+      ...purchaseItem(purchase, reservation.actor, reservation.lotDraws),
+      status: 'PARTIALLY_REFUNDED',
+      // Refunds record what they gave back to each lot: at most one part per draw.
+      lotsReturned: reservation.lotDraws,
+    };
     const sizes: [string, boolean][] = [
       ['reservation', storedItemSize(reservationAtLargest) <= MAX_ITEM_BYTES],
       ['purchase', storedItemSize(purchaseAtLargest) <= MAX_ITEM_BYTES],
@@ -233,10 +231,10 @@ export class DynamoReservationRepository implements ReservationRepository {
     });
   }
 
-  async commit({ reservation, before, after, transaction, purchase }: PurchaseCommit): Promise<void> {
+  async commit({ reservation, spend, purchase }: PurchaseCommit): Promise<void> {
     const code = reservation.quote.promoCode;
-    const writes: NamedWrite<'account' | 'entry' | 'reservation' | 'purchase' | 'promo'>[] = [
-      ...ledgerEntryWrites(this.tableName, { before, after, transaction }),
+    const writes: NamedWrite<AccountWriteName | 'reservation' | 'purchase' | 'promo'>[] = [
+      ...accountWrites(this.tableName, spend, reservation.actor),
       this.closeReservation(
         reservation.purchaseId,
         'COMMITTED',
@@ -244,17 +242,7 @@ export class DynamoReservationRepository implements ReservationRepository {
         purchase.createdAt,
         reservation.actor,
       ),
-      {
-        name: 'purchase',
-        write: {
-          Put: {
-            TableName: this.tableName,
-            Item: purchaseItem(purchase, reservation.actor),
-            // Written once, by the commit that closes the reservation.
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-      },
+      purchaseCreateWrite(this.tableName, purchase, reservation.actor, reservation.lotDraws),
       ...(code === undefined
         ? []
         : [redeemWrite(this.tableName, { code, shard: promoShardOfReservation(reservation) })]),
@@ -272,21 +260,22 @@ export class DynamoReservationRepository implements ReservationRepository {
     }
   }
 
-  async release(reservation: Reservation, at: string, actor: string): Promise<void> {
-    const { customerId, purchaseId, totalCents, operationId } = reservation;
+  async release(reservation: Reservation, release: AccountWrite, at: string, actor: string): Promise<void> {
+    const { customerId, purchaseId, operationId } = reservation;
     const code = reservation.quote.promoCode;
-    const writes: NamedWrite<'reservation' | 'account' | 'operation' | 'promo' | 'promo-customer'>[] = [
-      this.closeReservation(purchaseId, 'RELEASED', reservation.status, at, actor),
-      releaseHoldWrite(this.tableName, { customerId, totalCents, at, actor }),
-      // A failed purchase gives its redemption back.
-      ...(code === undefined
-        ? []
-        : releaseRedemptionWrites(this.tableName, {
-            code,
-            customerId,
-            shard: promoShardOfReservation(reservation),
-          })),
-    ];
+    const writes: NamedWrite<AccountWriteName | 'reservation' | 'operation' | 'promo' | 'promo-customer'>[] =
+      [
+        this.closeReservation(purchaseId, 'RELEASED', reservation.status, at, actor),
+        ...accountWrites(this.tableName, release, actor),
+        // A failed purchase gives its redemption back.
+        ...(code === undefined
+          ? []
+          : releaseRedemptionWrites(this.tableName, {
+              code,
+              customerId,
+              shard: promoShardOfReservation(reservation),
+            })),
+      ];
     if (operationId !== undefined) {
       // A failed purchase gives its Idempotency-Key back: the client may retry with it.
       writes.push({
@@ -307,8 +296,8 @@ export class DynamoReservationRepository implements ReservationRepository {
       if (lostRace(error, 'reservation')) {
         throw new ReservationChangedError(`reservation is no longer ${reservation.status}`, { cause: error });
       }
-      if (error instanceof ConditionsFailedError && error.has('account')) {
-        throw new Error(`account of ${customerId} does not hold purchase ${purchaseId}`, { cause: error });
+      if (lostRace(error, 'account', 'entry')) {
+        throw new StaleAccountError('account changed since it was read', { cause: error });
       }
       if (error instanceof ConditionsFailedError && error.has('promo', 'promo-customer')) {
         throw new Error(`promo code ${code} holds no redemption of purchase ${purchaseId}`, { cause: error });
@@ -450,6 +439,7 @@ function toReservation(item: Item): Reservation {
     productId: String(item.productId),
     quote: QuoteSchema.parse(item.quote),
     totalCents: Number(item.totalCents),
+    lotDraws: lotDrawsFromItem(item.lotDraws),
     status: String(item.status) as ReservationStatus,
     actor: String(item.actor),
     operationId: item.operationId === undefined ? undefined : String(item.operationId),

@@ -1,6 +1,7 @@
 import { AppError } from '#shared/errors.ts';
 import { StaleReadError } from '#shared/retry.ts';
 import { SagaSignal } from '#shared/saga/saga-signal.ts';
+import type { LotDraw } from '../../ledger/lots.ts';
 import type { Quote } from '../purchase.schemas.ts';
 
 /**
@@ -30,6 +31,8 @@ export interface Reservation {
   productId: string;
   quote: Quote;
   totalCents: number;
+  /** The lots the hold drew from, in the order drawn: Release gives them back, Commit spends them. */
+  lotDraws: LotDraw[];
   status: ReservationStatus;
   actor: string;
   operationId?: string | undefined;

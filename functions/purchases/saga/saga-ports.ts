@@ -3,12 +3,13 @@ import type { ShipmentService } from '#shared/external/external-api.client.ts';
 import type { IdGenerator } from '#shared/ids.ts';
 import type { Page, PageRequest } from '#shared/pagination.ts';
 import type { RetryPolicy } from '#shared/retry.ts';
-import type { AccountReader, LedgerEntryWrite } from '../../ledger/account.ts';
+import type { AccountReader, AccountWrite } from '../../ledger/account.ts';
 import type { Purchase } from '../purchase.schemas.ts';
 import type { Reservation, ReviewReason } from './reservation.ts';
 
 /** What Commit writes: the ledger change that turns the hold into a spend, and the purchase. */
-export interface PurchaseCommit extends LedgerEntryWrite {
+export interface PurchaseCommit {
+  spend: AccountWrite;
   reservation: Reservation;
   purchase: Purchase;
 }
@@ -16,18 +17,22 @@ export interface PurchaseCommit extends LedgerEntryWrite {
 /** The saga's storage: reservations, and the commit that turns one into a purchase. */
 export interface ReservationRepository {
   /**
-   * Holds the quote's total (available drops and held rises only if available covers it) and
-   * claims a redemption of the quote's promo code (`promo` gives the code's per-customer limit, and
-   * whether it has a limit at all), in one transaction; the reservation is created only if it does not exist.
+   * Writes the hold the ledger computed (`hold`: the account as read, its lots holding the
+   * reservation's draws) and claims a redemption of the quote's promo code (`promo` gives the code's
+   * per-customer limit, and whether it has a limit at all), in one transaction; the reservation is
+   * created only if it does not exist.
    * @returns 'already-reserved' when this purchase holds its credit already (a retried step)
-   * @throws InsufficientCreditError, DuplicatePurchaseError
+   * @throws DuplicatePurchaseError when the Idempotency-Key made another purchase
    * @throws PromoCodeInvalidError when the code ran out (or out for this customer) or closed meanwhile
-   * @throws StaleAccountError on a transaction conflict (retry)
+   * @throws StaleAccountError when a drawn lot moved or no longer holds enough (read again and retry)
    */
   reserve(
     reservation: Reservation,
+    hold: AccountWrite,
     promo?: { maxPerCustomer?: number | undefined; limited?: boolean | undefined },
   ): Promise<'reserved' | 'already-reserved'>;
+  /** The purchase an Idempotency-Key already made for this customer, if any. */
+  purchaseOfOperation(customerId: string, operationId: string): Promise<string | undefined>;
   /**
    * The items this purchase's saga and its answer would write that DynamoDB could not store (over
    * its item limit), by name: the reservation, the purchase, the idempotency record, their audit
@@ -50,10 +55,12 @@ export interface ReservationRepository {
    */
   commit(write: PurchaseCommit): Promise<void>;
   /**
-   * Gives the hold back and marks the reservation RELEASED, conditional on it still being in the
-   * status it was read in. @throws ReservationChangedError when it is not
+   * Gives the hold back (the ledger's release of the reservation's draws) and marks the reservation
+   * RELEASED, conditional on it still being in the status it was read in.
+   * @throws ReservationChangedError when it is not
+   * @throws StaleAccountError when the account moved on since it was read
    */
-  release(reservation: Reservation, at: string, actor: string): Promise<void>;
+  release(reservation: Reservation, release: AccountWrite, at: string, actor: string): Promise<void>;
   /** Reservations not yet committed or released, created before `createdBefore`, oldest first. */
   listOpenReservations(createdBefore: string, page: PageRequest): Promise<Page<Reservation>>;
   /**

@@ -130,6 +130,18 @@ export const reservationsAwaitingReviewPartitions = (): string[] =>
   everyShard('RESERVATIONS#REVIEW', RESERVATION_SHARDS);
 
 /**
+ * GSI2, credit accounts by when their next lot falls due (`{expiresAt}#{customerId}`), for the
+ * expiry run: an account is in it while one of its lots has a remainder and an expiry. Its entry
+ * changes only when that time does (a grant with an earlier expiry, a lot spent out or expired),
+ * not on every write of the account. 32 shards by customer: 16,000 such changes a second; a run
+ * reads the 32.
+ */
+export const LOT_EXPIRY_SHARDS = 32;
+export const lotsDuePartition = (customerId: string): string =>
+  sharded('LOTS#DUE', shardOf(customerId, LOT_EXPIRY_SHARDS));
+export const lotsDuePartitions = (): string[] => everyShard('LOTS#DUE', LOT_EXPIRY_SHARDS);
+
+/**
  * The audit table's GSI1, records by entity type and time: 1 unit a record. Each type has shards in
  * proportion to the records a purchase makes of it (32 per record), so that every type's shard
  * takes about 1/32 of a unit a purchase: 32,000 purchases/s. A record's shard is a hash of its id

@@ -38,7 +38,7 @@ export const MAIN_TABLE = {
   globalSecondaryIndexes: [
     // GSI1: known customers; purchases by customer (with the product, for the by-both filter).
     { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: ['productId'] },
-    // GSI2: purchases by product.
+    // GSI2: purchases by product; credit accounts by when their next lot falls due (the expiry run).
     { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'KEYS_ONLY' },
     // GSI3: all purchases; open reservations by age (for the sweeper); promo codes.
     { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: 'KEYS_ONLY' },

@@ -1,4 +1,4 @@
-import type { CreditTransaction } from '../../../functions/credit/credit.schemas.ts';
+import type { CreditChangeResponse, CreditTransaction } from '../../../functions/credit/credit.schemas.ts';
 import type { CreditEntryWrite, CreditRepository } from '../../../functions/credit/credit.ts';
 import type { CreditAccount } from '../../../functions/ledger/account.ts';
 import { OperationAlreadyAppliedError, StaleAccountError } from '../../../functions/ledger/errors.ts';
@@ -12,7 +12,7 @@ import type { Page, PageRequest } from '../../../functions/shared/pagination.ts'
 export class InMemoryCreditRepository implements CreditRepository {
   readonly accounts = new Map<string, CreditAccount>();
   readonly entries = new Map<string, CreditTransaction[]>();
-  readonly operations = new Map<string, CreditTransaction>();
+  readonly operations = new Map<string, CreditChangeResponse>();
   /** Makes the next N writes fail as if another writer had got there first. */
   collisionsToSimulate = 0;
 
@@ -21,7 +21,8 @@ export class InMemoryCreditRepository implements CreditRepository {
     return account && { ...account };
   }
 
-  async appendEntry({ before, after, transaction, operationId }: CreditEntryWrite): Promise<void> {
+  async appendEntry({ write, answer, operationId }: CreditEntryWrite): Promise<void> {
+    const { before, after, entries } = write;
     const operationKey = `${after.customerId}/${operationId}`;
     if (operationId !== undefined && this.operations.has(operationKey)) {
       throw new OperationAlreadyAppliedError('applied');
@@ -33,14 +34,14 @@ export class InMemoryCreditRepository implements CreditRepository {
     }
     if (current !== before.version) throw new StaleAccountError('stale');
     this.accounts.set(after.customerId, { ...after });
-    this.entries.set(after.customerId, [...(this.entries.get(after.customerId) ?? []), transaction]);
-    if (operationId !== undefined) this.operations.set(operationKey, transaction);
+    this.entries.set(after.customerId, [...(this.entries.get(after.customerId) ?? []), ...entries]);
+    if (operationId !== undefined) this.operations.set(operationKey, answer);
   }
 
-  async findEntryByOperation(
+  async findAppliedOperation(
     customerId: string,
     operationId: string,
-  ): Promise<CreditTransaction | undefined> {
+  ): Promise<CreditChangeResponse | undefined> {
     return this.operations.get(`${customerId}/${operationId}`);
   }
 

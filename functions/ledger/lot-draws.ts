@@ -1,0 +1,22 @@
+import * as z from 'zod';
+import type { LotDraw } from './lots.ts';
+
+/**
+ * The stored form of lot draws (a reservation's hold, a purchase's draws and what its refunds gave
+ * back): the one decoder every repository that keeps them uses.
+ */
+const LotDrawSchema = z.object({
+  lotId: z.string(),
+  amountCents: z.number().int(),
+  category: z.enum(['PAID', 'PROMOTIONAL']),
+  expiresAt: z.string().optional(),
+  grantedAt: z.string(),
+  transactionId: z.string(),
+});
+
+export function lotDrawsFromItem(value: unknown): LotDraw[] {
+  return z
+    .array(LotDrawSchema)
+    .parse(value ?? [])
+    .map(({ expiresAt, ...draw }) => (expiresAt === undefined ? draw : { ...draw, expiresAt }));
+}
