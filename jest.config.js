@@ -1,7 +1,8 @@
 // Tests are split by cost (STYLE.md #11). The integration and e2e projects share one local stack
 // (DynamoDB Local, mock APIs, HTTP API emulation) started once by test/support/global-setup.ts;
-// e2e-isolated starts stacks of its own. scripts/test.mjs (`npm test`) runs integration + e2e in one
-// Jest process and unit + infra + e2e-isolated in another, side by side.
+// e2e-isolated starts stacks of its own; local holds the tests of the local runtime and the dev tooling
+// (local/, docker-compose.yml). scripts/test.mjs (`npm test`) runs integration + e2e in one Jest
+// process and unit + local + infra + e2e-isolated in another, side by side.
 const transform = {
   '^.+\\.tsx?$': [
     '@swc/jest',
@@ -25,6 +26,14 @@ export default {
       displayName: 'unit',
       setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+    },
+    // The local runtime and the dev tooling (throttle, data directory, demo data, the admin app's
+    // server, the compose file): no stack, no network beyond loopback, as fast as unit.
+    {
+      ...common,
+      displayName: 'local',
+      setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
+      testMatch: ['<rootDir>/test/local/**/*.test.ts'],
     },
     { ...withStack, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },

@@ -91,7 +91,7 @@ const PURCHASE_ROUTE_TIMEOUT_SECONDS = 28;
 export const CUSTOMER_ITEMS = customerPartitionKey('*');
 export const PURCHASE_ITEMS = purchasePartitionKey('*');
 export const IDEMPOTENCY_RECORDS = idempotencyRecordKey('*').PK;
-/** A promo code and its per-customer redemption counts share the code's partition. */
+/** A promo code and its counter shards (`PROMO#{code}#nn`); a customer's count of a code is in CUSTOMER_ITEMS. */
 export const PROMO_CODE_ITEMS = promoCodeKey('*').PK;
 /** The one item the health check reads (ops/health.http.ts); it never exists. */
 const HEALTH_ITEM = 'HEALTH';

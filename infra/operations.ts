@@ -51,7 +51,7 @@ const FIVE_MINUTES = Duration.minutes(5);
 
 /**
  * Alarms, their topic and one dashboard. Every alarm's description is its runbook line: what it
- * means and the first thing to do (DESIGN.md, Operations, has the same table).
+ * means and the first thing to do (DESIGN.md, Operations, names them).
  */
 export class Operations extends Construct {
   readonly topic: Topic;

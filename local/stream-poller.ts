@@ -20,7 +20,7 @@ const BATCH_SIZE = 100;
 /**
  * The pause after an empty poll doubles from POLL_MS up to IDLE_POLL_MS and drops back after a
  * delivery: polling an idle stream every 20 ms kept about a quarter of a core busy in DynamoDB
- * Local and a tenth in this process (DESIGN.md, Saga latency, measured).
+ * Local and a tenth in this process (docs/measurements/2026-12-01-purchase.md).
  */
 const POLL_MS = 20;
 const IDLE_POLL_MS = 100;

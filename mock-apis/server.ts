@@ -5,7 +5,7 @@ import { CreateShipmentRequestSchema } from '../functions/shared/external/extern
 import { seedCustomers, seedProducts } from './seed.ts';
 
 /**
- * The external Customers/Products/Shipments API (shared/contracts/external-api.openapi.json), with
+ * The external Customers/Products/Shipments API (docs/api.md, "The external API this service calls"), with
  * its mock-only routes: data changes, fault injection and a call log. It stores what tests give it
  * (only checking that a body is a JSON object), so tests can create wrong external data on purpose.
  */

@@ -1,7 +1,8 @@
 // `npm test`: the whole suite in two Jest runs side by side, one per core.
 //   - integration + e2e share one local stack and the mock's global fault rules: one worker, in order;
-//   - unit + infra need neither, and are mostly CPU (CDK synthesis, bundling), and e2e-isolated starts
-//     stacks of its own (restart, throttle): the other core.
+//   - unit, local (the local runtime's and dev tooling's own tests) and infra need neither, and are
+//     mostly CPU (CDK synthesis, bundling), and e2e-isolated starts stacks of its own (restart,
+//     throttle): the other core.
 // `npm test -- ARGS` (a file, -t, --selectProjects…) is one plain Jest run with those arguments.
 // Plain Node on purpose: it starts before any TypeScript tooling does.
 import { spawn } from 'node:child_process';
@@ -43,12 +44,20 @@ const started = Date.now();
 const [stack, rest] = await Promise.all([
   jest(['--selectProjects', 'integration', 'e2e', '--json', `--outputFile=${result('stack')}`], 'inherit'),
   jest(
-    ['--selectProjects', 'unit', 'infra', 'e2e-isolated', '--json', `--outputFile=${result('rest')}`],
+    [
+      '--selectProjects',
+      'unit',
+      'local',
+      'infra',
+      'e2e-isolated',
+      '--json',
+      `--outputFile=${result('rest')}`,
+    ],
     'pipe',
   ),
 ]);
 // The buffered run's report, after the live one's, so that neither interleaves with the other.
-process.stdout.write(`\n── unit, infra and e2e-isolated ──\n${rest.output}`);
+process.stdout.write(`\n── unit, local, infra and e2e-isolated ──\n${rest.output}`);
 
 let passed = 0;
 let failed = 0;
@@ -64,6 +73,6 @@ for (const name of ['stack', 'rest']) {
 rmSync(dir, { recursive: true, force: true });
 const seconds = Math.round((Date.now() - started) / 1000);
 console.log(
-  `\ntests: ${passed} passed, ${failed} failed, in ${seconds} s (integration + e2e beside unit + infra + e2e-isolated)`,
+  `\ntests: ${passed} passed, ${failed} failed, in ${seconds} s (integration + e2e beside unit + local + infra + e2e-isolated)`,
 );
 process.exit(stack.status !== 0 || rest.status !== 0 || failed > 0 || passed === 0 ? 1 : 0);

@@ -13,7 +13,7 @@ import {
 } from './browser.ts';
 
 /**
- * What hurt a support rep trying the app (issue 23), each as the rep meets it, in Chromium against a
+ * What hurt a support rep trying the app, each as the rep meets it, in Chromium against a
  * local stack of its own.
  */
 

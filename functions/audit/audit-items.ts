@@ -13,7 +13,7 @@ import { auditEntryFor } from './audit.ts';
  * A record whose images would take it near DynamoDB's 400 KB item limit (a CREATED or DELETED record
  * of a large item, or an update that changed a large attribute) keeps them elsewhere: `before` and
  * `after` as gzipped JSON, cut into parts under a partition of the stream record's own
- * (`EVENT#id`, `PART#1`, `PART#2`…), written in the same transaction as the record. The record then
+ * (`EVENT#id`, `PART#001`, `PART#002`…), written in the same transaction as the record. The record then
  * says how many parts it has.
  */
 

@@ -12,7 +12,7 @@ import {
 } from '../support/api-client.ts';
 
 /**
- * Issue 9, finding 5: requests that are well-formed but forged (a cursor we never gave out, JSON that
+ * Requests that are well-formed but forged (a cursor we never gave out, JSON that
  * DynamoDB cannot store) and external data that our code cannot use. Each is a 400 or a 502, never a
  * 500, and changes nothing. The generated-input property tests are in input-fuzz.e2e.test.ts.
  */
@@ -190,7 +190,7 @@ describe('grant metadata that DynamoDB cannot store as given', () => {
     ['an empty key', '{"a": {"": 1}}', 'body.metadata.a'],
     ['an empty top-level key', '{"": 1}', 'body.metadata'],
     ['a __proto__ key, which an object drops', '{"a": {"__proto__": 0}}', 'body.metadata.a'],
-    // Found by the fuzz (issue 10): the SDK's marshaller reads `constructor` to tell a plain object from
+    // Found by the fuzz (input-fuzz.e2e.test.ts): the SDK's marshaller reads `constructor` to tell a plain object from
     // a Set or a Map, so an own `constructor` key was a 500, or stored as something else.
     ['a constructor key, which the SDK reads as the class', '{"constructor": 1}', 'body.metadata'],
     ['a nested constructor key naming a Set', '{"a": {"constructor": {"name": "Set"}}}', 'body.metadata.a'],

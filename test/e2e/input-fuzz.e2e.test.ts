@@ -28,7 +28,7 @@ import { stackUrls } from '../support/stack.ts';
 import { authorizationFor } from '../support/tokens.ts';
 
 /**
- * Issue 9, finding 5, and issue 10, generated: every route of the route table (a new route is
+ * Generated input: every route of the route table (a new route is
  * covered as soon as it is declared), `$default` included, gets generated methods, paths, query
  * strings, headers (`x-actor` among them) and bodies, each with generated credentials: none, valid
  * tokens of every role, forged, `alg: none`, expired, for another audience or issuer, garbage, wrong

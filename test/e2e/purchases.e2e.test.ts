@@ -370,7 +370,7 @@ describe('POST /v1/purchases', () => {
     await expectNothingBought(customerId, { balanceCents: 10_000, availableCents: 10_000 });
   });
 
-  it('refuses a promo code with 422 until promo codes exist', async () => {
+  it('refuses a promo code that does not exist with 422 PROMO_CODE_INVALID and holds nothing', async () => {
     const { customerId, productId } = await customerAndProduct(1_000, 1);
 
     const answer = await buy({ customerId, productId, promoCode: 'SAVE10' });
@@ -436,7 +436,7 @@ describe('Idempotency-Key on POST /v1/purchases', () => {
     expect(await creditOf(customerId)).toMatchObject({ balanceCents: 700, heldCents: 0 });
   });
 
-  it('asks for the same shipment when a purchase that timed out is retried with the same key (finding 1)', async () => {
+  it('asks for the same shipment when a purchase that timed out is retried with the same key', async () => {
     const { customerId, productId } = await customerAndProduct(1_000, 3);
     const headers = { 'idempotency-key': `slow-${customerId}` };
     // The Shipment API processes the first call, but only after our 3 s timeout.

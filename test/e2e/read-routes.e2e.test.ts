@@ -12,7 +12,7 @@ import {
 } from '../support/api-client.ts';
 
 /**
- * Issue 11, the admin read routes: GET /v1/customers, /v1/customers/{id}, /v1/products/{id}, and
+ * The admin read routes: GET /v1/customers, /v1/customers/{id}, /v1/products/{id}, and
  * their cache (30 s TTL, single-flight). The mock's call log counts what reached the external API.
  */
 

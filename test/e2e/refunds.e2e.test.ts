@@ -132,7 +132,7 @@ describe('POST /v1/purchases/{purchaseId}/refunds', () => {
     await expectBooksAgree(customerId, purchase.id);
   });
 
-  it('mixes refunds by amount and by quantity: the last unit returns exactly what remains (finding 6)', async () => {
+  it('mixes refunds by amount and by quantity: the last unit returns exactly what remains', async () => {
     const { customerId, purchase } = await purchased(1, 2);
 
     const dime = await refund(purchase.id, { amountCents: 10 });

@@ -10,7 +10,7 @@ import { stackUrls } from '../support/stack.ts';
 import { authorizationFor } from '../support/tokens.ts';
 
 /**
- * Finding 4: when the HTTP idempotency record is gone (expired after 24 h, or its completion write
+ * When the HTTP idempotency record is gone (expired after 24 h, or its completion write
  * failed), the ledger's operation marker answers the replay. The contract says a replay is the
  * first answer, byte for byte, whatever happened to the entity since.
  */

@@ -5,7 +5,7 @@ import { type AwsFaultProxy, dynamoDbError } from '../support/aws-fault-proxy.ts
 import { type Answer, type FaultyApi, startFaultyApi } from '../support/faulty-api.ts';
 
 /**
- * Finding 7 of issue 9: overload must be a 503 with Retry-After, never a 500 or a request left
+ * Overload must be a 503 with Retry-After, never a 500 or a request left
  * waiting, and never a partial change. The real route handlers and saga steps run in this process
  * (as the local stack runs them), on the stack's DynamoDB Local and mock API, but they reach
  * DynamoDB and Step Functions through fault proxies that throttle, hang or lose answers on the wire.

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 
 /**
  * A pure model of the money paths (credit, purchases, refunds, idempotency records), written from
- * the contract (shared/contracts/purchase-api.md), and the generators of the sequences it is
+ * the contract (docs/api.md), and the generators of the sequences it is
  * checked against. Nothing here touches the network: test/support/money-model-runner.ts plays a
  * sequence against the local stack and asks this model whether each answer could be right.
  */

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 
 /**
- * The external Customers/Products/Shipments API (shared/contracts/external-api.openapi.json), as
+ * The external Customers/Products/Shipments API (docs/api.md, "The external API this service calls"), as
  * zod schemas. Responses are read tolerantly (unknown fields ignored: the other team may add some),
  * but every field we rely on is checked, so nonsense becomes UPSTREAM_ERROR rather than a bad charge.
  * The mock server imports the same schemas.

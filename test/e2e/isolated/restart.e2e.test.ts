@@ -9,7 +9,7 @@ import { expectBooksToBalance } from '../../support/reconcile.ts';
 import { type StackProcess, startStackProcess } from '../../support/stack-process.ts';
 
 /**
- * Finding 8 of issue 9: `kill -9` of the whole stack while a mixed load runs (and the demo data's
+ * `kill -9` of the whole stack while a mixed load runs (and the demo data's
  * purchase is in flight), then `npm start` again on the same DATA_DIR. The killed run's HTTP
  * idempotency record of the demo purchase stays IN_PROGRESS for its 60 s lease, so the new run's
  * demo loader meets 409 REQUEST_IN_PROGRESS on its fixed key.
