@@ -76,7 +76,7 @@ export type GrantCreditRequest = CreditChangeRequest & { category?: LotCategory;
  * only when present and well-formed (refund-lots.ts).
  */
 export type RefundResponse = ServiceRefundResponse & {
-  refund: ServiceRefundResponse['refund'] & { lots?: unknown; expiredCents?: unknown };
+  refund: ServiceRefundResponse['refund'] & { lots?: unknown; expired?: unknown };
 };
 
 /** The contract's error body. */

@@ -2,13 +2,14 @@ import type { LotAmount, RefundResponse } from './api-types.ts';
 import { formatCents } from './money.ts';
 
 /**
- * Where a refund's credit went, when the service says so: back to the lots the purchase drew from,
- * and the part whose lot had expired since, which expired again at once. The answer's shape for this
- * is not final, so it is read defensively: only well-formed fields are shown, and nothing when absent.
+ * Where a refund's credit went, when the service says so: back to the lots the purchase drew from
+ * (`refund.lots`), and the parts that came back to lots that had expired since and so expired again
+ * at once (`refund.expired`). The answer's shape for this is not final, so it is read defensively:
+ * a list is shown only when every part is well-formed, and nothing when neither is present.
  */
 export interface RefundLots {
   returned: LotAmount[];
-  expiredCents: number;
+  expired: LotAmount[];
 }
 
 const isLotAmount = (value: unknown): value is LotAmount => {
@@ -16,26 +17,30 @@ const isLotAmount = (value: unknown): value is LotAmount => {
   return typeof part.lotId === 'string' && Number.isSafeInteger(part.amountCents);
 };
 
+const lotAmounts = (value: unknown): LotAmount[] =>
+  Array.isArray(value) && value.every(isLotAmount) ? value : [];
+
 export function refundLotsOf(answer: RefundResponse): RefundLots | undefined {
-  const { lots, expiredCents } = answer.refund;
-  const returned = Array.isArray(lots) && lots.every(isLotAmount) ? lots : [];
-  const expired = Number.isSafeInteger(expiredCents) ? Math.abs(expiredCents as number) : 0;
-  if (returned.length === 0 && expired === 0) return undefined;
-  return { returned, expiredCents: expired };
+  const returned = lotAmounts(answer.refund.lots);
+  const expired = lotAmounts(answer.refund.expired);
+  return returned.length > 0 || expired.length > 0 ? { returned, expired } : undefined;
 }
 
 /** A lot id short enough for a sentence. */
 const shortId = (lotId: string): string => (lotId.length > 10 ? `${lotId.slice(0, 10)}…` : lotId);
 
-/** "Back to credit: $3.00 to lot 01JF3K2M9Q…, $1.00 to lot 01JF3K2MA0…. $1.00 of it expired at once: its lot had lapsed." */
-export function refundLotsText({ returned, expiredCents }: RefundLots): string {
+const list = (parts: LotAmount[], preposition: string): string =>
+  parts
+    .map((part) => `${formatCents(Math.abs(part.amountCents))} ${preposition} lot ${shortId(part.lotId)}`)
+    .join(', ');
+
+/**
+ * "Back to credit: $6.00 to lot 01JF3K2M9Q…. Expired at once, its lot having lapsed: $4.00 of lot
+ * 01JF3K2MA0…."
+ */
+export function refundLotsText({ returned, expired }: RefundLots): string {
   const parts: string[] = [];
-  if (returned.length > 0)
-    parts.push(
-      `Back to credit: ${returned
-        .map((part) => `${formatCents(Math.abs(part.amountCents))} to lot ${shortId(part.lotId)}`)
-        .join(', ')}.`,
-    );
-  if (expiredCents > 0) parts.push(`${formatCents(expiredCents)} of it expired at once: its lot had lapsed.`);
+  if (returned.length > 0) parts.push(`Back to credit: ${list(returned, 'to')}.`);
+  if (expired.length > 0) parts.push(`Expired at once, its lot having lapsed: ${list(expired, 'of')}.`);
   return parts.join(' ');
 }

@@ -23,31 +23,36 @@ const answerWith = (refund: object) =>
   }) as unknown as RefundResponse;
 
 describe("a refund's lots", () => {
-  it('says how much went back to which lot and how much expired at once', () => {
+  it('says how much went back to which lot, and how much of which lot expired at once', () => {
     const lots = refundLotsOf(
       answerWith({
         lots: [
           { lotId: '01JPAID00000000000000000BB', amountCents: 700 },
           { lotId: 'short', amountCents: 200 },
         ],
-        expiredCents: 100,
+        expired: [{ lotId: 'gone', amountCents: 100 }],
       }),
     );
     expect(lots && refundLotsText(lots)).toBe(
-      'Back to credit: $7.00 to lot 01JPAID000…, $2.00 to lot short. $1.00 of it expired at once: its lot had lapsed.',
+      'Back to credit: $7.00 to lot 01JPAID000…, $2.00 to lot short. Expired at once, its lot having lapsed: $1.00 of lot gone.',
     );
   });
 
   it('is nothing when the answer does not say, or says it in a shape the app does not know', () => {
     expect(refundLotsOf(answerWith({}))).toBeUndefined();
-    expect(refundLotsOf(answerWith({ lots: [{ lot: 'x', cents: '7' }], expiredCents: '1' }))).toBeUndefined();
-    expect(refundLotsOf(answerWith({ lots: [], expiredCents: 0 }))).toBeUndefined();
+    expect(
+      refundLotsOf(answerWith({ lots: [{ lot: 'x', cents: '7' }], expired: { amountCents: 1 } })),
+    ).toBeUndefined();
+    expect(refundLotsOf(answerWith({ lots: [], expired: [] }))).toBeUndefined();
   });
 
   it('is shown with the refund when the service sends it', async () => {
     const api = fakeApi(() => ({
       status: 201,
-      body: answerWith({ lots: [{ lotId: 'lot-1', amountCents: 600 }], expiredCents: 400 }),
+      body: answerWith({
+        lots: [{ lotId: 'lot-1', amountCents: 600 }],
+        expired: [{ lotId: 'lot-2', amountCents: 400 }],
+      }),
     }));
     renderApp(<RefundForm purchase={purchase} />, { role: 'support', fetchImpl: api.fetchImpl });
     const user = userEvent.setup();
@@ -56,7 +61,7 @@ describe("a refund's lots", () => {
     await user.click(screen.getByRole('button', { name: 'Confirm refund of $10.00' }));
     expect(
       await screen.findByText(
-        'Refunded $10.00. Still refundable: $0.00. Back to credit: $6.00 to lot lot-1. $4.00 of it expired at once: its lot had lapsed.',
+        'Refunded $10.00. Still refundable: $0.00. Back to credit: $6.00 to lot lot-1. Expired at once, its lot having lapsed: $4.00 of lot lot-2.',
       ),
     ).toBeTruthy();
   });
