@@ -49,7 +49,11 @@ describe('credit lots', () => {
     // service without lots refuses category and expiresAt as unknown fields).
     const outcome = grant.getByRole('status').or(grant.getByRole('alert'));
     await outcome.waitFor();
-    expect(await outcome.textContent()).toMatch(/^Granted \$12\.34\. New balance/);
+    expect(await outcome.textContent()).toMatch(
+      new RegExp(
+        `^Granted \\$12\\.34\\. Into a new promotional lot that expires ${expiry.shown}, 11:59 PM E[SD]T\\. New balance`,
+      ),
+    );
 
     const lots = support.getByRole('region', { name: 'Credit lots' });
     const lot = lots.getByRole('row').filter({ hasText: 'Promotional' });

@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import type { CreditChangeResponse, GrantCreditRequest, LotCategory } from './api-types.ts';
 import { ErrorMessage } from './components.tsx';
+import { grantLotText } from './credit-lots.tsx';
 import { expiryDayBounds, parseExpiryDay } from './grant-expiry.ts';
 import { formatCents, parseDollars } from './money.ts';
 import { ago, lastSent, type MoneyChange, rememberSent } from './recent-changes.ts';
@@ -168,7 +169,13 @@ export function CreditForm({ customerId, kind }: { customerId: string; kind: Kin
           <div role="status">
             <Alert
               state="success"
-              text={`${text.done} ${formatCents(Math.abs(state.result.transaction.amountCents))}. New balance ${formatCents(state.result.credit.balanceCents)}.`}
+              text={[
+                `${text.done} ${formatCents(Math.abs(state.result.transaction.amountCents))}.`,
+                kind === 'grant' ? grantLotText(state.result) : undefined,
+                `New balance ${formatCents(state.result.credit.balanceCents)}.`,
+              ]
+                .filter(Boolean)
+                .join(' ')}
             />
           </div>
         )}

@@ -1,5 +1,5 @@
 import { Alert, Badge, Title } from '@clickhouse/click-ui';
-import type { Credit, CreditLot, LotCategory } from './api-types.ts';
+import type { Credit, CreditChangeResponse, CreditLot, LotCategory } from './api-types.ts';
 import { DataTable, When } from './components.tsx';
 import { formatCents } from './money.ts';
 import { formatTime } from './time.ts';
@@ -39,6 +39,21 @@ export function expiringSoon(lots: readonly CreditLot[], now: number): CreditLot
 /** A lot as a sentence names it: "Promotional, expires Dec 31, 2026, 11:59 PM UTC" or "Paid, never expires". */
 export const lotWords = (lot: Pick<CreditLot, 'category' | 'expiresAt'>): string =>
   `${CATEGORY_WORDS[lot.category]}, ${lot.expiresAt ? `expires ${formatTime(lot.expiresAt)}` : 'never expires'}`;
+
+/**
+ * Which lot a grant went to, as its success message says it: "Into a new promotional lot that
+ * expires …", or "Into an existing paid lot that never expires" when the service merged it into a
+ * lot an earlier grant made (the lot's `transactionId` is that grant's). Nothing from a service
+ * without lots.
+ */
+export function grantLotText({ transaction, credit }: CreditChangeResponse): string | undefined {
+  const lotId = transaction.lots?.[0]?.lotId;
+  const lot = credit.lots?.find((candidate) => candidate.lotId === lotId);
+  if (!lot) return undefined;
+  const category = CATEGORY_WORDS[lot.category].toLowerCase();
+  const expiry = lot.expiresAt ? `expires ${formatTime(lot.expiresAt)}` : 'never expires';
+  return `Into ${lot.transactionId === transaction.id ? 'a new' : 'an existing'} ${category} lot that ${expiry}.`;
+}
 
 /**
  * The customer's credit lots: what each grant left, what is held from it, and when it lapses, soonest

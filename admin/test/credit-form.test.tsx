@@ -206,6 +206,59 @@ describe('the grant form, with lots', () => {
     expect((screen.getByLabelText('Expires on (optional)') as HTMLInputElement).value).toBe('');
   });
 
+  const grantInto = (lot: { lotId: string; transactionId: string; expiresAt?: string }) => ({
+    status: 201,
+    body: {
+      transaction: {
+        id: 't2',
+        type: 'GRANT',
+        amountCents: 2000,
+        balanceAfterCents: 7000,
+        lots: [{ lotId: lot.lotId, amountCents: 2000 }],
+      },
+      credit: {
+        balanceCents: 7000,
+        availableCents: 7000,
+        heldCents: 0,
+        lots: [
+          {
+            category: 'PROMOTIONAL',
+            grantedCents: 2000,
+            remainingCents: 2000,
+            heldCents: 0,
+            grantedAt: '2026-12-01T00:00:00.000Z',
+            ...lot,
+          },
+        ],
+        nextExpiry: null,
+      },
+    },
+  });
+
+  it('says which lot the grant went to', async () => {
+    const api = fakeApi(() =>
+      grantInto({ lotId: 't2', transactionId: 't2', expiresAt: '2027-01-31T23:59:59.000Z' }),
+    );
+    renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
+    await fillAndSend('20');
+    expect(
+      await screen.findByText(
+        'Granted $20.00. Into a new promotional lot that expires Jan 31, 2027, 11:59 PM UTC. New balance $70.00.',
+      ),
+    ).toBeTruthy();
+  });
+
+  it('says so when the service merged the grant into a lot an earlier grant made', async () => {
+    const api = fakeApi(() => grantInto({ lotId: 'lot-1', transactionId: 't1' }));
+    renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
+    await fillAndSend('20');
+    expect(
+      await screen.findByText(
+        'Granted $20.00. Into an existing promotional lot that never expires. New balance $70.00.',
+      ),
+    ).toBeTruthy();
+  });
+
   it('offers only days from today to 5 years ahead in the picker', () => {
     freeze();
     renderApp(<CreditForm customerId="c1" kind="grant" />, {
