@@ -12,10 +12,6 @@ import { useSubmission } from './submission.ts';
 
 type Kind = 'grant' | 'deduct';
 
-const expiryBounds = (now: Date): { min: string; max: string } => {
-  const { first, last } = expiryDayBounds(now);
-  return { min: first, max: last };
-};
 const TEXT: Record<Kind, { title: string; button: string; done: string; again: string; path: string }> = {
   grant: { title: 'Grant credit', button: 'Grant credit', done: 'Granted', again: 'Grant', path: 'grants' },
   deduct: {
@@ -25,6 +21,12 @@ const TEXT: Record<Kind, { title: string; button: string; done: string; again: s
     again: 'Deduct',
     path: 'deductions',
   },
+};
+
+/** The date picker's `min` and `max`: the days a grant may expire on. */
+const expiryBounds = (now: Date): { min: string; max: string } => {
+  const { first, last } = expiryDayBounds(now);
+  return { min: first, max: last };
 };
 
 /** A deduction is `{ amountCents, reason }`; a grant may also name its lot's category and expiry. */
