@@ -60,6 +60,14 @@ const history = [
     lots: [{ lotId: '01JGONE000000000000000000CC', amountCents: 300 }],
   }),
   entry({
+    id: 't3r',
+    type: 'REFUND',
+    amountCents: 200,
+    reason: 'damaged box',
+    actor: 'demo-support',
+    lots: [{ lotId: '01JPAID00000000000000000BB', amountCents: 200 }],
+  }),
+  entry({
     id: 't3',
     type: 'DEDUCTION',
     amountCents: -1500,
@@ -115,7 +123,10 @@ describe('the customer page, with lots', () => {
 
   it("shows each history entry's lots, named by category and expiry while the lot is open", async () => {
     renderPage({ lots, nextExpiry: null });
-    const [, deduction, grant] = await historyRows();
+    const [, refund, deduction, grant] = await historyRows();
+    expect(within(refund as HTMLElement).getByRole('list', { name: 'Lots' }).textContent).toBe(
+      '$2.00 to Paid, never expires',
+    );
     const parts = within(deduction as HTMLElement).getByRole('list', { name: 'Lots' });
     expect(
       within(parts)
@@ -147,7 +158,7 @@ describe('the customer page, with lots', () => {
   });
 
   it('reads as before from a service without lots', async () => {
-    renderPage({}, [history[2] as object]);
+    renderPage({}, [history[3] as object]);
     const [grant] = await historyRows();
     expect(within(grant as HTMLElement).getAllByRole('cell')[1]?.textContent).toBe('GRANT');
     expect(screen.queryByRole('region', { name: 'Credit lots' })).toBeNull();
