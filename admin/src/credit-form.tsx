@@ -1,14 +1,17 @@
 import { Alert, Button, ConfirmationDialog, TextField, Title } from '@clickhouse/click-ui';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import type { CreditChangeResponse } from './api-types.ts';
+import type { CreditChangeResponse, GrantCreditRequest, LotCategory } from './api-types.ts';
 import { ErrorMessage } from './components.tsx';
+import { grantLotText } from './credit-lots.tsx';
+import { expiryDayBounds, parseExpiryDay } from './grant-expiry.ts';
 import { formatCents, parseDollars } from './money.ts';
 import { ago, lastSent, type MoneyChange, rememberSent } from './recent-changes.ts';
 import { useSession } from './session.tsx';
 import { useSubmission } from './submission.ts';
 
 type Kind = 'grant' | 'deduct';
+
 const TEXT: Record<Kind, { title: string; button: string; done: string; again: string; path: string }> = {
   grant: { title: 'Grant credit', button: 'Grant credit', done: 'Granted', again: 'Grant', path: 'grants' },
   deduct: {
@@ -20,10 +23,19 @@ const TEXT: Record<Kind, { title: string; button: string; done: string; again: s
   },
 };
 
-type Body = { amountCents: number; reason: string };
+/** The date picker's `min` and `max`: the days a grant may expire on. */
+const expiryBounds = (now: Date): { min: string; max: string } => {
+  const { first, last } = expiryDayBounds(now);
+  return { min: first, max: last };
+};
+
+/** A deduction is `{ amountCents, reason }`; a grant may also name its lot's category and expiry. */
+type Body = GrantCreditRequest;
 
 /**
  * Grant or deduct: dollars typed, cents sent, a reason required, the server's answer shown in place.
+ * A grant also takes its lot's category and an optional expiry day; both are sent only when they
+ * differ from the service's default (PAID, never), so a plain grant is the same request as before lots.
  * After success the form clears itself; the same change sent again within minutes is asked about first.
  */
 export function CreditForm({ customerId, kind }: { customerId: string; kind: Kind }) {
@@ -32,7 +44,9 @@ export function CreditForm({ customerId, kind }: { customerId: string; kind: Kin
   const text = TEXT[kind];
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<{ amount?: string; reason?: string }>({});
+  const [category, setCategory] = useState<LotCategory>('PAID');
+  const [expiryDay, setExpiryDay] = useState('');
+  const [errors, setErrors] = useState<{ amount?: string; reason?: string; expiry?: string }>({});
   const [repeat, setRepeat] = useState<{ body: Body; secondsAgo: string }>();
   const changeOf = (body: Body): MoneyChange => ({ customerId, kind, ...body });
   const submission = useSubmission(async (body: Body, idempotencyKey: string) => {
@@ -43,6 +57,8 @@ export function CreditForm({ customerId, kind }: { customerId: string; kind: Kin
     rememberSent(changeOf(body));
     setAmount('');
     setReason('');
+    setCategory('PAID');
+    setExpiryDay('');
     await queryClient.invalidateQueries({ queryKey: ['customer', customerId] });
     await queryClient.invalidateQueries({ queryKey: ['customers'] });
     await queryClient.invalidateQueries({ queryKey: ['audit'] });
@@ -56,9 +72,16 @@ export function CreditForm({ customerId, kind }: { customerId: string; kind: Kin
     if (!parsed.ok) next.amount = parsed.message;
     if (reason.trim() === '') next.reason = 'Enter a reason.';
     else if (reason.trim().length > 500) next.reason = 'At most 500 characters.';
+    const expiry = kind === 'grant' ? parseExpiryDay(expiryDay, new Date()) : undefined;
+    if (expiry && !expiry.ok) next.expiry = expiry.message;
     setErrors(next);
-    if (!parsed.ok || next.reason) return;
-    const body = { amountCents: parsed.cents, reason: reason.trim() };
+    if (!parsed.ok || next.reason || next.expiry) return;
+    const body: Body = {
+      amountCents: parsed.cents,
+      reason: reason.trim(),
+      ...(kind === 'grant' && category !== 'PAID' ? { category } : {}),
+      ...(expiry?.ok ? { expiresAt: expiry.expiresAt } : {}),
+    };
     const sentAt = lastSent(changeOf(body));
     if (sentAt !== undefined) return setRepeat({ body, secondsAgo: ago(Date.now() - sentAt) });
     void submission.submit(body);
@@ -95,6 +118,48 @@ export function CreditForm({ customerId, kind }: { customerId: string; kind: Kin
         error={errors.reason}
         aria-invalid={errors.reason ? true : undefined}
       />
+      {kind === 'grant' && (
+        <>
+          <div className="native-field">
+            <label htmlFor={`${id}-category`}>Category</label>
+            <select
+              id={`${id}-category`}
+              value={category}
+              onChange={(event) => {
+                setCategory(event.target.value as LotCategory);
+                submission.reset();
+              }}
+            >
+              <option value="PAID">Paid</option>
+              <option value="PROMOTIONAL">Promotional</option>
+            </select>
+          </div>
+          <div className="native-field">
+            <label htmlFor={`${id}-expiry`}>Expires on (optional)</label>
+            <input
+              id={`${id}-expiry`}
+              type="date"
+              value={expiryDay}
+              {...expiryBounds(new Date())}
+              onChange={(event) => {
+                setExpiryDay(event.target.value);
+                submission.reset();
+              }}
+              aria-invalid={errors.expiry ? true : undefined}
+              aria-describedby={errors.expiry ? `${id}-expiry-error` : `${id}-expiry-hint`}
+            />
+            {errors.expiry ? (
+              <span id={`${id}-expiry-error`} className="field-error">
+                {errors.expiry}
+              </span>
+            ) : (
+              <span id={`${id}-expiry-hint`} className="field-hint">
+                Empty: the credit never expires. It can be spent through the day picked.
+              </span>
+            )}
+          </div>
+        </>
+      )}
       <Button
         htmlType="submit"
         type={kind === 'deduct' ? 'danger' : 'primary'}
@@ -106,7 +171,13 @@ export function CreditForm({ customerId, kind }: { customerId: string; kind: Kin
           <div role="status">
             <Alert
               state="success"
-              text={`${text.done} ${formatCents(Math.abs(state.result.transaction.amountCents))}. New balance ${formatCents(state.result.credit.balanceCents)}.`}
+              text={[
+                `${text.done} ${formatCents(Math.abs(state.result.transaction.amountCents))}.`,
+                kind === 'grant' ? grantLotText(state.result) : undefined,
+                `New balance ${formatCents(state.result.credit.balanceCents)}.`,
+              ]
+                .filter(Boolean)
+                .join(' ')}
             />
           </div>
         )}

@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import type { Purchase, RefundRequest, RefundResponse } from './api-types.ts';
 import { ErrorMessage } from './components.tsx';
 import { formatCents, parseDollars } from './money.ts';
+import { refundLotsOf, refundLotsText } from './refund-lots.ts';
 import { previewRefund, type RefundChoice, refundedUnits } from './refund-preview.ts';
 import { useSession } from './session.tsx';
 import { useSubmission } from './submission.ts';
@@ -73,6 +74,7 @@ export function RefundForm({ purchase }: { purchase: Purchase }) {
   };
 
   const { state } = submission;
+  const lots = state.status === 'done' ? refundLotsOf(state.result) : undefined;
   return (
     <form onSubmit={onReview} aria-labelledby="refund-title" className="panel" noValidate>
       <Title type="h3" size="sm" id="refund-title">
@@ -162,7 +164,7 @@ export function RefundForm({ purchase }: { purchase: Purchase }) {
           <div role="status">
             <Alert
               state="success"
-              text={`Refunded ${formatCents(state.result.refund.amountCents)}. Still refundable: ${formatCents(state.result.purchase.refundableCents)}.`}
+              text={`Refunded ${formatCents(state.result.refund.amountCents)}. Still refundable: ${formatCents(state.result.purchase.refundableCents)}.${lots ? ` ${refundLotsText(lots)}` : ''}`}
             />
           </div>
         )}

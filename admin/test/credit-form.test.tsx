@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CreditForm } from '../src/credit-form.tsx';
@@ -164,5 +164,167 @@ describe('CreditForm', () => {
     await user.click(screen.getByRole('button', { name: 'Grant credit' }));
     await waitFor(() => expect(api.calls).toHaveLength(6), { timeout: 10_000 });
     expect(new Set(api.calls.map((call) => call.headers['idempotency-key'])).size).toBe(1);
+  });
+});
+
+describe('the grant form, with lots', () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** Dec 4, 2026, 10:00 UTC; the tests read the rep's zone as UTC. */
+  const freeze = () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-04T10:00:00Z'));
+  };
+  const pickExpiry = (day: string) =>
+    fireEvent.change(screen.getByLabelText('Expires on (optional)'), { target: { value: day } });
+
+  it('sends a plain grant as before: no category and no expiry, so a service without lots takes it', async () => {
+    const api = fakeApi(() => granted(500, 500));
+    renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
+    expect((screen.getByLabelText('Category') as HTMLSelectElement).value).toBe('PAID');
+    await fillAndSend('5');
+    await screen.findByText('Granted $5.00. New balance $5.00.');
+    expect(api.calls[0]?.body).toEqual({ amountCents: 500, reason: 'goodwill' });
+  });
+
+  it('sends a promotional grant that expires at the end of the day picked, then clears both fields', async () => {
+    freeze();
+    const api = fakeApi(() => granted(2000, 2000));
+    renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
+    const user = userEvent.setup();
+    await user.selectOptions(screen.getByLabelText('Category'), 'Promotional');
+    pickExpiry('2027-01-31');
+    await fillAndSend('20', 'holiday promotion');
+    await screen.findByText('Granted $20.00. New balance $20.00.');
+    expect(api.calls[0]?.body).toEqual({
+      amountCents: 2000,
+      reason: 'holiday promotion',
+      category: 'PROMOTIONAL',
+      expiresAt: '2027-01-31T23:59:59.000Z',
+    });
+    expect((screen.getByLabelText('Category') as HTMLSelectElement).value).toBe('PAID');
+    expect((screen.getByLabelText('Expires on (optional)') as HTMLInputElement).value).toBe('');
+  });
+
+  const grantInto = (lot: { lotId: string; transactionId: string; expiresAt?: string }) => ({
+    status: 201,
+    body: {
+      transaction: {
+        id: 't2',
+        type: 'GRANT',
+        amountCents: 2000,
+        balanceAfterCents: 7000,
+        lots: [{ lotId: lot.lotId, amountCents: 2000 }],
+      },
+      credit: {
+        balanceCents: 7000,
+        availableCents: 7000,
+        heldCents: 0,
+        lots: [
+          {
+            category: 'PROMOTIONAL',
+            grantedCents: 2000,
+            remainingCents: 2000,
+            heldCents: 0,
+            grantedAt: '2026-12-01T00:00:00.000Z',
+            ...lot,
+          },
+        ],
+        nextExpiry: null,
+      },
+    },
+  });
+
+  it('says which lot the grant went to', async () => {
+    const api = fakeApi(() =>
+      grantInto({ lotId: 't2', transactionId: 't2', expiresAt: '2027-01-31T23:59:59.000Z' }),
+    );
+    renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
+    await fillAndSend('20');
+    expect(
+      await screen.findByText(
+        'Granted $20.00. Into a new promotional lot that expires Jan 31, 2027, 11:59 PM UTC. New balance $70.00.',
+      ),
+    ).toBeTruthy();
+  });
+
+  it('says so when the service merged the grant into a lot an earlier grant made', async () => {
+    const api = fakeApi(() => grantInto({ lotId: 'lot-1', transactionId: 't1' }));
+    renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
+    await fillAndSend('20');
+    expect(
+      await screen.findByText(
+        'Granted $20.00. Into an existing promotional lot that never expires. New balance $70.00.',
+      ),
+    ).toBeTruthy();
+  });
+
+  it('offers only days from today to 5 years ahead in the picker', () => {
+    freeze();
+    renderApp(<CreditForm customerId="c1" kind="grant" />, {
+      role: 'support',
+      fetchImpl: fakeApi(() => granted(1, 1)).fetchImpl,
+    });
+    const input = screen.getByLabelText('Expires on (optional)') as HTMLInputElement;
+    expect([input.type, input.min, input.max]).toEqual(['date', '2026-12-04', '2031-12-03']);
+  });
+
+  it('refuses an expiry in the past, before sending anything', async () => {
+    freeze();
+    const api = fakeApi(() => granted(500, 500));
+    renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
+    pickExpiry('2026-12-03');
+    await fillAndSend('5');
+    expect(screen.getByText('The expiry date must be today or later.')).toBeTruthy();
+    expect(screen.getByLabelText('Expires on (optional)').getAttribute('aria-invalid')).toBe('true');
+    expect(api.calls).toHaveLength(0);
+  });
+
+  it('refuses an expiry more than 5 years ahead, naming the last day it takes', async () => {
+    freeze();
+    const api = fakeApi(() => granted(500, 500));
+    renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
+    pickExpiry('2031-12-04');
+    await fillAndSend('5');
+    expect(
+      screen.getByText('The expiry can be at most 5 years ahead: Dec 3, 2031 at the latest.'),
+    ).toBeTruthy();
+    expect(api.calls).toHaveLength(0);
+    pickExpiry('2031-12-03');
+    await fillAndSend('', '', 'Grant credit');
+    await waitFor(() => expect(api.calls).toHaveLength(1));
+    expect(api.calls[0]?.body).toMatchObject({ expiresAt: '2031-12-03T23:59:59.000Z' });
+  });
+
+  it("shows the service's field errors for the expiry in place", async () => {
+    freeze();
+    const api = fakeApi(() => ({
+      status: 400,
+      body: {
+        error: {
+          code: 'VALIDATION_FAILED',
+          message: 'The request is not valid.',
+          details: [{ path: 'body.expiresAt', message: 'must be at most 5 years ahead' }],
+          requestId: 'req-9',
+        },
+      },
+    }));
+    renderApp(<CreditForm customerId="c1" kind="grant" />, { role: 'support', fetchImpl: api.fetchImpl });
+    pickExpiry('2027-06-30');
+    await fillAndSend('5');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('VALIDATION_FAILED');
+    expect(within(alert).getByRole('list', { name: 'Field details' }).textContent).toBe(
+      'body.expiresAt: must be at most 5 years ahead',
+    );
+  });
+
+  it('leaves the deduct form as it was: no category and no expiry', () => {
+    renderApp(<CreditForm customerId="c1" kind="deduct" />, {
+      role: 'support',
+      fetchImpl: fakeApi(() => granted(1, 1)).fetchImpl,
+    });
+    expect(screen.queryByLabelText('Category')).toBeNull();
+    expect(screen.queryByLabelText('Expires on (optional)')).toBeNull();
   });
 });

@@ -4,7 +4,9 @@ import { Link, useParams } from 'react-router';
 import { query } from '../api.ts';
 import type { CreditTransaction, CustomerView, Page, Purchase } from '../api-types.ts';
 import { DataTable, Pager, QueryView, useCursor, usePageTitle, When } from '../components.tsx';
+import { EntryLots, entryWords } from '../credit-entry.tsx';
 import { CreditForm } from '../credit-form.tsx';
+import { CreditLots } from '../credit-lots.tsx';
 import { formatCents, formatSignedCents } from '../money.ts';
 import { useSession } from '../session.tsx';
 
@@ -64,6 +66,7 @@ export default function CustomerPage() {
             <Link to={`/audit?entityType=CREDIT&entityId=${encodeURIComponent(view.id)}`}>
               Audit trail of the credit
             </Link>
+            <CreditLots credit={view.credit} />
           </section>
           {may('manage-credit') && (
             <div className="forms">
@@ -80,23 +83,24 @@ export default function CustomerPage() {
                 <>
                   <DataTable
                     caption="Credit history"
-                    headers={['When', 'Type', 'Amount', 'Balance after', 'Reason', 'Actor']}
+                    headers={['When', 'Type', 'Amount', 'Balance after', 'Lots', 'Reason', 'Actor']}
                     empty="No credit history yet."
                     rows={page.items.map((transaction) => ({
                       key: transaction.id,
                       cells: [
                         <When key="when" iso={transaction.createdAt} />,
-                        transaction.type,
+                        entryWords(transaction).type,
                         formatSignedCents(transaction.amountCents),
                         formatCents(transaction.balanceAfterCents),
+                        <EntryLots key="lots" transaction={transaction} openLots={view.credit.lots} />,
                         transaction.purchaseId ? (
                           <Link key="r" to={`/purchases/${encodeURIComponent(transaction.purchaseId)}`}>
                             {transaction.reason}
                           </Link>
                         ) : (
-                          transaction.reason
+                          entryWords(transaction).reason
                         ),
-                        transaction.actor,
+                        entryWords(transaction).actor,
                       ],
                     }))}
                   />
