@@ -57,11 +57,9 @@ export function grantLotText({ transaction, credit }: CreditChangeResponse): str
 
 /**
  * The customer's credit lots: what each grant left, what is held from it, and when it lapses, soonest
- * first; with the next expiry and a flag on credit that lapses within 30 days. Renders nothing for a
- * service that does not send lots yet.
+ * first; with the next expiry and a flag on credit that lapses within 30 days.
  */
 export function CreditLots({ credit, now = Date.now() }: { credit: Credit; now?: number }) {
-  if (credit.lots === undefined) return null;
   const lots = inSpendingOrder(credit.lots);
   const soon = expiringSoon(lots, now);
   const soonCents = soon.reduce((sum, lot) => sum + lot.remainingCents, 0);

@@ -156,12 +156,4 @@ describe('the customer page, with lots', () => {
     ]);
     expect(screen.queryByText('system:expiry')).toBeNull();
   });
-
-  it('reads as before from a service without lots', async () => {
-    renderPage({}, [history[3] as object]);
-    const [grant] = await historyRows();
-    expect(within(grant as HTMLElement).getAllByRole('cell')[1]?.textContent).toBe('GRANT');
-    expect(screen.queryByRole('region', { name: 'Credit lots' })).toBeNull();
-    expect(screen.getByTestId('balance').textContent).toBe('$45.00');
-  });
 });

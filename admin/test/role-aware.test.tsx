@@ -11,7 +11,15 @@ const customer = {
   shippingAddress: { street: '1 Main St', city: 'Springfield' },
   billingAddress: {},
   lastModifiedAt: '2026-01-01T00:00:00Z',
-  credit: { customerId: 'c1', currency: 'USD', balanceCents: 25000, availableCents: 25000, heldCents: 0 },
+  credit: {
+    customerId: 'c1',
+    currency: 'USD',
+    balanceCents: 25000,
+    availableCents: 25000,
+    heldCents: 0,
+    lots: [],
+    nextExpiry: null,
+  },
 };
 const answer = (call: Call): Answer =>
   call.path === '/v1/customers/c1'
