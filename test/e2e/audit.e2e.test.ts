@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { api, createCustomer, createProduct, grant, type Page } from '../support/api-client.ts';
+import {
+  api,
+  client,
+  createCustomer,
+  createProduct,
+  dataOf,
+  grant,
+  type Page,
+} from '../support/api-client.ts';
 import { expectBooksToBalance } from '../support/reconcile.ts';
 
 interface AuditRecord {
@@ -119,6 +127,40 @@ describe('GET /v1/audit', () => {
     expect(fold(purchaseTrail)).toMatchObject({ status: 'REFUNDED', refundedCents: 300 });
     expect(fold(reservationTrail)).toMatchObject({ status: 'COMMITTED' });
     await expectBooksToBalance();
+  });
+
+  it("keeps a promo code's creation whole and its change as only what changed, typed as the document says", async () => {
+    const code = `AUDIT${Date.now().toString(36).toUpperCase()}`;
+    dataOf(await client().POST('/v1/promo-codes', { body: { code, kind: 'PERCENT', percentOff: 10 } }));
+    dataOf(
+      await client().PATCH('/v1/promo-codes/{code}', {
+        params: { path: { code } },
+        body: { active: false },
+      }),
+    );
+    const read = () =>
+      client().GET('/v1/audit', { params: { query: { entityType: 'PROMO_CODE', entityId: code } } });
+
+    let records = dataOf(await read()).items;
+    for (let attempt = 0; records.length < 2 && attempt < 200; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      records = dataOf(await read()).items;
+    }
+
+    const [changed, created] = records;
+    expect(
+      created?.action === 'CREATED' && created.entityType === 'PROMO_CODE' && created.after,
+    ).toMatchObject({
+      code,
+      kind: 'PERCENT',
+      percentOff: 10,
+      active: true,
+    });
+    expect(changed?.action === 'UPDATED' ? [changed.before.active, changed.after.active] : []).toEqual([
+      true,
+      false,
+    ]);
+    expect(changed?.action === 'UPDATED' && changed.after.kind).toBeUndefined();
   });
 
   it('lists by entity type and all, page by page', async () => {
