@@ -2,18 +2,23 @@ import { describe, expect, it } from 'vitest';
 import type { AuditRecord, Refund } from '../src/api-types.ts';
 import { fieldLines, labelOf, storyOf } from '../src/audit-story.ts';
 
-const record = (over: Partial<AuditRecord>): AuditRecord => ({
-  id: 'a1',
-  entityType: 'PURCHASE',
-  entityId: '01JPURCHASE',
-  action: 'UPDATED',
-  before: null,
-  after: null,
-  actor: 'demo-support',
-  at: '2026-12-04T15:06:00.000Z',
-  sequence: 2,
-  ...over,
-});
+/**
+ * A record with only the attributes a story reads: its images are partial on purpose (a CREATED
+ * record's `after` is the whole item in the API), so the fixture is cast.
+ */
+const record = (over: Record<string, unknown>): AuditRecord =>
+  ({
+    id: 'a1',
+    entityType: 'PURCHASE',
+    entityId: '01JPURCHASE',
+    action: 'UPDATED',
+    before: {},
+    after: {},
+    actor: 'demo-support',
+    at: '2026-12-04T15:06:00.000Z',
+    sequence: 2,
+    ...over,
+  }) as AuditRecord;
 
 const refund = (over: Partial<Refund>): Refund => ({
   id: 'r1',

@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { MAX_ITEM_BYTES, storedItemSize } from '#shared/db/item-size.ts';
 import { auditTypePartition } from '#shared/db/keys.ts';
-import { type AuditRecord, AuditRecordSchema } from './audit.schemas.ts';
+import { type StoredAuditRecord, StoredAuditRecordSchema } from './audit.schemas.ts';
 import { auditEntryFor } from './audit.ts';
 
 /**
@@ -18,7 +18,7 @@ import { auditEntryFor } from './audit.ts';
  */
 
 type Item = Record<string, unknown>;
-type Images = Pick<AuditRecord, 'before' | 'after'>;
+type Images = Pick<StoredAuditRecord, 'before' | 'after'>;
 
 const SEQUENCE_PREFIX = 'SEQ#';
 const PART_PREFIX = 'PART#';
@@ -45,7 +45,8 @@ const partKey = (eventId: string, part: number): { PK: string; SK: string } => (
 
 export const isRecordItem = (item: Item): boolean => String(item.SK).startsWith(SEQUENCE_PREFIX);
 /** The index sort key of a record: `{at}#{id}`, unique, in time order. */
-export const timeKeyOf = (record: Pick<AuditRecord, 'at' | 'id'>): string => `${record.at}#${record.id}`;
+export const timeKeyOf = (record: Pick<StoredAuditRecord, 'at' | 'id'>): string =>
+  `${record.at}#${record.id}`;
 export const isPartItem = (item: Item): boolean => String(item.SK).startsWith(PART_PREFIX);
 
 /** The query that reads a record's parts, in order. */
@@ -55,7 +56,7 @@ export const partsQuery = (eventId: string): { condition: string; values: Record
 });
 
 /** The items that store a record: the record itself and, when its images are too large for it, their parts. */
-export function recordItems(record: AuditRecord): { record: Item; parts: Item[] } {
+export function recordItems(record: StoredAuditRecord): { record: Item; parts: Item[] } {
   const timeKey = timeKeyOf(record);
   const item: Item = {
     PK: entityPartition(record.entityType, record.entityId),
@@ -82,15 +83,15 @@ export function recordItems(record: AuditRecord): { record: Item; parts: Item[] 
  * The record a stored item holds, with its images read back from its parts when it has them.
  * @throws Error when the record names parts that are not all there (they are written in one transaction)
  */
-export function recordFromItems(item: Item, parts: readonly Item[]): AuditRecord {
-  if (item.imageParts === undefined) return AuditRecordSchema.parse(item);
+export function recordFromItems(item: Item, parts: readonly Item[]): StoredAuditRecord {
+  if (item.imageParts === undefined) return StoredAuditRecordSchema.parse(item);
   const ordered = [...parts].sort((a, b) => String(a.SK).localeCompare(String(b.SK)));
   if (ordered.length !== Number(item.imageParts)) {
     throw new Error(`audit record ${String(item.id)}: ${ordered.length} of ${String(item.imageParts)} parts`);
   }
   const packed = Buffer.concat(ordered.map((part) => part.data as Uint8Array));
   const images = JSON.parse(gunzipSync(packed).toString('utf8')) as Images;
-  return AuditRecordSchema.parse({ ...item, before: images.before, after: images.after });
+  return StoredAuditRecordSchema.parse({ ...item, before: images.before, after: images.after });
 }
 
 /** Whether a stored record keeps its images in parts (the reader must fetch them). */

@@ -12,7 +12,7 @@ import { pageOfShards } from '#shared/db/sharded-page.ts';
 import { AUDIT_TABLE } from '#shared/db/tables.ts';
 import { ConditionsFailedError, writeAtomically } from '#shared/db/transactions.ts';
 import { decodeCursor, encodeCursor, matching, type Page, type PageRequest } from '#shared/pagination.ts';
-import { type AuditEntityType, AuditEntityTypeSchema, type AuditRecord } from './audit.schemas.ts';
+import { type AuditEntityType, AuditEntityTypeSchema, type StoredAuditRecord } from './audit.schemas.ts';
 import type { AuditRepository } from './audit.ts';
 import {
   entityPartition,
@@ -45,7 +45,7 @@ export class DynamoAuditRepository implements AuditRepository {
     private readonly tableName: string,
   ) {}
 
-  async append(record: AuditRecord): Promise<boolean> {
+  async append(record: StoredAuditRecord): Promise<boolean> {
     const { record: item, parts } = recordItems(record);
     // The place in the entity's sequence is free (a part is new whenever its record is).
     const free = 'attribute_not_exists(PK)';
@@ -89,7 +89,7 @@ export class DynamoAuditRepository implements AuditRepository {
   list(
     filter: { entityType?: AuditEntityType | undefined; entityId?: string | undefined },
     page: PageRequest,
-  ): Promise<Page<AuditRecord>> {
+  ): Promise<Page<StoredAuditRecord>> {
     if (filter.entityType !== undefined && filter.entityId !== undefined) {
       return this.listEntity(entityPartition(filter.entityType, filter.entityId), page);
     }
@@ -97,7 +97,7 @@ export class DynamoAuditRepository implements AuditRepository {
   }
 
   /** One entity's records, newest first. */
-  private async listEntity(partition: string, page: PageRequest): Promise<Page<AuditRecord>> {
+  private async listEntity(partition: string, page: PageRequest): Promise<Page<StoredAuditRecord>> {
     const position = decodeCursor(page.cursor, { PK: (pk) => pk === partition, SK: matching(SEQUENCE_KEY) });
     const input: QueryCommandInput = {
       TableName: this.tableName,
@@ -124,7 +124,10 @@ export class DynamoAuditRepository implements AuditRepository {
    * their keys. The cursor is the last record's `{at}#{id}`, which is unique, so "older than it" is
    * exact in every shard.
    */
-  private async listByTime(types: readonly AuditEntityType[], page: PageRequest): Promise<Page<AuditRecord>> {
+  private async listByTime(
+    types: readonly AuditEntityType[],
+    page: PageRequest,
+  ): Promise<Page<StoredAuditRecord>> {
     const position = decodeCursor(page.cursor, { at: matching(TIME_KEY) });
     const { entries, more } = await pageOfShards(this.client, {
       tableName: this.tableName,
@@ -146,7 +149,7 @@ export class DynamoAuditRepository implements AuditRepository {
   }
 
   /** The record, with its images read back from their parts when it keeps them there. */
-  private async withImages(item: Item): Promise<AuditRecord> {
+  private async withImages(item: Item): Promise<StoredAuditRecord> {
     if (!hasParts(item)) return recordFromItems(item, []);
     const query = partsQuery(String(item.id));
     const parts: Item[] = [];

@@ -1,6 +1,6 @@
 import { canonicalJson } from '#shared/canonical-json.ts';
 import type { Page, PageRequest } from '#shared/pagination.ts';
-import type { AuditAction, AuditEntityType, AuditRecord } from './audit.schemas.ts';
+import type { AuditAction, AuditEntityType, StoredAuditRecord } from './audit.schemas.ts';
 
 type Item = Record<string, unknown>;
 
@@ -23,11 +23,11 @@ export interface AuditRepository {
    * @returns false when this stream record was stored before (a redelivery)
    * @throws Error when another change holds that place (a write that did not count its version)
    */
-  append(record: AuditRecord): Promise<boolean>;
+  append(record: StoredAuditRecord): Promise<boolean>;
   list(
     filter: { entityType?: AuditEntityType | undefined; entityId?: string | undefined },
     page: PageRequest,
-  ): Promise<Page<AuditRecord>>;
+  ): Promise<Page<StoredAuditRecord>>;
 }
 
 /** The main table's item kinds (their `entity` attribute) that are audited, and how each is named. */
@@ -86,7 +86,7 @@ export function changedAttributes(before: Item, after: Item): { before: Item; af
  * The images a record keeps. An update keeps only what it changed: a large item's record then stays
  * small (the contract allows leaving unchanged attributes out); creation and deletion keep the item.
  */
-function imagesOf(change: StoredChange): Pick<AuditRecord, 'before' | 'after'> {
+function imagesOf(change: StoredChange): Pick<StoredAuditRecord, 'before' | 'after'> {
   if (change.kind === 'MODIFY' && change.before && change.after) {
     return changedAttributes(content(change.before), content(change.after));
   }
@@ -100,7 +100,9 @@ function imagesOf(change: StoredChange): Pick<AuditRecord, 'before' | 'after'> {
  * What a trail (oldest first) says its entity is now: CREATED's `after`, then each UPDATED laid over
  * it (its `after` set, the attributes it has in `before` only removed); nothing after DELETED.
  */
-export function foldTrail(trail: readonly Pick<AuditRecord, 'action' | 'before' | 'after'>[]): Item | null {
+export function foldTrail(
+  trail: readonly Pick<StoredAuditRecord, 'action' | 'before' | 'after'>[],
+): Item | null {
   let state: Item | null = null;
   for (const { action, before, after } of trail) {
     if (action === 'DELETED') {
@@ -137,7 +139,7 @@ function sequenceOf(change: StoredChange, item: Item): number {
  * records, operation markers: their effects are audited through the entities they guard).
  * @throws Error for an audited item that does not say which entity it is, or which version (a poisoned record)
  */
-export function auditEntryFor(change: StoredChange): AuditRecord | undefined {
+export function auditEntryFor(change: StoredChange): StoredAuditRecord | undefined {
   const item = change.after ?? change.before;
   if (!item) throw new Error(`stream record ${change.eventId} carries no image`);
   const audited = typeof item.entity === 'string' ? AUDITED[item.entity] : undefined;
@@ -183,7 +185,7 @@ export async function projectChanges(
   const result: ProjectionResult = { stored: 0, duplicates: 0, skipped: 0 };
   const heldBack = new Set<string>();
   for (const change of changes) {
-    let entry: AuditRecord | undefined;
+    let entry: StoredAuditRecord | undefined;
     try {
       entry = auditEntryFor(change);
       if (!entry) {
@@ -215,6 +217,6 @@ export function listAudit(
   deps: { audit: AuditRepository },
   filter: { entityType?: AuditEntityType | undefined; entityId?: string | undefined },
   page: PageRequest,
-): Promise<Page<AuditRecord>> {
+): Promise<Page<StoredAuditRecord>> {
   return deps.audit.list(filter, page);
 }

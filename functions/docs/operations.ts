@@ -3,6 +3,7 @@ import type { ErrorCode } from '#shared/errors.ts';
 import { AddressSchema } from '#shared/external/external-api.schemas.ts';
 import { PageQuerySchema } from '#shared/pagination.ts';
 import { AuditRecordSchema, ListAuditQuerySchema } from '../audit/audit.schemas.ts';
+import { AUDIT_IMAGE_COMPONENTS } from '../audit/audit-images.ts';
 import {
   CreditChangeRequestSchema,
   CreditChangeResponseSchema,
@@ -108,6 +109,7 @@ export const ANSWER_COMPONENTS: ReadonlyMap<string, z.ZodType> = new Map<string,
   ['RefundResult', RefundResponseSchema],
   ['AuditRecord', AuditRecordSchema],
   ['AuditRecordPage', AuditRecordPageSchema],
+  ...AUDIT_IMAGE_COMPONENTS,
   ['CustomerView', CustomerViewSchema],
   ['CustomerPage', CustomerPageSchema],
   ['ProductView', ProductViewSchema],

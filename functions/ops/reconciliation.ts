@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { canonicalJson } from '#shared/canonical-json.ts';
 import { DEFAULT_RESERVATION_MAX_AGE_SECONDS } from '#shared/config.ts';
 import { PROMO_CODE_SHARDS } from '#shared/db/keys.ts';
-import type { AuditRecord } from '../audit/audit.schemas.ts';
+import type { StoredAuditRecord } from '../audit/audit.schemas.ts';
 import { auditEntryFor, foldTrail } from '../audit/audit.ts';
 import { isPartItem, isRecordItem, partsPartition, recordFromItems } from '../audit/audit-items.ts';
 import { PROMO_SHARD_ENTITY } from '../promo-codes/promo-redemption-writes.ts';
@@ -226,7 +226,7 @@ export async function reconcile(
   }
 
   const partsByRecord = group(audit.filter(isPartItem), (item) => String(item.PK));
-  const records: AuditRecord[] = [];
+  const records: StoredAuditRecord[] = [];
   for (const item of audit.filter(isRecordItem)) {
     try {
       records.push(recordFromItems(item, partsByRecord.get(partsPartition(String(item.id))) ?? []));

@@ -1,67 +1,51 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { Schemas } from '../../clients/typescript/src/index.ts';
 import {
-  allPages,
   allTransactions,
   api,
   type CallRecord,
   callLog,
+  client,
   createProduct,
   creditOf,
   customerAndProduct,
+  dataOf,
+  errorOf,
+  everyPage,
   type FaultRule,
   mock,
-  type Page,
   setFaults,
 } from '../support/api-client.ts';
 import { expectBooksToBalance } from '../support/reconcile.ts';
 
-interface Address {
-  line1: string;
-  city: string;
-  postalCode: string;
-  state: string;
-  country: string;
-}
-interface Purchase {
-  id: string;
-  customerId: string;
-  productId: string;
-  sku: string;
-  quantity: number;
-  unitPriceCents: number;
-  subtotalCents: number;
-  discountCents: number;
-  totalCents: number;
-  refundedCents: number;
-  refundableCents: number;
-  status: string;
-  shipmentId: string;
-  product: { id: string; sku: string; name: string; priceCents: number; lastModifiedAt: string };
-  customer: { id: string; shippingAddress: Address; lastModifiedAt: string };
-  refunds?: unknown[];
-}
-interface ApiError {
-  error: { code: string; message: string; details: Record<string, unknown> };
-}
+/** Buys through the typed client, with an Idempotency-Key when given one. */
+const buy = (body: Schemas['CreatePurchaseRequest'], idempotencyKey?: string) =>
+  client().POST('/v1/purchases', {
+    body,
+    params: { header: idempotencyKey === undefined ? {} : { 'Idempotency-Key': idempotencyKey } },
+  });
 
-const buy = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  api<Purchase & ApiError>('POST', '/v1/purchases', { body, headers });
+const readPurchase = (purchaseId: string) =>
+  client().GET('/v1/purchases/{purchaseId}', { params: { path: { purchaseId } } });
+
+/** Every purchase of a customer (and of a product, when given), newest first. */
+const purchasesOf = (filter: { customerId?: string; productId?: string }) =>
+  everyPage((page) => client().GET('/v1/purchases', { params: { query: { ...filter, ...page } } }));
 
 /**
  * Buys as the contract tells a client to: with an Idempotency-Key, and again with the same key after
  * a 503 (an overloaded DynamoDB, as a loaded machine makes DynamoDB Local) or a 409
  * REQUEST_IN_PROGRESS (the first attempt's saga still running), waiting as Retry-After says. Bounded.
  */
-async function buyRetryingOverload(body: Record<string, unknown>) {
-  const headers = { 'idempotency-key': randomUUID() };
+async function buyRetryingOverload(body: Schemas['CreatePurchaseRequest']) {
+  const key = randomUUID();
   for (let attempt = 1; ; attempt++) {
-    const answer = await buy(body, headers);
-    const retry =
-      answer.status === 503 || (answer.status === 409 && answer.body.error?.code === 'REQUEST_IN_PROGRESS');
+    const answer = await buy(body, key);
+    const retry = answer.response.status === 503 || answer.error?.error.code === 'REQUEST_IN_PROGRESS';
     if (!retry || attempt === 20) return answer;
     await new Promise((resolve) =>
-      setTimeout(resolve, Number(answer.headers.get('retry-after') ?? 1) * 1000),
+      setTimeout(resolve, Number(answer.response.headers.get('retry-after') ?? 1) * 1000),
     );
   }
 }
@@ -85,7 +69,7 @@ async function expectNothingBought(
 ) {
   const credit = await creditOf(customerId);
   expect(credit).toMatchObject({ ...creditBefore, heldCents: 0 });
-  expect(await allPages(`/v1/purchases?customerId=${customerId}`)).toEqual([]);
+  expect(await purchasesOf({ customerId })).toEqual([]);
   expect((await allTransactions(customerId)).filter((entry) => entry.type === 'PURCHASE')).toEqual([]);
 }
 
@@ -108,8 +92,8 @@ describe('POST /v1/purchases', () => {
 
     const answer = await buy({ customerId, productId, quantity: 3 });
 
-    expect(answer.status).toBe(201);
-    const purchase = answer.body;
+    expect(answer.response.status).toBe(201);
+    const purchase = dataOf(answer);
     expect(purchase).toMatchObject({
       customerId,
       productId,
@@ -150,13 +134,13 @@ describe('POST /v1/purchases', () => {
 
   it('defaults the quantity to 1 and can be read back, with its (empty) refunds', async () => {
     const { customerId, productId } = await customerAndProduct(1_000, 2.5);
-    const { body: purchase } = await buy({ customerId, productId });
+    const purchase = dataOf(await buy({ customerId, productId }));
 
-    const read = await api<Purchase>('GET', `/v1/purchases/${purchase.id}`);
+    const read = await readPurchase(purchase.id);
 
     expect(purchase.quantity).toBe(1);
-    expect(read.status).toBe(200);
-    expect(read.body).toEqual({ ...purchase, refunds: [] });
+    expect(read.response.status).toBe(200);
+    expect(read.data).toEqual({ ...purchase, refunds: [] });
   });
 
   it.each([
@@ -202,15 +186,16 @@ describe('POST /v1/purchases', () => {
       const { customerId, productId } = await customerAndProduct(5_000, 10);
       await buy({ customerId, productId }); // one purchase before, so "as before" is not just zero
       const before = await creditOf(customerId);
-      const purchasesBefore = await allPages<Purchase>(`/v1/purchases?customerId=${customerId}`);
+      const purchasesBefore = await purchasesOf({ customerId });
       await mock('DELETE', '/__control/calls');
       await setFaults([{ operation: 'CreateShipment', ...fault } as FaultRule]);
 
       const answer = await buy({ customerId, productId });
 
-      expect(answer.status).toBe(status);
-      expect(answer.body.error.code).toBe(code);
-      expect(answer.body.error.message).toContain('No purchase was saved and no credit was taken.');
+      expect(answer.response.status).toBe(status);
+      const failure = errorOf(answer);
+      expect(failure.code).toBe(code);
+      expect(failure.message).toContain('No purchase was saved and no credit was taken.');
       expect(await shipmentCalls()).toHaveLength(calls);
       const credit = await creditOf(customerId);
       expect(credit).toMatchObject({
@@ -218,15 +203,13 @@ describe('POST /v1/purchases', () => {
         availableCents: before.availableCents,
         heldCents: 0,
       });
-      expect(await allPages(`/v1/purchases?customerId=${customerId}`)).toEqual(purchasesBefore);
+      expect(await purchasesOf({ customerId })).toEqual(purchasesBefore);
       expect((await allTransactions(customerId)).filter((entry) => entry.type === 'PURCHASE')).toHaveLength(
         1,
       );
-      const read = await api<ApiError>(
-        'GET',
-        `/v1/purchases/${String(answer.body.error.details.purchaseId)}`,
-      );
-      expect(read.status).toBe(404);
+      const failed = failure.code === 'SHIPMENT_FAILED' || failure.code === 'UPSTREAM_TIMEOUT';
+      const read = await readPurchase(String(failed ? failure.details.purchaseId : undefined));
+      expect(errorOf(read).code).toBe('PURCHASE_NOT_FOUND');
     },
   );
 
@@ -239,15 +222,10 @@ describe('POST /v1/purchases', () => {
 
     const byStatus: Record<string, number> = {};
     for (const answer of answers) {
-      const key = answer.status === 201 ? '201' : `${answer.status} ${answer.body.error?.code ?? ''}`;
+      const key = answer.data ? '201' : `${answer.response.status} ${answer.error?.error.code ?? ''}`;
       byStatus[key] = (byStatus[key] ?? 0) + 1;
     }
     expect(byStatus).toEqual({ '201': 37, '422 INSUFFICIENT_CREDIT': 63 });
-    expect(
-      answers
-        .filter((answer) => answer.status === 422)
-        .every((a) => a.body.error.code === 'INSUFFICIENT_CREDIT'),
-    ).toBe(true);
     expect(await creditOf(customerId)).toMatchObject({ balanceCents: 0, availableCents: 0, heldCents: 0 });
     const shipments = await shipmentCalls();
     expect(shipments).toHaveLength(37);
@@ -255,41 +233,41 @@ describe('POST /v1/purchases', () => {
     const ledger = await allTransactions(customerId);
     expect(ledger.filter((entry) => entry.type === 'PURCHASE')).toHaveLength(37);
     expect(ledger.reduce((sum, entry) => sum + entry.amountCents, 0)).toBe(0);
-    expect(await allPages(`/v1/purchases?customerId=${customerId}`)).toHaveLength(37);
+    expect(await purchasesOf({ customerId })).toHaveLength(37);
   });
 
   it('charges the price of the moment, and keeps what each purchase was charged', async () => {
     const { customerId, productId } = await customerAndProduct(10_000, 5);
-    const first = await buy({ customerId, productId });
+    const first = dataOf(await buy({ customerId, productId }));
     await mock('PATCH', `/products/${productId}`, { price: 7.25 });
 
-    const second = await buy({ customerId, productId });
+    const second = dataOf(await buy({ customerId, productId }));
 
-    expect(second.body).toMatchObject({ unitPriceCents: 725, totalCents: 725, product: { priceCents: 725 } });
-    const firstNow = await api<Purchase>('GET', `/v1/purchases/${first.body.id}`);
-    expect(firstNow.body).toMatchObject({
+    expect(second).toMatchObject({ unitPriceCents: 725, totalCents: 725, product: { priceCents: 725 } });
+    const firstNow = dataOf(await readPurchase(first.id));
+    expect(firstNow).toMatchObject({
       unitPriceCents: 500,
       totalCents: 500,
       product: { priceCents: 500 },
     });
-    expect(firstNow.body.product.lastModifiedAt < second.body.product.lastModifiedAt).toBe(true);
+    expect(firstNow.product.lastModifiedAt < second.product.lastModifiedAt).toBe(true);
     expect(await creditOf(customerId)).toMatchObject({ balanceCents: 10_000 - 500 - 725 });
   });
 
   it('ships to the address of the moment, and keeps where each purchase was shipped', async () => {
     const { customerId, productId } = await customerAndProduct(10_000, 5);
-    const first = await buy({ customerId, productId });
+    const first = dataOf(await buy({ customerId, productId }));
     const moved = { line1: '9 New Rd', city: 'Elsewhere', postalCode: '99999', state: 'NW', country: 'US' };
     await mock('PATCH', `/customers/${customerId}`, { shippingAddress: moved });
 
-    const second = await buy({ customerId, productId });
+    const second = dataOf(await buy({ customerId, productId }));
 
-    expect(second.body.customer.shippingAddress).toEqual(moved);
-    const firstNow = await api<Purchase>('GET', `/v1/purchases/${first.body.id}`);
-    expect(firstNow.body.customer.shippingAddress.line1).toBe('1 Test St');
+    expect(second.customer.shippingAddress).toEqual(moved);
+    const firstNow = dataOf(await readPurchase(first.id));
+    expect(firstNow.customer.shippingAddress.line1).toBe('1 Test St');
     const shipments = await shipmentCalls();
     expect(
-      shipments.map((call) => (call.body as { shippingAddress: Address }).shippingAddress.line1),
+      shipments.map((call) => (call.body as { shippingAddress: Schemas['Address'] }).shippingAddress.line1),
     ).toEqual(['1 Test St', '9 New Rd']);
   });
 
@@ -306,8 +284,8 @@ describe('POST /v1/purchases', () => {
         : { customerId, productId: 'no-such-product' },
     );
 
-    expect(answer.status).toBe(404);
-    expect(answer.body.error.code).toBe(code);
+    expect(answer.response.status).toBe(404);
+    expect(errorOf(answer).code).toBe(code);
     expect(await shipmentCalls()).toEqual([]);
     await expectNothingBought(customerId, before);
   });
@@ -317,8 +295,8 @@ describe('POST /v1/purchases', () => {
 
     const answer = await buy({ customerId, productId, quantity: 2 });
 
-    expect(answer.status).toBe(422);
-    expect(answer.body.error).toMatchObject({
+    expect(answer.response.status).toBe(422);
+    expect(errorOf(answer)).toMatchObject({
       code: 'INSUFFICIENT_CREDIT',
       details: { availableCents: 999, requestedCents: 1000 },
     });
@@ -331,8 +309,8 @@ describe('POST /v1/purchases', () => {
 
     const answer = await buy({ customerId, productId });
 
-    expect(answer.status).toBe(502);
-    expect(answer.body.error.code).toBe('UPSTREAM_ERROR');
+    expect(answer.response.status).toBe(502);
+    expect(errorOf(answer).code).toBe('UPSTREAM_ERROR');
     await expectNothingBought(customerId, { balanceCents: 1_000, availableCents: 1_000 });
   });
 
@@ -342,8 +320,8 @@ describe('POST /v1/purchases', () => {
 
     const answer = await buy({ customerId, productId: product.id });
 
-    expect(answer.status).toBe(502);
-    expect(answer.body.error).toMatchObject({ code: 'UPSTREAM_ERROR', details: { operation: 'GetProduct' } });
+    expect(answer.response.status).toBe(502);
+    expect(errorOf(answer)).toMatchObject({ code: 'UPSTREAM_ERROR', details: { operation: 'GetProduct' } });
     await expectNothingBought(customerId, { balanceCents: 1_000, availableCents: 1_000 });
   });
 
@@ -358,14 +336,14 @@ describe('POST /v1/purchases', () => {
       description: 'd'.repeat(340_000),
       price: 12.34,
     });
-    const headers = { 'idempotency-key': randomUUID() };
+    const key = randomUUID();
 
-    const answer = await buy({ customerId, productId: product.id }, headers);
-    const retried = await buy({ customerId, productId: product.id }, headers);
+    const answer = await buy({ customerId, productId: product.id }, key);
+    const retried = await buy({ customerId, productId: product.id }, key);
 
-    expect([answer.status, retried.status]).toEqual([502, 502]);
-    expect(answer.body.error).toMatchObject({ code: 'UPSTREAM_ERROR', details: { operation: 'GetProduct' } });
-    expect(retried.body.error.code).toBe('UPSTREAM_ERROR');
+    expect([answer.response.status, retried.response.status]).toEqual([502, 502]);
+    expect(errorOf(answer)).toMatchObject({ code: 'UPSTREAM_ERROR', details: { operation: 'GetProduct' } });
+    expect(errorOf(retried).code).toBe('UPSTREAM_ERROR');
     expect(await shipmentCalls()).toEqual([]);
     await expectNothingBought(customerId, { balanceCents: 10_000, availableCents: 10_000 });
   });
@@ -375,8 +353,8 @@ describe('POST /v1/purchases', () => {
 
     const answer = await buy({ customerId, productId, promoCode: 'SAVE10' });
 
-    expect(answer.status).toBe(422);
-    expect(answer.body.error.code).toBe('PROMO_CODE_INVALID');
+    expect(answer.response.status).toBe(422);
+    expect(errorOf(answer)).toMatchObject({ code: 'PROMO_CODE_INVALID', details: { reason: 'UNKNOWN' } });
     await expectNothingBought(customerId, { balanceCents: 1_000, availableCents: 1_000 });
   });
 
@@ -386,15 +364,12 @@ describe('POST /v1/purchases', () => {
     [{ quantity: 1.5 }, 'body.quantity'],
     [{ surprise: true }, 'body.surprise'],
   ])('rejects %j with 400 naming the field', async (extra, path) => {
+    // Raw: the typed client would not send what its types refuse (an unknown field).
     const { customerId, productId } = await customerAndProduct(1_000, 1);
 
-    const answer = await api<{ error: { code: string; details: { path: string }[] } }>(
-      'POST',
-      '/v1/purchases',
-      {
-        body: { customerId, productId, ...extra },
-      },
-    );
+    const answer = await api<Schemas['ValidationFailedError']>('POST', '/v1/purchases', {
+      body: { customerId, productId, ...extra },
+    });
 
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe('VALIDATION_FAILED');
@@ -406,66 +381,64 @@ describe('POST /v1/purchases', () => {
 describe('Idempotency-Key on POST /v1/purchases', () => {
   it('makes one purchase and one shipment for 10 concurrent requests and a later replay', async () => {
     const { customerId, productId } = await customerAndProduct(10_000, 3);
-    const headers = { 'idempotency-key': `buy-${customerId}` };
+    const key = `buy-${customerId}`;
 
-    const answers = await Promise.all(
-      Array.from({ length: 10 }, () => buy({ customerId, productId }, headers)),
-    );
-    const replay = await buy({ customerId, productId }, headers);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => buy({ customerId, productId }, key)));
+    const replay = await buy({ customerId, productId }, key);
 
-    const created = answers.filter((answer) => answer.status === 201);
+    const created = answers.filter((answer) => answer.response.status === 201);
     expect(created.length).toBeGreaterThanOrEqual(1);
-    expect(answers.every((answer) => answer.status === 201 || answer.status === 409)).toBe(true);
-    expect(new Set([...created, replay].map((answer) => answer.body.id)).size).toBe(1);
-    expect(replay.status).toBe(201);
-    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(answers.every((answer) => [201, 409].includes(answer.response.status))).toBe(true);
+    expect(new Set([...created, replay].map((answer) => dataOf(answer).id)).size).toBe(1);
+    expect(replay.response.status).toBe(201);
+    expect(replay.response.headers.get('idempotent-replayed')).toBe('true');
     expect(await shipmentCalls()).toHaveLength(1);
     expect(await creditOf(customerId)).toMatchObject({ balanceCents: 9_700, heldCents: 0 });
   });
 
   it('lets a purchase whose shipment failed be retried with the same key', async () => {
     const { customerId, productId } = await customerAndProduct(1_000, 3);
-    const headers = { 'idempotency-key': `retry-${customerId}` };
+    const key = `retry-${customerId}`;
     await setFaults([{ operation: 'CreateShipment', kind: 'status', status: 500, count: 1 }]);
 
-    const failed = await buy({ customerId, productId }, headers);
-    const retried = await buy({ customerId, productId }, headers);
+    const failed = await buy({ customerId, productId }, key);
+    const retried = await buy({ customerId, productId }, key);
 
-    expect(failed.status).toBe(502);
-    expect(retried.status).toBe(201);
+    expect(failed.response.status).toBe(502);
+    expect(retried.response.status).toBe(201);
     expect(await creditOf(customerId)).toMatchObject({ balanceCents: 700, heldCents: 0 });
   });
 
   it('asks for the same shipment when a purchase that timed out is retried with the same key', async () => {
     const { customerId, productId } = await customerAndProduct(1_000, 3);
-    const headers = { 'idempotency-key': `slow-${customerId}` };
+    const key = `slow-${customerId}`;
     // The Shipment API processes the first call, but only after our 3 s timeout.
     await setFaults([{ operation: 'CreateShipment', kind: 'delay', delayMs: 3_500, count: 1 }]);
 
-    const timedOut = await buy({ customerId, productId }, headers);
-    const retried = await buy({ customerId, productId }, headers);
+    const timedOut = await buy({ customerId, productId }, key);
+    const retried = await buy({ customerId, productId }, key);
     await waitForShipmentAnswers(2);
 
-    expect(timedOut.status).toBe(504);
-    expect(retried.status).toBe(201);
+    expect(timedOut.response.status).toBe(504);
+    expect(retried.response.status).toBe(201);
     const calls = await shipmentCalls();
     expect(calls).toHaveLength(2);
     expect(new Set(calls.map((call) => call.idempotencyKey)).size).toBe(1);
-    expect(new Set(calls.map((call) => call.shipmentId))).toEqual(new Set([retried.body.shipmentId]));
+    expect(new Set(calls.map((call) => call.shipmentId))).toEqual(new Set([dataOf(retried).shipmentId]));
     expect(await creditOf(customerId)).toMatchObject({ balanceCents: 700, heldCents: 0 });
   });
 
   it('derives the shipment key from the Idempotency-Key when there is one, else from the purchase', async () => {
     const { customerId, productId } = await customerAndProduct(1_000, 1);
 
-    const keyed = await buy({ customerId, productId }, { 'idempotency-key': `keyed-${customerId}` });
+    const keyed = await buy({ customerId, productId }, `keyed-${customerId}`);
     const keyless = await buy({ customerId, productId });
 
-    expect([keyed.status, keyless.status]).toEqual([201, 201]);
+    expect([keyed.response.status, keyless.response.status]).toEqual([201, 201]);
     const keys = (await shipmentCalls()).map((call) => call.idempotencyKey);
     expect(keys).toEqual([
       expect.stringMatching(/^purchase-op-[0-9a-f]{64}$/),
-      `purchase-${keyless.body.id}`,
+      `purchase-${dataOf(keyless).id}`,
     ]);
   });
 });
@@ -476,40 +449,37 @@ describe('GET /v1/purchases', () => {
     const other = await createProduct(2);
     const bought: string[] = [];
     for (const id of [productId, other.id, productId]) {
-      const answer = await buy({ customerId, productId: id });
-      expect(answer.status).toBe(201);
-      bought.push(answer.body.id);
+      bought.push(dataOf(await buy({ customerId, productId: id })).id);
     }
     const newestFirst = [...bought].reverse();
+    const list = (query: { customerId?: string; limit: number; cursor?: string }) =>
+      client().GET('/v1/purchases', { params: { query } });
 
-    const firstPage = await api<Page<Purchase>>('GET', `/v1/purchases?customerId=${customerId}&limit=2`);
-    const secondPage = await api<Page<Purchase>>(
-      'GET',
-      `/v1/purchases?customerId=${customerId}&limit=2&cursor=${firstPage.body.nextCursor}`,
-    );
+    const firstPage = dataOf(await list({ customerId, limit: 2 }));
+    const secondPage = dataOf(await list({ customerId, limit: 2, cursor: firstPage.nextCursor ?? '' }));
 
-    expect(firstPage.body.items.map((purchase) => purchase.id)).toEqual(newestFirst.slice(0, 2));
-    expect(secondPage.body.items.map((purchase) => purchase.id)).toEqual(newestFirst.slice(2));
-    expect(secondPage.body.nextCursor).toBeNull();
-    const byProduct = await allPages<Purchase>(`/v1/purchases?productId=${productId}`);
+    expect(firstPage.items.map((purchase) => purchase.id)).toEqual(newestFirst.slice(0, 2));
+    expect(secondPage.items.map((purchase) => purchase.id)).toEqual(newestFirst.slice(2));
+    expect(secondPage.nextCursor).toBeNull();
+    const byProduct = await purchasesOf({ productId });
     expect(byProduct.map((purchase) => purchase.id)).toEqual([bought[2], bought[0]]);
-    const byBoth = await allPages<Purchase>(`/v1/purchases?customerId=${customerId}&productId=${other.id}`);
+    const byBoth = await purchasesOf({ customerId, productId: other.id });
     expect(byBoth.map((purchase) => purchase.id)).toEqual([bought[1]]);
-    const latest = await api<Page<Purchase>>('GET', '/v1/purchases?limit=3');
-    expect(latest.body.items.map((purchase) => purchase.id)).toEqual(newestFirst);
+    const latest = dataOf(await list({ limit: 3 }));
+    expect(latest.items.map((purchase) => purchase.id)).toEqual(newestFirst);
   });
 
   it('answers 404 PURCHASE_NOT_FOUND for an id it never issued', async () => {
-    const answer = await api<ApiError>('GET', '/v1/purchases/01HZZZZZZZZZZZZZZZZZZZZZZZ');
+    const answer = await readPurchase('01HZZZZZZZZZZZZZZZZZZZZZZZ');
 
-    expect(answer.status).toBe(404);
-    expect(answer.body.error.code).toBe('PURCHASE_NOT_FOUND');
+    expect(answer.response.status).toBe(404);
+    expect(errorOf(answer).code).toBe('PURCHASE_NOT_FOUND');
   });
 
   it('rejects a cursor it did not give out', async () => {
-    const answer = await api<ApiError>('GET', '/v1/purchases?cursor=bm9wZQ');
+    const answer = await client().GET('/v1/purchases', { params: { query: { cursor: 'bm9wZQ' } } });
 
-    expect(answer.status).toBe(400);
-    expect(answer.body.error.code).toBe('VALIDATION_FAILED');
+    expect(answer.response.status).toBe(400);
+    expect(errorOf(answer).code).toBe('VALIDATION_FAILED');
   });
 });

@@ -1,51 +1,30 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { Schemas } from '../../clients/typescript/src/index.ts';
 import {
-  api,
   callLog,
+  client,
   createCustomer,
   createProduct,
   customerAndProduct,
+  dataOf,
+  errorOf,
   grant,
   mock,
-  type Page,
   setFaults,
 } from '../support/api-client.ts';
+import type { Caller } from '../support/tokens.ts';
 
 /**
  * The admin read routes: GET /v1/customers, /v1/customers/{id}, /v1/products/{id}, and
  * their cache (30 s TTL, single-flight). The mock's call log counts what reached the external API.
  */
 
-interface Address {
-  line1: string;
-  city: string;
-  postalCode: string;
-  state: string;
-  country: string;
-}
-interface CustomerView {
-  id: string;
-  name: string;
-  email: string;
-  billingAddress: Address;
-  shippingAddress: Address;
-  lastModifiedAt: string;
-  credit: { customerId: string; balanceCents: number; availableCents: number; heldCents: number };
-}
-interface ProductView {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  priceCents: number;
-  lastModifiedAt: string;
-}
-interface ApiError {
-  error: { code: string; message: string; details: Record<string, unknown> };
-}
+type CustomerView = Schemas['CustomerView'];
 
-const customerPath = (id: string): string => `/v1/customers/${id}`;
-const productPath = (id: string): string => `/v1/products/${id}`;
+const readCustomer = (customerId: string, caller?: Caller | null) =>
+  client(caller).GET('/v1/customers/{customerId}', { params: { path: { customerId } } });
+const readProduct = (productId: string) =>
+  client().GET('/v1/products/{productId}', { params: { path: { productId } } });
 
 /** External reads of one record that reached the mock since the log was cleared. */
 const readsOf = async (operation: 'GetCustomer' | 'GetProduct', id: string): Promise<number> => {
@@ -56,17 +35,15 @@ const readsOf = async (operation: 'GetCustomer' | 'GetProduct', id: string): Pro
 };
 
 /** Follows the list's cursors from the start; stops at the first answer that is not a 200. */
-async function walkCustomers(
-  limit: number,
-): Promise<{ pages: CustomerView[][]; end: number; error?: ApiError }> {
+async function walkCustomers(limit: number) {
   const pages: CustomerView[][] = [];
   let cursor: string | null = null;
   do {
-    const query: string = `?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`;
-    const answer = await api<Page<CustomerView> & ApiError>('GET', `/v1/customers${query}`);
-    if (answer.status !== 200) return { pages, end: answer.status, error: answer.body };
-    pages.push(answer.body.items);
-    cursor = answer.body.nextCursor;
+    const query: { limit: number; cursor?: string } = { limit, ...(cursor ? { cursor } : {}) };
+    const answer = await client().GET('/v1/customers', { params: { query } });
+    if (!answer.data) return { pages, end: answer.response.status, error: answer.error };
+    pages.push(answer.data.items);
+    cursor = answer.data.nextCursor;
   } while (cursor);
   return { pages, end: 200 };
 }
@@ -84,10 +61,10 @@ describe('GET /v1/customers/{customerId}', () => {
     const customerId = await createCustomer('Ada Reader');
     await grant(customerId, 1_234);
 
-    const answer = await api<CustomerView>('GET', customerPath(customerId));
+    const answer = await readCustomer(customerId);
 
-    expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({
+    expect(answer.response.status).toBe(200);
+    expect(answer.data).toEqual({
       id: customerId,
       name: 'Ada Reader',
       email: 'test@example.com',
@@ -122,10 +99,10 @@ describe('GET /v1/customers/{customerId}', () => {
   it('gives a customer with no credit account zero credit, as GET credit does', async () => {
     const customerId = await createCustomer();
 
-    const answer = await api<CustomerView>('GET', customerPath(customerId));
+    const answer = await readCustomer(customerId);
 
-    expect(answer.status).toBe(200);
-    expect(answer.body.credit).toEqual({
+    expect(answer.response.status).toBe(200);
+    expect(answer.data?.credit).toEqual({
       customerId,
       currency: 'USD',
       balanceCents: 0,
@@ -141,7 +118,7 @@ describe('GET /v1/customers/{customerId}', () => {
     const customerId = await createCustomer();
 
     const statuses: number[] = [];
-    for (let i = 0; i < 10; i += 1) statuses.push((await api('GET', customerPath(customerId))).status);
+    for (let i = 0; i < 10; i += 1) statuses.push((await readCustomer(customerId)).response.status);
 
     expect(statuses).toEqual(Array.from({ length: 10 }, () => 200));
     expect(await readsOf('GetCustomer', customerId)).toBe(1);
@@ -152,18 +129,16 @@ describe('GET /v1/customers/{customerId}', () => {
     // Every GetCustomer answers late, so all ten requests arrive while the first read is in flight.
     await setFaults([{ operation: 'GetCustomer', kind: 'delay', delayMs: 1_000 }]);
 
-    const answers = await Promise.all(
-      Array.from({ length: 10 }, () => api<CustomerView>('GET', customerPath(customerId))),
-    );
+    const answers = await Promise.all(Array.from({ length: 10 }, () => readCustomer(customerId)));
 
-    expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 10 }, () => 200));
+    expect(answers.map((answer) => answer.response.status)).toEqual(Array.from({ length: 10 }, () => 200));
     expect(await readsOf('GetCustomer', customerId)).toBe(1);
   });
 
   it('answers a customer the external API does not know with 404 CUSTOMER_NOT_FOUND, and does not keep the 404', async () => {
     const customerId = `reads-${Math.random().toString(36).slice(2, 12)}`;
 
-    const unknown = await api<ApiError>('GET', customerPath(customerId));
+    const unknown = await readCustomer(customerId);
     await mock('POST', '/customers', {
       id: customerId,
       name: 'Late',
@@ -171,12 +146,12 @@ describe('GET /v1/customers/{customerId}', () => {
       billingAddress: { line1: '1 Test St', city: 'T', postalCode: '1', state: 'TS', country: 'US' },
       shippingAddress: { line1: '1 Test St', city: 'T', postalCode: '1', state: 'TS', country: 'US' },
     });
-    const created = await api<CustomerView>('GET', customerPath(customerId));
+    const created = await readCustomer(customerId);
 
-    expect(unknown.status).toBe(404);
-    expect(unknown.body.error.code).toBe('CUSTOMER_NOT_FOUND');
-    expect(created.status).toBe(200);
-    expect(created.body.name).toBe('Late');
+    expect(unknown.response.status).toBe(404);
+    expect(errorOf(unknown).code).toBe('CUSTOMER_NOT_FOUND');
+    expect(created.response.status).toBe(200);
+    expect(created.data?.name).toBe('Late');
   });
 
   it.each([
@@ -188,12 +163,12 @@ describe('GET /v1/customers/{customerId}', () => {
       const customerId = await createCustomer();
       await setFaults([{ operation: 'GetCustomer', ...fault, count: 1 }]);
 
-      const failed = await api<ApiError>('GET', customerPath(customerId));
-      const next = await api<CustomerView>('GET', customerPath(customerId));
+      const failed = await readCustomer(customerId);
+      const next = await readCustomer(customerId);
 
-      expect(failed.status).toBe(status);
-      expect(failed.body.error).toMatchObject({ code, details: { operation: 'GetCustomer' } });
-      expect(next.status).toBe(200);
+      expect(failed.response.status).toBe(status);
+      expect(errorOf(failed)).toMatchObject({ code, details: { operation: 'GetCustomer' } });
+      expect(next.response.status).toBe(200);
       expect(await readsOf('GetCustomer', customerId)).toBe(2);
     },
   );
@@ -201,12 +176,12 @@ describe('GET /v1/customers/{customerId}', () => {
   it('lets a viewer read, and nobody without a token', async () => {
     const customerId = await createCustomer();
 
-    const viewer = await api('GET', customerPath(customerId), { as: { role: 'viewer' } });
-    const anonymous = await api<ApiError>('GET', customerPath(customerId), { as: null });
+    const viewer = await readCustomer(customerId, { role: 'viewer' });
+    const anonymous = await readCustomer(customerId, null);
 
-    expect(viewer.status).toBe(200);
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.body.error.code).toBe('UNAUTHENTICATED');
+    expect(viewer.response.status).toBe(200);
+    expect(anonymous.response.status).toBe(401);
+    expect(errorOf(anonymous).code).toBe('UNAUTHENTICATED');
   });
 });
 
@@ -219,10 +194,10 @@ describe('GET /v1/products/{productId}', () => {
   ])('prices %d dollars as exactly %i cents', async (price, cents) => {
     const product = await createProduct(price, 'Priced', 'a priced thing');
 
-    const answer = await api<ProductView>('GET', productPath(product.id));
+    const answer = await readProduct(product.id);
 
-    expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({
+    expect(answer.response.status).toBe(200);
+    expect(answer.data).toEqual({
       id: product.id,
       sku: product.sku,
       name: 'Priced',
@@ -235,16 +210,16 @@ describe('GET /v1/products/{productId}', () => {
   it('serves 10 reads of one product within the TTL with exactly 1 external GetProduct call', async () => {
     const product = await createProduct(3);
 
-    for (let i = 0; i < 10; i += 1) expect((await api('GET', productPath(product.id))).status).toBe(200);
+    for (let i = 0; i < 10; i += 1) expect((await readProduct(product.id)).response.status).toBe(200);
 
     expect(await readsOf('GetProduct', product.id)).toBe(1);
   });
 
   it('answers an unknown product with 404 PRODUCT_NOT_FOUND', async () => {
-    const answer = await api<ApiError>('GET', productPath('no-such-product'));
+    const answer = await readProduct('no-such-product');
 
-    expect(answer.status).toBe(404);
-    expect(answer.body.error.code).toBe('PRODUCT_NOT_FOUND');
+    expect(answer.response.status).toBe(404);
+    expect(errorOf(answer).code).toBe('PRODUCT_NOT_FOUND');
   });
 
   it.each([[12.345], [-1], [1e21]])(
@@ -252,10 +227,10 @@ describe('GET /v1/products/{productId}', () => {
     async (price) => {
       const product = await createProduct(price);
 
-      const answer = await api<ApiError>('GET', productPath(product.id));
+      const answer = await readProduct(product.id);
 
-      expect(answer.status).toBe(502);
-      expect(answer.body.error).toMatchObject({
+      expect(answer.response.status).toBe(502);
+      expect(errorOf(answer)).toMatchObject({
         code: 'UPSTREAM_ERROR',
         details: { operation: 'GetProduct' },
       });
@@ -266,36 +241,31 @@ describe('GET /v1/products/{productId}', () => {
 describe('the quote never uses the read cache', () => {
   it('charges the new price and ships to the new address right after a change, while the read routes still serve the cached ones', async () => {
     const { customerId, productId } = await customerAndProduct(10_000, 5);
-    const cachedCustomer = await api<CustomerView>('GET', customerPath(customerId));
-    const cachedProduct = await api<ProductView>('GET', productPath(productId));
+    const cachedCustomer = dataOf(await readCustomer(customerId));
+    const cachedProduct = dataOf(await readProduct(productId));
     const moved = { line1: '9 New Rd', city: 'Elsewhere', postalCode: '99999', state: 'NW', country: 'US' };
     await mock('PATCH', `/products/${productId}`, { price: 7.25 });
     await mock('PATCH', `/customers/${customerId}`, { shippingAddress: moved });
     await mock('DELETE', '/__control/calls');
 
-    const purchase = await api<{
-      unitPriceCents: number;
-      totalCents: number;
-      customer: { shippingAddress: Address };
-    }>('POST', '/v1/purchases', { body: { customerId, productId } });
-    const customerAfter = await api<CustomerView>('GET', customerPath(customerId));
-    const productAfter = await api<ProductView>('GET', productPath(productId));
+    const purchase = dataOf(await client().POST('/v1/purchases', { body: { customerId, productId } }));
+    const customerAfter = dataOf(await readCustomer(customerId));
+    const productAfter = dataOf(await readProduct(productId));
 
-    expect(purchase.status).toBe(201);
-    expect(purchase.body).toMatchObject({ unitPriceCents: 725, totalCents: 725 });
-    expect(purchase.body.customer.shippingAddress).toEqual(moved);
+    expect(purchase).toMatchObject({ unitPriceCents: 725, totalCents: 725 });
+    expect(purchase.customer.shippingAddress).toEqual(moved);
     const shipments = (await callLog()).filter((call) => call.operation === 'CreateShipment');
-    expect(shipments.map((call) => (call.body as { shippingAddress: Address }).shippingAddress)).toEqual([
-      moved,
-    ]);
+    expect(
+      shipments.map((call) => (call.body as { shippingAddress: Schemas['Address'] }).shippingAddress),
+    ).toEqual([moved]);
     // The purchase read both records itself; the read routes answered from their cache.
     expect(await readsOf('GetCustomer', customerId)).toBe(1);
     expect(await readsOf('GetProduct', productId)).toBe(1);
-    expect(cachedProduct.body.priceCents).toBe(500);
-    expect(productAfter.body.priceCents).toBe(500);
-    expect(cachedCustomer.body.shippingAddress.line1).toBe('1 Test St');
-    expect(customerAfter.body.shippingAddress.line1).toBe('1 Test St');
-    expect(customerAfter.body.credit.balanceCents).toBe(10_000 - 725);
+    expect(cachedProduct.priceCents).toBe(500);
+    expect(productAfter.priceCents).toBe(500);
+    expect(cachedCustomer.shippingAddress.line1).toBe('1 Test St');
+    expect(customerAfter.shippingAddress.line1).toBe('1 Test St');
+    expect(customerAfter.credit.balanceCents).toBe(10_000 - 725);
   });
 });
 
@@ -327,7 +297,7 @@ describe('GET /v1/customers', () => {
 
   it('lists a customer who bought, with the credit the purchase left', async () => {
     const { customerId, productId } = await customerAndProduct(1_000, 2.5);
-    expect((await api('POST', '/v1/purchases', { body: { customerId, productId } })).status).toBe(201);
+    dataOf(await client().POST('/v1/purchases', { body: { customerId, productId } }));
 
     const { pages } = await walkCustomers(100);
 
@@ -356,20 +326,20 @@ describe('GET /v1/customers', () => {
         code: 'UPSTREAM_ERROR',
         details: { operation: 'GetCustomer' },
       });
-      expect(String(walk.error?.error.details.reason)).toContain(reason);
+      const failure = walk.error?.error;
+      expect(failure?.code === 'UPSTREAM_ERROR' ? failure.details.reason : undefined).toContain(reason);
     },
   );
 
   it('refuses a cursor it did not give out with 400 VALIDATION_FAILED', async () => {
     const forged = Buffer.from(JSON.stringify({ customerId: '' })).toString('base64url');
 
-    const answer = await api<ApiError & { error: { details: { path: string }[] } }>(
-      'GET',
-      `/v1/customers?cursor=${forged}`,
-    );
+    const answer = await client().GET('/v1/customers', { params: { query: { cursor: forged } } });
 
-    expect(answer.status).toBe(400);
-    expect(answer.body.error.code).toBe('VALIDATION_FAILED');
-    expect(answer.body.error.details).toEqual([expect.objectContaining({ path: 'query.cursor' })]);
+    expect(answer.response.status).toBe(400);
+    expect(errorOf(answer)).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [expect.objectContaining({ path: 'query.cursor' })],
+    });
   });
 });

@@ -1,60 +1,63 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { allPages, allTransactions, api, creditOf, customerAndProduct } from '../support/api-client.ts';
+import type { Schemas } from '../../clients/typescript/src/index.ts';
+import {
+  allTransactions,
+  api,
+  client,
+  creditOf,
+  customerAndProduct,
+  dataOf,
+  errorOf,
+  everyPage,
+} from '../support/api-client.ts';
 import { expectBooksToBalance } from '../support/reconcile.ts';
-
-interface Purchase {
-  id: string;
-  totalCents: number;
-  refundedCents: number;
-  refundableCents: number;
-  status: string;
-  refunds?: Refund[];
-}
-interface Refund {
-  id: string;
-  purchaseId: string;
-  amountCents: number;
-  quantity?: number;
-  reason: string;
-  actor: string;
-}
-interface RefundAnswer {
-  refund: Refund;
-  purchase: Purchase;
-  error: { code: string; details: Record<string, unknown> };
-}
 
 /** A customer with 1,000.00 of credit who bought `quantity` units at `price` dollars. */
 async function purchased(
   price: number,
   quantity: number,
-): Promise<{ customerId: string; purchase: Purchase }> {
+): Promise<{ customerId: string; purchase: Schemas['Purchase'] }> {
   const { customerId, productId } = await customerAndProduct(100_000, price);
-  const answer = await api<Purchase>('POST', '/v1/purchases', { body: { customerId, productId, quantity } });
-  expect(answer.status).toBe(201);
-  return { customerId, purchase: answer.body };
+  const answer = await client().POST('/v1/purchases', { body: { customerId, productId, quantity } });
+  expect(answer.response.status).toBe(201);
+  return { customerId, purchase: dataOf(answer) };
 }
 
-const refund = (purchaseId: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  api<RefundAnswer>('POST', `/v1/purchases/${purchaseId}/refunds`, {
-    body: { reason: 'test refund', ...body },
-    headers,
-    as: { role: 'support', sub: 'rep-ann' },
+/** A refund by a support rep, by amount, by quantity or (neither) of all that remains. */
+const refund = (
+  purchaseId: string,
+  by: { amountCents?: number } | { quantity?: number },
+  idempotencyKey?: string,
+) =>
+  client({ role: 'support', sub: 'rep-ann' }).POST('/v1/purchases/{purchaseId}/refunds', {
+    params: {
+      path: { purchaseId },
+      header: idempotencyKey === undefined ? {} : { 'Idempotency-Key': idempotencyKey },
+    },
+    body: { reason: 'test refund', ...by },
   });
+
+const readPurchase = (purchaseId: string) =>
+  client().GET('/v1/purchases/{purchaseId}', { params: { path: { purchaseId } } });
+
+const refundsOf = (purchaseId: string) =>
+  everyPage((query) =>
+    client().GET('/v1/purchases/{purchaseId}/refunds', { params: { path: { purchaseId }, query } }),
+  );
 
 /** Balance, ledger and purchase agree to the cent. */
 async function expectBooksAgree(customerId: string, purchaseId: string): Promise<void> {
   const credit = await creditOf(customerId);
   const ledger = await allTransactions(customerId);
-  const purchase = await api<Purchase>('GET', `/v1/purchases/${purchaseId}`);
-  const refunds = await allPages<Refund>(`/v1/purchases/${purchaseId}/refunds`);
+  const purchase = dataOf(await readPurchase(purchaseId));
+  const refunds = await refundsOf(purchaseId);
   expect(ledger.reduce((sum, entry) => sum + entry.amountCents, 0)).toBe(credit.balanceCents);
   const refundEntries = ledger.filter((entry) => entry.type === 'REFUND' && entry.purchaseId === purchaseId);
   const refunded = refunds.reduce((sum, item) => sum + item.amountCents, 0);
   expect(refundEntries.reduce((sum, entry) => sum + entry.amountCents, 0)).toBe(refunded);
-  expect(purchase.body.refundedCents).toBe(refunded);
-  expect(purchase.body.refunds).toEqual(refunds);
-  expect(refunded).toBeLessThanOrEqual(purchase.body.totalCents);
+  expect(purchase.refundedCents).toBe(refunded);
+  expect(purchase.refunds).toEqual(refunds);
+  expect(refunded).toBeLessThanOrEqual(purchase.totalCents);
 }
 
 // After the load above: the ledger, the holds, the refunds and the audit trail all agree.
@@ -69,13 +72,13 @@ describe('POST /v1/purchases/{purchaseId}/refunds', () => {
 
     const answer = await refund(purchase.id, {});
 
-    expect(answer.status).toBe(201);
-    expect(answer.body.refund).toMatchObject({
+    expect(answer.response.status).toBe(201);
+    expect(answer.data?.refund).toMatchObject({
       purchaseId: purchase.id,
       amountCents: 2500,
       actor: 'rep-ann',
     });
-    expect(answer.body.purchase).toMatchObject({
+    expect(answer.data?.purchase).toMatchObject({
       refundedCents: 2500,
       refundableCents: 0,
       status: 'REFUNDED',
@@ -89,7 +92,7 @@ describe('POST /v1/purchases/{purchaseId}/refunds', () => {
       type: 'REFUND',
       amountCents: 2500,
       purchaseId: purchase.id,
-      refundId: answer.body.refund.id,
+      refundId: answer.data?.refund.id,
     });
     await expectBooksAgree(customerId, purchase.id);
   });
@@ -102,15 +105,15 @@ describe('POST /v1/purchases/{purchaseId}/refunds', () => {
     const rest = await refund(purchase.id, { amountCents: 600 });
     const again = await refund(purchase.id, { amountCents: 1 });
 
-    expect(first.body.purchase).toMatchObject({ status: 'PARTIALLY_REFUNDED', refundableCents: 600 });
-    expect(tooMuch.status).toBe(422);
-    expect(tooMuch.body.error).toMatchObject({
+    expect(dataOf(first).purchase).toMatchObject({ status: 'PARTIALLY_REFUNDED', refundableCents: 600 });
+    expect(tooMuch.response.status).toBe(422);
+    expect(errorOf(tooMuch)).toMatchObject({
       code: 'REFUND_EXCEEDS_REMAINING',
       details: { requestedCents: 601, refundableCents: 600 },
     });
-    expect(rest.body.purchase).toMatchObject({ status: 'REFUNDED', refundableCents: 0 });
-    expect(again.status).toBe(422);
-    expect(again.body.error.code).toBe('PURCHASE_NOT_REFUNDABLE');
+    expect(dataOf(rest).purchase).toMatchObject({ status: 'REFUNDED', refundableCents: 0 });
+    expect(again.response.status).toBe(422);
+    expect(errorOf(again).code).toBe('PURCHASE_NOT_REFUNDABLE');
     await expectBooksAgree(customerId, purchase.id);
   });
 
@@ -121,14 +124,16 @@ describe('POST /v1/purchases/{purchaseId}/refunds', () => {
     const tooMany = await refund(purchase.id, { quantity: 3 });
     const two = await refund(purchase.id, { quantity: 2 });
 
-    expect(one.body.refund).toMatchObject({ amountCents: 333, quantity: 1 });
-    expect(tooMany.status).toBe(422);
-    expect(tooMany.body.error).toMatchObject({
+    expect(dataOf(one).refund).toMatchObject({ amountCents: 333, quantity: 1 });
+    expect(tooMany.response.status).toBe(422);
+    expect(errorOf(tooMany)).toMatchObject({
       code: 'REFUND_EXCEEDS_REMAINING',
       details: { requestedQuantity: 3, refundableQuantity: 2 },
     });
-    expect(two.body.refund).toMatchObject({ amountCents: 666, quantity: 2 });
-    expect(two.body.purchase).toMatchObject({ refundedCents: 999, status: 'REFUNDED' });
+    expect(dataOf(two)).toMatchObject({
+      refund: { amountCents: 666, quantity: 2 },
+      purchase: { refundedCents: 999, status: 'REFUNDED' },
+    });
     await expectBooksAgree(customerId, purchase.id);
   });
 
@@ -139,10 +144,10 @@ describe('POST /v1/purchases/{purchaseId}/refunds', () => {
     const firstUnit = await refund(purchase.id, { quantity: 1 });
     const lastUnit = await refund(purchase.id, { quantity: 1 });
 
-    expect([dime.status, firstUnit.status, lastUnit.status]).toEqual([201, 201, 201]);
-    expect(firstUnit.body.refund).toMatchObject({ amountCents: 100, quantity: 1 });
-    expect(lastUnit.body.refund).toMatchObject({ amountCents: 90, quantity: 1 });
-    expect(lastUnit.body.purchase).toMatchObject({
+    expect([dime, firstUnit, lastUnit].map((answer) => answer.response.status)).toEqual([201, 201, 201]);
+    expect(dataOf(firstUnit).refund).toMatchObject({ amountCents: 100, quantity: 1 });
+    expect(dataOf(lastUnit).refund).toMatchObject({ amountCents: 90, quantity: 1 });
+    expect(dataOf(lastUnit).purchase).toMatchObject({
       refundedCents: 200,
       refundableCents: 0,
       status: 'REFUNDED',
@@ -157,10 +162,12 @@ describe('POST /v1/purchases/{purchaseId}/refunds', () => {
     const unit = await refund(purchase.id, { quantity: 1 });
     const after = await refund(purchase.id, { quantity: 1 });
 
-    expect(unit.body.refund).toMatchObject({ amountCents: 50, quantity: 1 });
-    expect(unit.body.purchase).toMatchObject({ refundedCents: 300, status: 'REFUNDED' });
-    expect(after.status).toBe(422);
-    expect(after.body.error.code).toBe('PURCHASE_NOT_REFUNDABLE');
+    expect(dataOf(unit)).toMatchObject({
+      refund: { amountCents: 50, quantity: 1 },
+      purchase: { refundedCents: 300, status: 'REFUNDED' },
+    });
+    expect(after.response.status).toBe(422);
+    expect(errorOf(after).code).toBe('PURCHASE_NOT_REFUNDABLE');
     await expectBooksAgree(customerId, purchase.id);
   });
 
@@ -171,11 +178,10 @@ describe('POST /v1/purchases/{purchaseId}/refunds', () => {
       Array.from({ length: 20 }, () => refund(purchase.id, { amountCents: 70 })),
     );
 
-    const statuses = answers.map((answer) => answer.status);
+    const statuses = answers.map((answer) => answer.response.status);
     expect(statuses.filter((status) => status === 201)).toHaveLength(14);
     expect(statuses.filter((status) => status === 422)).toHaveLength(6);
-    const final = await api<Purchase>('GET', `/v1/purchases/${purchase.id}`);
-    expect(final.body).toMatchObject({
+    expect(dataOf(await readPurchase(purchase.id))).toMatchObject({
       refundedCents: 980,
       refundableCents: 20,
       status: 'PARTIALLY_REFUNDED',
@@ -185,14 +191,14 @@ describe('POST /v1/purchases/{purchaseId}/refunds', () => {
 
   it('refunds once for a replayed Idempotency-Key', async () => {
     const { customerId, purchase } = await purchased(10, 1);
-    const headers = { 'idempotency-key': `refund-${purchase.id}` };
+    const key = `refund-${purchase.id}`;
 
-    const first = await refund(purchase.id, { amountCents: 100 }, headers);
-    const replay = await refund(purchase.id, { amountCents: 100 }, headers);
+    const first = await refund(purchase.id, { amountCents: 100 }, key);
+    const replay = await refund(purchase.id, { amountCents: 100 }, key);
 
-    expect(replay.status).toBe(201);
-    expect(replay.body.refund.id).toBe(first.body.refund.id);
-    expect((await allPages<Refund>(`/v1/purchases/${purchase.id}/refunds`)).length).toBe(1);
+    expect(replay.response.status).toBe(201);
+    expect(dataOf(replay).refund.id).toBe(dataOf(first).refund.id);
+    expect(await refundsOf(purchase.id)).toHaveLength(1);
     await expectBooksAgree(customerId, purchase.id);
   });
 
@@ -204,10 +210,13 @@ describe('POST /v1/purchases/{purchaseId}/refunds', () => {
   ])('rejects %j with 400 naming the field', async (body, path) => {
     const { purchase } = await purchased(10, 1);
 
-    const answer = await api<{ error: { code: string; details: { path: string }[] } }>(
+    // Raw: the typed client refuses the first at compile time, and would not send it.
+    const answer = await api<Schemas['ValidationFailedError']>(
       'POST',
       `/v1/purchases/${purchase.id}/refunds`,
-      { body: { reason: 'r', ...body } },
+      {
+        body: { reason: 'r', ...body },
+      },
     );
 
     expect(answer.status).toBe(400);
@@ -215,10 +224,13 @@ describe('POST /v1/purchases/{purchaseId}/refunds', () => {
   });
 
   it('answers 404 for a purchase that does not exist, to both routes', async () => {
-    const post = await refund('01HZZZZZZZZZZZZZZZZZZZZZZZ', {});
-    const list = await api<RefundAnswer>('GET', '/v1/purchases/01HZZZZZZZZZZZZZZZZZZZZZZZ/refunds');
+    const unknown = '01HZZZZZZZZZZZZZZZZZZZZZZZ';
+    const post = await refund(unknown, {});
+    const list = await client().GET('/v1/purchases/{purchaseId}/refunds', {
+      params: { path: { purchaseId: unknown } },
+    });
 
-    expect([post.status, list.status]).toEqual([404, 404]);
-    expect(post.body.error.code).toBe('PURCHASE_NOT_FOUND');
+    expect([post.response.status, list.response.status]).toEqual([404, 404]);
+    expect([errorOf(post).code, errorOf(list).code]).toEqual(['PURCHASE_NOT_FOUND', 'PURCHASE_NOT_FOUND']);
   });
 });

@@ -1,11 +1,20 @@
 import {
-  type AnswerSchemas,
-  answerSchemas,
-  describeErrors,
-  type OpenApiDocument,
-} from './openapi-answers.ts';
+  createPurchaseServiceClient,
+  type PurchaseServiceClient,
+  type Schemas,
+} from '../../clients/typescript/src/index.ts';
+import { bodyOf, checkAgainstDocument, checkedAgainstDocument, JSON_MEDIA_TYPE } from './document-check.ts';
 import { stackUrls } from './stack.ts';
-import { authorizationFor, type Caller } from './tokens.ts';
+import { authorizationFor, type Caller, tokenFor } from './tokens.ts';
+
+/**
+ * Two ways to call the service, both checked against the OpenAPI document it serves:
+ * - `client()`, the typed client the service ships (clients/typescript): requests and answers typed
+ *   by the document, so a wrong document breaks the build. Tests that send what the contract allows
+ *   use it.
+ * - `api()`, raw HTTP: JSON in and out, any path, body, header or media type. Tests that send what
+ *   the types would refuse (bad input, forged input, fuzzing) use it.
+ */
 
 export interface ApiAnswer<T = unknown> {
   status: number;
@@ -15,6 +24,76 @@ export interface ApiAnswer<T = unknown> {
 
 /** Who sends a test's requests unless it says otherwise: an admin may do everything. */
 export const TEST_ADMIN: Caller = { role: 'admin', sub: 'test-admin' };
+
+const clients = new Map<string, PurchaseServiceClient>();
+
+/**
+ * The service's typed client, sending `caller`'s token (TEST_ADMIN unless given; `null`: none).
+ * Every answer is checked against the document (`checkedAgainstDocument`).
+ */
+export function client(caller: Caller | null = TEST_ADMIN): PurchaseServiceClient {
+  const key = caller === null ? '' : `${caller.role}\n${caller.sub ?? ''}`;
+  let typed = clients.get(key);
+  if (!typed) {
+    typed = createPurchaseServiceClient({
+      baseUrl: stackUrls().apiUrl,
+      ...(caller === null ? {} : { accessToken: () => tokenFor(caller) }),
+    });
+    typed.use(checkedAgainstDocument);
+    clients.set(key, typed);
+  }
+  return typed;
+}
+
+/** What the typed client answers: its data, or the error answer's body. */
+interface TypedAnswer<Data, Failure> {
+  data?: Data;
+  error?: Failure;
+  response: Response;
+}
+
+/**
+ * A typed answer's data.
+ * @throws Error naming the status and the error when the request failed
+ */
+export function dataOf<Data, Failure>(answer: TypedAnswer<Data, Failure>): Data {
+  if (answer.data === undefined) {
+    throw new Error(`HTTP ${answer.response.status}: ${JSON.stringify(answer.error)}`);
+  }
+  return answer.data;
+}
+
+/**
+ * A typed answer's error (`{ code, message, details, requestId }`), typed by the codes the document
+ * lists for the operation: narrow on `code` to read its details.
+ * @throws Error when the request succeeded
+ */
+export function errorOf<Data, Failure extends { error: unknown }>(
+  answer: TypedAnswer<Data, Failure>,
+): Failure['error'] {
+  if (answer.error === undefined) throw new Error(`HTTP ${answer.response.status}: no error`);
+  return answer.error.error;
+}
+
+/** A page of a typed list, with the cursor of the next one. */
+interface TypedPage<Item> {
+  items: Item[];
+  nextCursor: string | null;
+}
+
+/** Every page of a typed list, from the first, following the cursors. */
+export async function everyPage<Item, Failure>(
+  read: (page: { limit: number; cursor?: string }) => Promise<TypedAnswer<TypedPage<Item>, Failure>>,
+): Promise<Item[]> {
+  const all: Item[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: TypedPage<Item> = dataOf(await read({ limit: 100, ...(cursor ? { cursor } : {}) }));
+    all.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all;
+}
 
 export interface RequestOptions {
   body?: unknown;
@@ -31,55 +110,8 @@ export interface RequestOptions {
   unvalidated?: 'gateway-answer';
 }
 
-const JSON_MEDIA_TYPE = 'application/json';
-let schemas: Promise<AnswerSchemas> | undefined;
-
-/** The document the service serves, fetched once per test file. */
-function documentedAnswers(): Promise<AnswerSchemas> {
-  schemas ??= fetch(`${stackUrls().apiUrl}/openapi.json`).then(async (response) => {
-    if (response.status !== 200) throw new Error(`GET /openapi.json: HTTP ${response.status}`);
-    return answerSchemas((await response.json()) as OpenApiDocument);
-  });
-  return schemas;
-}
-
 /**
- * Every answer must be what the document says: a documented route's answer has a media type the
- * document lists for its status (a status it does not list fails), and a JSON one matches that
- * status's schema; any other path's answer (the catch-all 404, a 401) has the contract's error shape.
- * @throws Error naming the request, the status and the schema's complaints
- */
-async function checkAgainstDocument(
-  request: { method: string; path: string },
-  answer: { status: number; mediaType: string; body: unknown },
-): Promise<void> {
-  const { method, path } = request;
-  const documented = await documentedAnswers();
-  const operation = documented.operationOf(method, path);
-  const what = operation
-    ? `${operation.method.toUpperCase()} ${operation.template}`
-    : 'an undocumented route';
-  const fail = (why: string): Error => new Error(`${method} ${path} answered ${answer.status}: ${why}`);
-  if (operation) {
-    const mediaTypes = documented.mediaTypesFor(operation.template, operation.method, answer.status);
-    if (mediaTypes.length === 0) throw fail(`a status ${what} does not document`);
-    if (!mediaTypes.includes(answer.mediaType)) {
-      throw fail(`${answer.mediaType}, where ${what} documents ${mediaTypes.join(', ')}`);
-    }
-    if (answer.mediaType !== JSON_MEDIA_TYPE) return;
-  }
-  const validate = operation
-    ? documented.validatorFor(operation.template, operation.method, answer.status)
-    : documented.errorValidator;
-  if (validate && !validate(answer.body)) {
-    throw fail(
-      `unlike ${what} documents it: ${describeErrors(validate.errors)}\n${JSON.stringify(answer.body).slice(0, 2_000)}`,
-    );
-  }
-}
-
-/**
- * A client written from the contract: JSON in and out, nothing of the service's code. Every answer
+ * Raw HTTP, written from the contract: JSON in and out, nothing of the service's code. Every answer
  * is checked against the OpenAPI document the service serves (`checkAgainstDocument`).
  */
 export async function api<T = Record<string, unknown>>(
@@ -100,10 +132,7 @@ export async function api<T = Record<string, unknown>>(
     // fetch gives a string body a text/plain type of its own; bytes go untyped.
     ...(rawBody === undefined ? {} : { body: contentType === null ? Buffer.from(rawBody) : rawBody }),
   });
-  const text = await response.text();
-  const mediaType = (response.headers.get('content-type') ?? JSON_MEDIA_TYPE).split(';')[0]?.trim() ?? '';
-  // JSON unless the answer says otherwise (the docs page and its files): then the text as it is.
-  const body: unknown = mediaType === JSON_MEDIA_TYPE ? (text ? JSON.parse(text) : undefined) : text;
+  const { mediaType, body } = await bodyOf(response);
   if (options.unvalidated === undefined) {
     await checkAgainstDocument({ method, path }, { status: response.status, mediaType, body });
   }
@@ -144,28 +173,14 @@ export interface FaultRule {
 
 export const setFaults = (rules: FaultRule[]): Promise<unknown> => mock('PUT', '/__control/faults', rules);
 
+/** A page of any list, for raw requests; the typed client has each list's own. */
 export interface Page<T> {
   items: T[];
-  nextCursor: string | null;
+  nextCursor: Schemas['PurchasePage']['nextCursor'];
 }
 
-export interface Credit {
-  balanceCents: number;
-  availableCents: number;
-  heldCents: number;
-  /** When it last changed (null before its first change). */
-  updatedAt: string | null;
-}
-
-export interface Transaction {
-  id: string;
-  type: string;
-  amountCents: number;
-  balanceAfterCents: number;
-  availableAfterCents: number;
-  actor: string;
-  purchaseId?: string;
-}
+export type Credit = Schemas['Credit'];
+export type Transaction = Schemas['CreditTransaction'];
 
 export const creditPath = (customerId: string): string => `/v1/customers/${customerId}/credit`;
 
@@ -175,16 +190,16 @@ export const grant = (
   headers: Record<string, string> = {},
   as: Caller | null = TEST_ADMIN,
 ) =>
-  api<{ transaction: Transaction; credit: Credit }>('POST', `${creditPath(customerId)}/grants`, {
+  api<Schemas['CreditChange']>('POST', `${creditPath(customerId)}/grants`, {
     body: { amountCents, reason: 'test grant' },
     headers,
     as,
   });
 
 export async function creditOf(customerId: string): Promise<Credit> {
-  const answer = await api<Credit>('GET', creditPath(customerId));
-  if (answer.status !== 200) throw new Error(`GET credit: HTTP ${answer.status}`);
-  return answer.body;
+  return dataOf(
+    await client().GET('/v1/customers/{customerId}/credit', { params: { path: { customerId } } }),
+  );
 }
 
 /** Every page of a list, followed by its cursors. */
@@ -203,7 +218,11 @@ export async function allPages<T>(path: string): Promise<T[]> {
 }
 
 export const allTransactions = (customerId: string): Promise<Transaction[]> =>
-  allPages<Transaction>(`${creditPath(customerId)}/transactions`);
+  everyPage((query) =>
+    client().GET('/v1/customers/{customerId}/credit/transactions', {
+      params: { path: { customerId }, query },
+    }),
+  );
 
 /** A product of its own for each test, priced in dollars as the external API quotes it. */
 export async function createProduct(

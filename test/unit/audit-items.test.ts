@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import type { AuditRecord } from '../../functions/audit/audit.schemas.ts';
+import type { StoredAuditRecord } from '../../functions/audit/audit.schemas.ts';
 import { recordFromItems, recordItems } from '../../functions/audit/audit-items.ts';
 
-const record = (before: AuditRecord['before'], after: AuditRecord['after']): AuditRecord => ({
+const record = (
+  before: StoredAuditRecord['before'],
+  after: StoredAuditRecord['after'],
+): StoredAuditRecord => ({
   id: 'event-1',
   entityType: 'PURCHASE',
   entityId: 'p1',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { AuditRecord } from '../../functions/audit/audit.schemas.ts';
+import type { StoredAuditRecord } from '../../functions/audit/audit.schemas.ts';
 import {
   auditEntryFor,
   changedAttributes,
@@ -142,7 +142,7 @@ describe('foldTrail', () => {
     const trail = [
       auditEntryFor(change('INSERT', undefined, { entity: 'PURCHASE', ...item })),
       auditEntryFor(change('MODIFY', { entity: 'PURCHASE', ...item }, { entity: 'PURCHASE', ...v2 })),
-    ].map((entry) => entry as AuditRecord);
+    ].map((entry) => entry as StoredAuditRecord);
 
     expect(foldTrail(trail)).toEqual(v2);
   });
@@ -159,10 +159,10 @@ describe('foldTrail', () => {
 
 describe('projectChanges', () => {
   it('holds back the later changes of an entity whose change failed, but not the others', async () => {
-    const appended: AuditRecord[] = [];
+    const appended: StoredAuditRecord[] = [];
     let failNext = true;
     const audit = {
-      append: async (entry: AuditRecord) => {
+      append: async (entry: StoredAuditRecord) => {
         if (entry.entityId === 'a' && failNext) {
           failNext = false;
           throw new Error('throttled');

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { auditEntryFor } from '../../functions/audit/audit.ts';
 import { docsAssetNames, docsPage, loadDocsAssets } from '../../functions/docs/docs-assets.ts';
 import {
   MACHINE_SCHEME,
@@ -13,9 +14,11 @@ import {
   CreatePromoCodeRequestSchema,
   UpdatePromoCodeRequestSchema,
 } from '../../functions/promo-codes/promo-code.schemas.ts';
-import { CreatePurchaseRequestSchema } from '../../functions/purchases/purchase.schemas.ts';
+import { purchaseItem } from '../../functions/purchases/purchase.repository.ts';
+import { CreatePurchaseRequestSchema, type Purchase } from '../../functions/purchases/purchase.schemas.ts';
 import { RefundRequestSchema } from '../../functions/refunds/refund.schemas.ts';
 import { ROUTES } from '../../functions/routes.ts';
+import { CUSTOMER_SNAPSHOT, productSnapshot } from '../support/fixtures.ts';
 import { answerSchemas, type OpenApiDocument } from '../support/openapi-answers.ts';
 
 type Operation = {
@@ -205,6 +208,64 @@ describe('the OpenAPI document', () => {
     expect(validate({ ...credit, secret: 'x' })).toBe(false);
     expect(validate({ ...credit, balanceCents: 0.5 })).toBe(false);
     expect(validate({ ...credit, updatedAt: 'yesterday' })).toBe(false);
+  });
+});
+
+describe("the audit record's images, typed per entity type", () => {
+  const schemas = answerSchemas(document as OpenApiDocument);
+  const validate = (record: unknown): boolean =>
+    schemas.validatorFor('/v1/audit', 'get', 200)?.({ items: [record], nextCursor: null }) as boolean;
+  const purchase: Purchase = {
+    id: '01JPURCHASE',
+    customerId: 'c1',
+    productId: 'p1',
+    sku: 'SKU-1',
+    quantity: 2,
+    unitPriceCents: 500,
+    subtotalCents: 1000,
+    discountCents: 0,
+    totalCents: 1000,
+    refundedCents: 0,
+    refundableCents: 1000,
+    status: 'COMPLETED',
+    shipmentId: 's1',
+    product: productSnapshot(500),
+    customer: CUSTOMER_SNAPSHOT,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  };
+  const created = auditEntryFor({
+    eventId: 'e1',
+    sequenceNumber: '1',
+    kind: 'INSERT',
+    before: undefined,
+    after: purchaseItem(purchase, 'storefront'),
+    observedAt: '2026-01-01T00:00:00Z',
+  });
+  const refunded = {
+    ...created,
+    id: 'e2',
+    action: 'UPDATED',
+    before: { refundedCents: 0, status: 'COMPLETED' },
+    after: { refundedCents: 400, status: 'PARTIALLY_REFUNDED' },
+    sequence: 2,
+  };
+
+  it("documents a purchase's creation as the repository stores it, and an update by its changed fields", () => {
+    expect(created).toMatchObject({ entityType: 'PURCHASE', action: 'CREATED', before: null });
+    expect(validate(created)).toBe(true);
+    expect(validate(refunded)).toBe(true);
+    // Attributes a schema does not name (written by another version) stay in the record.
+    expect(validate({ ...created, after: { ...created?.after, sku: 'SKU-1' } })).toBe(true);
+  });
+
+  it('refuses an image that is not its entity type: a field missing from a creation, a field of the wrong type', () => {
+    const { totalCents: _total, ...withoutTotal } = created?.after ?? {};
+
+    expect(validate({ ...created, after: withoutTotal })).toBe(false);
+    expect(validate({ ...refunded, after: { refundedCents: '400' } })).toBe(false);
+    expect(validate({ ...refunded, entityType: 'PROMO_CODE', after: { active: 'no' } })).toBe(false);
+    expect(validate({ ...created, before: {} })).toBe(false);
   });
 });
 

@@ -546,27 +546,519 @@ export interface components {
             refund: components["schemas"]["Refund"];
             purchase: components["schemas"]["Purchase"];
         };
-        AuditRecord: {
+        /** @description One change of one stored entity. CREATED: `before` is null, `after` the whole item. UPDATED: `before` and `after` hold only the attributes that changed (old and new values; an attribute in `before` only was removed, one in `after` only was added). DELETED: `before` is the whole item, `after` null. An item is as stored: it may carry attributes its schema does not name. */
+        AuditRecord: ({
             id: string;
-            /** @enum {string} */
-            entityType: "CREDIT" | "CREDIT_TRANSACTION" | "RESERVATION" | "PURCHASE" | "REFUND" | "PROMO_CODE";
+            /** @constant */
+            entityType: "CREDIT";
             entityId: string;
-            /** @enum {string} */
-            action: "CREATED" | "UPDATED" | "DELETED";
-            before: {
-                [key: string]: unknown;
-            } | null;
-            after: {
-                [key: string]: unknown;
-            } | null;
             actor: string;
             /** Format: date-time */
             at: string;
             sequence: number;
-        };
+            /** @constant */
+            action: "CREATED";
+            before: null;
+            after: components["schemas"]["CreditAuditImage"];
+        } | {
+            id: string;
+            /** @constant */
+            entityType: "CREDIT";
+            entityId: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            sequence: number;
+            /** @constant */
+            action: "UPDATED";
+            before: components["schemas"]["CreditAuditChange"];
+            after: components["schemas"]["CreditAuditChange"];
+        } | {
+            id: string;
+            /** @constant */
+            entityType: "CREDIT";
+            entityId: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            sequence: number;
+            /** @constant */
+            action: "DELETED";
+            before: components["schemas"]["CreditAuditImage"];
+            after: null;
+        }) | ({
+            id: string;
+            /** @constant */
+            entityType: "CREDIT_TRANSACTION";
+            entityId: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            sequence: number;
+            /** @constant */
+            action: "CREATED";
+            before: null;
+            after: components["schemas"]["CreditTransactionAuditImage"];
+        } | {
+            id: string;
+            /** @constant */
+            entityType: "CREDIT_TRANSACTION";
+            entityId: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            sequence: number;
+            /** @constant */
+            action: "UPDATED";
+            before: components["schemas"]["CreditTransactionAuditChange"];
+            after: components["schemas"]["CreditTransactionAuditChange"];
+        } | {
+            id: string;
+            /** @constant */
+            entityType: "CREDIT_TRANSACTION";
+            entityId: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            sequence: number;
+            /** @constant */
+            action: "DELETED";
+            before: components["schemas"]["CreditTransactionAuditImage"];
+            after: null;
+        }) | ({
+            id: string;
+            /** @constant */
+            entityType: "RESERVATION";
+            entityId: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            sequence: number;
+            /** @constant */
+            action: "CREATED";
+            before: null;
+            after: components["schemas"]["ReservationAuditImage"];
+        } | {
+            id: string;
+            /** @constant */
+            entityType: "RESERVATION";
+            entityId: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            sequence: number;
+            /** @constant */
+            action: "UPDATED";
+            before: components["schemas"]["ReservationAuditChange"];
+            after: components["schemas"]["ReservationAuditChange"];
+        } | {
+            id: string;
+            /** @constant */
+            entityType: "RESERVATION";
+            entityId: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            sequence: number;
+            /** @constant */
+            action: "DELETED";
+            before: components["schemas"]["ReservationAuditImage"];
+            after: null;
+        }) | ({
+            id: string;
+            /** @constant */
+            entityType: "PURCHASE";
+            entityId: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            sequence: number;
+            /** @constant */
+            action: "CREATED";
+            before: null;
+            after: components["schemas"]["PurchaseAuditImage"];
+        } | {
+            id: string;
+            /** @constant */
+            entityType: "PURCHASE";
+            entityId: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            sequence: number;
+            /** @constant */
+            action: "UPDATED";
+            before: components["schemas"]["PurchaseAuditChange"];
+            after: components["schemas"]["PurchaseAuditChange"];
+        } | {
+            id: string;
+            /** @constant */
+            entityType: "PURCHASE";
+            entityId: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            sequence: number;
+            /** @constant */
+            action: "DELETED";
+            before: components["schemas"]["PurchaseAuditImage"];
+            after: null;
+        }) | ({
+            id: string;
+            /** @constant */
+            entityType: "REFUND";
+            entityId: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            sequence: number;
+            /** @constant */
+            action: "CREATED";
+            before: null;
+            after: components["schemas"]["RefundAuditImage"];
+        } | {
+            id: string;
+            /** @constant */
+            entityType: "REFUND";
+            entityId: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            sequence: number;
+            /** @constant */
+            action: "UPDATED";
+            before: components["schemas"]["RefundAuditChange"];
+            after: components["schemas"]["RefundAuditChange"];
+        } | {
+            id: string;
+            /** @constant */
+            entityType: "REFUND";
+            entityId: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            sequence: number;
+            /** @constant */
+            action: "DELETED";
+            before: components["schemas"]["RefundAuditImage"];
+            after: null;
+        }) | ({
+            id: string;
+            /** @constant */
+            entityType: "PROMO_CODE";
+            entityId: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            sequence: number;
+            /** @constant */
+            action: "CREATED";
+            before: null;
+            after: components["schemas"]["PromoCodeAuditImage"];
+        } | {
+            id: string;
+            /** @constant */
+            entityType: "PROMO_CODE";
+            entityId: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            sequence: number;
+            /** @constant */
+            action: "UPDATED";
+            before: components["schemas"]["PromoCodeAuditChange"];
+            after: components["schemas"]["PromoCodeAuditChange"];
+        } | {
+            id: string;
+            /** @constant */
+            entityType: "PROMO_CODE";
+            entityId: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            sequence: number;
+            /** @constant */
+            action: "DELETED";
+            before: components["schemas"]["PromoCodeAuditImage"];
+            after: null;
+        });
         AuditRecordPage: {
             items: components["schemas"]["AuditRecord"][];
             nextCursor: string | null;
+        };
+        /** @description The whole item as stored (a creation's `after`, a deletion's `before`): a customer's credit account (its balance is availableCents + heldCents). It may carry attributes not named here. */
+        CreditAuditImage: {
+            customerId: string;
+            availableCents: number;
+            heldCents: number;
+            updatedAt: string | null;
+            /** @description The subject of the token that made the change */
+            changedBy: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The attributes an update of a customer's credit account (its balance is availableCents + heldCents) changed, and only those: the old values in `before`, the new ones in `after`. */
+        CreditAuditChange: {
+            customerId?: string;
+            availableCents?: number;
+            heldCents?: number;
+            updatedAt?: string | null;
+            /** @description The subject of the token that made the change */
+            changedBy?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The whole item as stored (a creation's `after`, a deletion's `before`): a ledger entry. It may carry attributes not named here. */
+        CreditTransactionAuditImage: {
+            id: string;
+            customerId: string;
+            /** @enum {string} */
+            type: "GRANT" | "DEDUCTION" | "PURCHASE" | "REFUND" | "EXPIRY";
+            amountCents: number;
+            balanceAfterCents: number;
+            availableAfterCents: number;
+            reason: string;
+            actor: string;
+            purchaseId?: string;
+            refundId?: string;
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The attributes an update of a ledger entry changed, and only those: the old values in `before`, the new ones in `after`. */
+        CreditTransactionAuditChange: {
+            id?: string;
+            customerId?: string;
+            /** @enum {string} */
+            type?: "GRANT" | "DEDUCTION" | "PURCHASE" | "REFUND" | "EXPIRY";
+            amountCents?: number;
+            balanceAfterCents?: number;
+            availableAfterCents?: number;
+            reason?: string;
+            actor?: string;
+            purchaseId?: string;
+            refundId?: string;
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The whole item as stored (a creation's `after`, a deletion's `before`): a reservation (the credit a purchase holds while its saga runs, and how far the saga got). It may carry attributes not named here. */
+        ReservationAuditImage: {
+            purchaseId: string;
+            customerId: string;
+            productId: string;
+            quote: {
+                product: components["schemas"]["ProductSnapshot"];
+                customer: components["schemas"]["CustomerSnapshot"];
+                quantity: number;
+                unitPriceCents: number;
+                subtotalCents: number;
+                discountCents: number;
+                totalCents: number;
+                promoCode?: string;
+            };
+            totalCents: number;
+            /** @enum {string} */
+            status: "PENDING" | "SHIPPING" | "SHIPPED" | "COMMITTED" | "RELEASED";
+            actor: string;
+            operationId?: string;
+            shipmentKey?: string;
+            shipmentId?: string;
+            /** Format: date-time */
+            awaitingReviewSince?: string;
+            /** @enum {string} */
+            reviewReason?: "SHIPMENT_UNKNOWN" | "COMMIT_FAILED";
+            reviewNote?: string;
+            promoShard?: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The subject of the token that made the change */
+            changedBy?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The attributes an update of a reservation (the credit a purchase holds while its saga runs, and how far the saga got) changed, and only those: the old values in `before`, the new ones in `after`. */
+        ReservationAuditChange: {
+            purchaseId?: string;
+            customerId?: string;
+            productId?: string;
+            quote?: {
+                product: components["schemas"]["ProductSnapshot"];
+                customer: components["schemas"]["CustomerSnapshot"];
+                quantity: number;
+                unitPriceCents: number;
+                subtotalCents: number;
+                discountCents: number;
+                totalCents: number;
+                promoCode?: string;
+            };
+            totalCents?: number;
+            /** @enum {string} */
+            status?: "PENDING" | "SHIPPING" | "SHIPPED" | "COMMITTED" | "RELEASED";
+            actor?: string;
+            operationId?: string;
+            shipmentKey?: string;
+            shipmentId?: string;
+            /** Format: date-time */
+            awaitingReviewSince?: string;
+            /** @enum {string} */
+            reviewReason?: "SHIPMENT_UNKNOWN" | "COMMIT_FAILED";
+            reviewNote?: string;
+            promoShard?: number;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+            /** @description The subject of the token that made the change */
+            changedBy?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The whole item as stored (a creation's `after`, a deletion's `before`): a purchase. It may carry attributes not named here. */
+        PurchaseAuditImage: {
+            id: string;
+            customerId: string;
+            productId: string;
+            quantity: number;
+            unitPriceCents: number;
+            subtotalCents: number;
+            discountCents: number;
+            totalCents: number;
+            refundedCents: number;
+            /** @enum {string} */
+            status: "COMPLETED" | "PARTIALLY_REFUNDED" | "REFUNDED";
+            shipmentId: string;
+            promoCode?: string;
+            product: components["schemas"]["ProductSnapshot"];
+            customer: components["schemas"]["CustomerSnapshot"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Units refunded so far */
+            refundedQuantity?: number;
+            /** @description The subject of the token that made the change */
+            changedBy: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The attributes an update of a purchase changed, and only those: the old values in `before`, the new ones in `after`. */
+        PurchaseAuditChange: {
+            id?: string;
+            customerId?: string;
+            productId?: string;
+            quantity?: number;
+            unitPriceCents?: number;
+            subtotalCents?: number;
+            discountCents?: number;
+            totalCents?: number;
+            refundedCents?: number;
+            /** @enum {string} */
+            status?: "COMPLETED" | "PARTIALLY_REFUNDED" | "REFUNDED";
+            shipmentId?: string;
+            promoCode?: string;
+            product?: components["schemas"]["ProductSnapshot"];
+            customer?: components["schemas"]["CustomerSnapshot"];
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+            /** @description Units refunded so far */
+            refundedQuantity?: number;
+            /** @description The subject of the token that made the change */
+            changedBy?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The whole item as stored (a creation's `after`, a deletion's `before`): a refund. It may carry attributes not named here. */
+        RefundAuditImage: {
+            id: string;
+            purchaseId: string;
+            amountCents: number;
+            quantity?: number;
+            reason: string;
+            actor: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The purchase's refunded total right after this refund */
+            purchaseRefundedCentsAfter: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The attributes an update of a refund changed, and only those: the old values in `before`, the new ones in `after`. */
+        RefundAuditChange: {
+            id?: string;
+            purchaseId?: string;
+            amountCents?: number;
+            quantity?: number;
+            reason?: string;
+            actor?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            /** @description The purchase's refunded total right after this refund */
+            purchaseRefundedCentsAfter?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The whole item as stored (a creation's `after`, a deletion's `before`): a promo code (its redemptions are counted in items of their own). It may carry attributes not named here. */
+        PromoCodeAuditImage: {
+            code: string;
+            /** @enum {string} */
+            kind: "PERCENT" | "FIXED";
+            percentOff?: number;
+            amountOffCents?: number;
+            /** Format: date-time */
+            validFrom?: string;
+            /** Format: date-time */
+            validUntil?: string;
+            maxRedemptions?: number;
+            maxRedemptionsPerCustomer?: number;
+            minSubtotalCents?: number;
+            productIds?: string[];
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The subject of the token that made the change */
+            changedBy: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The attributes an update of a promo code (its redemptions are counted in items of their own) changed, and only those: the old values in `before`, the new ones in `after`. */
+        PromoCodeAuditChange: {
+            code?: string;
+            /** @enum {string} */
+            kind?: "PERCENT" | "FIXED";
+            percentOff?: number;
+            amountOffCents?: number;
+            /** Format: date-time */
+            validFrom?: string;
+            /** Format: date-time */
+            validUntil?: string;
+            maxRedemptions?: number;
+            maxRedemptionsPerCustomer?: number;
+            minSubtotalCents?: number;
+            productIds?: string[];
+            active?: boolean;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+            /** @description The subject of the token that made the change */
+            changedBy?: string;
+        } & {
+            [key: string]: unknown;
         };
         CustomerView: {
             id: string;

@@ -50,3 +50,15 @@ else
     | 'NOT_FOR_THIS_PRODUCT'
     | 'ALREADY_USED_BY_CUSTOMER'
   >(refusal.details.reason);
+
+// An audit record's images are typed by its entity type and action: a creation's `after` is the
+// whole item, an update's holds only what changed.
+declare const record: Schemas['AuditRecord'];
+if (record.entityType === 'PURCHASE' && record.action === 'CREATED') take<number>(record.after.totalCents);
+if (record.entityType === 'PURCHASE' && record.action === 'UPDATED') {
+  take<number | undefined>(record.after.refundedCents);
+  // @ts-expect-error an update may leave totalCents out
+  take<number>(record.after.totalCents);
+}
+// @ts-expect-error a creation has no before
+if (record.action === 'CREATED') take<object>(record.before);
