@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { TimestampSchema } from '#shared/schemas.ts';
 import { CreditSchema, CreditTransactionSchema } from '../credit/credit.schemas.ts';
+import { LotDrawSchema } from '../ledger/lot-draws.ts';
 import { PromoCodeSchema } from '../promo-codes/promo-code.schemas.ts';
 import { PurchaseSchema, QuoteSchema, RefundSchema } from '../purchases/purchase.schemas.ts';
 import type { Reservation } from '../purchases/saga/reservation.ts';
@@ -25,6 +26,7 @@ const reservationFields = {
   productId: z.string(),
   quote: QuoteSchema,
   totalCents: z.number().int().min(0),
+  lotDraws: z.array(LotDrawSchema).describe('The lots the hold drew from, in the order drawn'),
   status: z.enum(['PENDING', 'SHIPPING', 'SHIPPED', 'COMMITTED', 'RELEASED']),
   actor: z.string(),
   operationId: z.string().optional(),
@@ -46,7 +48,8 @@ const changedBy = z.string().describe('The subject of the token that made the ch
 const IMAGES = {
   CREDIT: {
     what: "customer's credit account (its balance is availableCents + heldCents)",
-    schema: CreditSchema.omit({ currency: true, balanceCents: true }).extend({ changedBy }),
+    // `nextExpiry` is computed on read; the lots are stored as the view shows them.
+    schema: CreditSchema.omit({ currency: true, balanceCents: true, nextExpiry: true }).extend({ changedBy }),
   },
   CREDIT_TRANSACTION: { what: 'ledger entry', schema: CreditTransactionSchema },
   RESERVATION: {
@@ -58,6 +61,11 @@ const IMAGES = {
     schema: PurchaseSchema.omit({ refundableCents: true, sku: true, refunds: true }).extend({
       // Purchases stored before units were counted have none (0).
       refundedQuantity: z.number().int().min(0).optional().describe('Units refunded so far'),
+      lotDraws: z.array(LotDrawSchema).optional().describe('The lots its credit came from'),
+      lotsReturned: z
+        .array(LotDrawSchema)
+        .optional()
+        .describe('What its refunds gave back to those lots (or expired), so far'),
       changedBy,
     }),
   },

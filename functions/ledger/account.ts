@@ -422,7 +422,8 @@ const LotSchema = z.object({
   grantedCents: z.number().int(),
   remainingCents: z.number().int(),
   heldCents: z.number().int(),
-  expiresAt: z.string().optional(),
+  // Absent, never undefined: a stored lot is a Lot as lots.ts makes it.
+  expiresAt: z.string().exactOptional(),
   grantedAt: z.string(),
   transactionId: z.string(),
 });
@@ -437,14 +438,4 @@ const AccountItemSchema = z.object({
 });
 
 export const accountFromItem = (item: Record<string, unknown>): CreditAccount =>
-  stripUndefined(AccountItemSchema.parse(item));
-
-/** zod gives optional fields as present-but-undefined; stored lots never carry an undefined. */
-function stripUndefined(account: z.infer<typeof AccountItemSchema>): CreditAccount {
-  return {
-    ...account,
-    lots: account.lots.map(({ expiresAt, ...lot }) =>
-      expiresAt === undefined ? lot : { ...lot, expiresAt },
-    ),
-  };
-}
+  AccountItemSchema.parse(item);

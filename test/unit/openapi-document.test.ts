@@ -239,7 +239,7 @@ describe("the audit record's images, typed per entity type", () => {
     sequenceNumber: '1',
     kind: 'INSERT',
     before: undefined,
-    after: purchaseItem(purchase, 'storefront'),
+    after: purchaseItem(purchase, 'storefront', []),
     observedAt: '2026-01-01T00:00:00Z',
   });
   const refunded = {

@@ -791,6 +791,27 @@ export interface components {
             customerId: string;
             availableCents: number;
             heldCents: number;
+            /** @description The lots that hold credit, soonest-expiring first: the order they are spent in. */
+            lots: {
+                lotId: string;
+                /**
+                 * @description PAID credit was paid for; PROMOTIONAL credit was given, and is spent first at equal expiry.
+                 * @enum {string}
+                 */
+                category: "PAID" | "PROMOTIONAL";
+                /** @description What grants put into the lot (0 for a lot a refund recreated). */
+                grantedCents: number;
+                /** @description What can still be spent. */
+                remainingCents: number;
+                /** @description What purchases in flight hold from it. */
+                heldCents: number;
+                /** Format: date-time */
+                expiresAt?: string;
+                /** Format: date-time */
+                grantedAt: string;
+                /** @description The GRANT entry that made the lot. */
+                transactionId: string;
+            }[];
             updatedAt: string | null;
             /** @description The subject of the token that made the change */
             changedBy: string;
@@ -802,6 +823,27 @@ export interface components {
             customerId?: string;
             availableCents?: number;
             heldCents?: number;
+            /** @description The lots that hold credit, soonest-expiring first: the order they are spent in. */
+            lots?: {
+                lotId: string;
+                /**
+                 * @description PAID credit was paid for; PROMOTIONAL credit was given, and is spent first at equal expiry.
+                 * @enum {string}
+                 */
+                category: "PAID" | "PROMOTIONAL";
+                /** @description What grants put into the lot (0 for a lot a refund recreated). */
+                grantedCents: number;
+                /** @description What can still be spent. */
+                remainingCents: number;
+                /** @description What purchases in flight hold from it. */
+                heldCents: number;
+                /** Format: date-time */
+                expiresAt?: string;
+                /** Format: date-time */
+                grantedAt: string;
+                /** @description The GRANT entry that made the lot. */
+                transactionId: string;
+            }[];
             updatedAt?: string | null;
             /** @description The subject of the token that made the change */
             changedBy?: string;
@@ -824,6 +866,11 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            /** @description How much the entry took from (or gave back to) each lot, as positive amounts that add up to the size of its amount. */
+            lots?: {
+                lotId: string;
+                amountCents: number;
+            }[];
             /** Format: date-time */
             createdAt: string;
         } & {
@@ -845,6 +892,11 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            /** @description How much the entry took from (or gave back to) each lot, as positive amounts that add up to the size of its amount. */
+            lots?: {
+                lotId: string;
+                amountCents: number;
+            }[];
             /** Format: date-time */
             createdAt?: string;
         } & {
@@ -866,6 +918,16 @@ export interface components {
                 promoCode?: string;
             };
             totalCents: number;
+            /** @description The lots the hold drew from, in the order drawn */
+            lotDraws: {
+                lotId: string;
+                amountCents: number;
+                /** @enum {string} */
+                category: "PAID" | "PROMOTIONAL";
+                expiresAt?: string;
+                grantedAt: string;
+                transactionId: string;
+            }[];
             /** @enum {string} */
             status: "PENDING" | "SHIPPING" | "SHIPPED" | "COMMITTED" | "RELEASED";
             actor: string;
@@ -903,6 +965,16 @@ export interface components {
                 promoCode?: string;
             };
             totalCents?: number;
+            /** @description The lots the hold drew from, in the order drawn */
+            lotDraws?: {
+                lotId: string;
+                amountCents: number;
+                /** @enum {string} */
+                category: "PAID" | "PROMOTIONAL";
+                expiresAt?: string;
+                grantedAt: string;
+                transactionId: string;
+            }[];
             /** @enum {string} */
             status?: "PENDING" | "SHIPPING" | "SHIPPED" | "COMMITTED" | "RELEASED";
             actor?: string;
@@ -947,6 +1019,26 @@ export interface components {
             updatedAt: string;
             /** @description Units refunded so far */
             refundedQuantity?: number;
+            /** @description The lots its credit came from */
+            lotDraws?: {
+                lotId: string;
+                amountCents: number;
+                /** @enum {string} */
+                category: "PAID" | "PROMOTIONAL";
+                expiresAt?: string;
+                grantedAt: string;
+                transactionId: string;
+            }[];
+            /** @description What its refunds gave back to those lots (or expired), so far */
+            lotsReturned?: {
+                lotId: string;
+                amountCents: number;
+                /** @enum {string} */
+                category: "PAID" | "PROMOTIONAL";
+                expiresAt?: string;
+                grantedAt: string;
+                transactionId: string;
+            }[];
             /** @description The subject of the token that made the change */
             changedBy: string;
         } & {
@@ -975,6 +1067,26 @@ export interface components {
             updatedAt?: string;
             /** @description Units refunded so far */
             refundedQuantity?: number;
+            /** @description The lots its credit came from */
+            lotDraws?: {
+                lotId: string;
+                amountCents: number;
+                /** @enum {string} */
+                category: "PAID" | "PROMOTIONAL";
+                expiresAt?: string;
+                grantedAt: string;
+                transactionId: string;
+            }[];
+            /** @description What its refunds gave back to those lots (or expired), so far */
+            lotsReturned?: {
+                lotId: string;
+                amountCents: number;
+                /** @enum {string} */
+                category: "PAID" | "PROMOTIONAL";
+                expiresAt?: string;
+                grantedAt: string;
+                transactionId: string;
+            }[];
             /** @description The subject of the token that made the change */
             changedBy?: string;
         } & {
@@ -988,6 +1100,16 @@ export interface components {
             quantity?: number;
             reason: string;
             actor: string;
+            /** @description What went back to each lot the purchase drew from, the last-drawn first. */
+            lots?: {
+                lotId: string;
+                amountCents: number;
+            }[];
+            /** @description What came back to lots that had expired since: it expired again at once, with an EXPIRY ledger entry. */
+            expired?: {
+                lotId: string;
+                amountCents: number;
+            }[];
             /** Format: date-time */
             createdAt: string;
             /** @description The purchase's refunded total right after this refund */
@@ -1003,6 +1125,16 @@ export interface components {
             quantity?: number;
             reason?: string;
             actor?: string;
+            /** @description What went back to each lot the purchase drew from, the last-drawn first. */
+            lots?: {
+                lotId: string;
+                amountCents: number;
+            }[];
+            /** @description What came back to lots that had expired since: it expired again at once, with an EXPIRY ledger entry. */
+            expired?: {
+                lotId: string;
+                amountCents: number;
+            }[];
             /** Format: date-time */
             createdAt?: string;
             /** @description The purchase's refunded total right after this refund */
