@@ -30,8 +30,10 @@ export interface CreditAccount {
   heldCents: number;
   /** Every lot that holds anything, in spending order. */
   lots: readonly Lot[];
-  /** Grows with every write to the account; the precondition of every ledger write. */
+  /** Grows by one with every write to the account; the precondition of every ledger write. */
   version: number;
+  /** How many ledger entries the account has: entry n is in slot n (a write may add several). */
+  entryCount: number;
   updatedAt: string | null;
 }
 
@@ -42,8 +44,8 @@ export interface AccountReader {
 
 /**
  * A change of an account as the stores write it: the account as read (the write happens only if it
- * is still exactly this), as it will be, and the ledger entries in order, each in the version slot
- * after the one before (a hold or release without an entry still takes one version).
+ * is still exactly this), as it will be, and the ledger entries in order, each in the entry slot
+ * after the one before. Every write takes one version, whatever the number of entries it adds.
  */
 export interface AccountWrite {
   before: CreditAccount;
@@ -63,6 +65,7 @@ export const emptyAccount = (customerId: string): CreditAccount => ({
   heldCents: 0,
   lots: [],
   version: 0,
+  entryCount: 0,
   updatedAt: null,
 });
 
@@ -318,7 +321,8 @@ function change(
     availableCents,
     heldCents,
     lots: kept,
-    version: before.version + Math.max(1, drafts.length),
+    version: before.version + 1,
+    entryCount: before.entryCount + drafts.length,
     updatedAt: stamp.now,
   };
   let balance = before.availableCents + before.heldCents;
@@ -434,6 +438,7 @@ const AccountItemSchema = z.object({
   heldCents: z.number().int(),
   lots: z.array(LotSchema).default([]),
   version: z.number().int(),
+  entryCount: z.number().int(),
   updatedAt: z.string().nullable().default(null),
 });
 

@@ -48,7 +48,7 @@ export function accountWrites(
         Key: creditAccountKey(customerId),
         UpdateExpression:
           'SET #entity = :entity, customerId = :customerId, availableCents = :available, heldCents = :held, ' +
-          'lots = :lots, #version = :version, updatedAt = :updatedAt, changedBy = :actor, GSI1PK = :known, ' +
+          'lots = :lots, #version = :version, entryCount = :entryCount, updatedAt = :updatedAt, changedBy = :actor, GSI1PK = :known, ' +
           `GSI1SK = :customerId${dueAt === undefined ? ' REMOVE GSI2PK, GSI2SK' : ', GSI2PK = :due, GSI2SK = :dueAt'}`,
         // Exactly the account the change was computed from.
         ConditionExpression: first ? 'attribute_not_exists(PK)' : '#version = :expectedVersion',
@@ -60,6 +60,7 @@ export function accountWrites(
           ':held': after.heldCents,
           ':lots': after.lots,
           ':version': after.version,
+          ':entryCount': after.entryCount,
           ':updatedAt': after.updatedAt,
           ':actor': actor,
           ':known': KNOWN_CUSTOMERS_PARTITION,
@@ -80,12 +81,12 @@ export function accountWrites(
           Put: {
             TableName: tableName,
             Item: {
-              ...ledgerEntryKey(customerId, before.version + index + 1),
+              ...ledgerEntryKey(customerId, before.entryCount + index + 1),
               entity: 'CREDIT_TRANSACTION',
               ...transaction,
               ...FIRST_VERSION,
             },
-            // The version's slot is free: two writers that read the same version collide here too.
+            // The entry's slot is free: two writers that read the same account collide here too.
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },

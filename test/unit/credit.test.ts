@@ -130,6 +130,7 @@ describe('changeCredit', () => {
         },
       ],
       version: 1,
+      entryCount: 1,
       updatedAt: NOW.toISOString(),
     });
 

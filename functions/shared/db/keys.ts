@@ -25,12 +25,13 @@ export const creditAccountKey = (customerId: string): ItemKey => ({
 export const KNOWN_CUSTOMERS_PARTITION = 'CUSTOMERS';
 
 /**
- * A ledger entry, keyed by the account version it produced: versions only grow, so entries sort
- * by time, and two writers that read the same version collide on this key as well as on the account.
+ * A ledger entry, keyed by its place in the account's entries (the account's `entryCount` after
+ * it): places only grow, so entries sort by time, and two writers that read the same account
+ * collide on this key as well as on the account.
  */
-export const ledgerEntryKey = (customerId: string, version: number): ItemKey => ({
+export const ledgerEntryKey = (customerId: string, sequence: number): ItemKey => ({
   PK: customerPartitionKey(customerId),
-  SK: `${LEDGER_ENTRY_PREFIX}${String(version).padStart(SEQUENCE_DIGITS, '0')}`,
+  SK: `${LEDGER_ENTRY_PREFIX}${String(sequence).padStart(SEQUENCE_DIGITS, '0')}`,
 });
 
 /**
