@@ -53,6 +53,7 @@ async function update(
   if (audited && entry) await audit.append(entry);
 }
 
+/** An account whose credit is one never-expiring PAID lot, granted by entry t1. */
 const account = (available: number, held = 0) => ({
   PK: 'CUSTOMER#c1',
   SK: 'CREDIT',
@@ -60,14 +61,29 @@ const account = (available: number, held = 0) => ({
   customerId: 'c1',
   availableCents: available,
   heldCents: held,
+  lots: [
+    {
+      lotId: 't1',
+      category: 'PAID',
+      grantedCents: available + held,
+      remainingCents: available,
+      heldCents: held,
+      grantedAt: '2026-11-21T11:00:00.000Z',
+      transactionId: 't1',
+    },
+  ],
 });
+/** A GRANT to lot t1, or a DEDUCTION from it. */
 const entry = (version: number, amountCents: number) => ({
   PK: 'CUSTOMER#c1',
   SK: `TXN#${version}`,
   entity: 'CREDIT_TRANSACTION',
   id: `t${version}`,
   customerId: 'c1',
+  type: amountCents > 0 ? 'GRANT' : 'DEDUCTION',
   amountCents,
+  lots: [{ lotId: 't1', amountCents: Math.abs(amountCents) }],
+  createdAt: '2026-11-21T11:00:00.000Z',
 });
 
 beforeEach(async () => {
@@ -141,6 +157,7 @@ describe('reconcile', () => {
     expect(breaches).toEqual([
       'customer c1: ledger sums to 500, balance is 400',
       'customer c1: holds 100, open reservations total 0',
+      "customer c1: PAID lots hold 400, the ledger's parts sum to 500",
     ]);
   });
 
