@@ -6,7 +6,14 @@ import type { StoredAuditRecord } from '../audit/audit.schemas.ts';
 import { auditEntryFor, foldTrail } from '../audit/audit.ts';
 import { isPartItem, isRecordItem, partsPartition, recordFromItems } from '../audit/audit-items.ts';
 import { PROMO_SHARD_ENTITY } from '../promo-codes/promo-redemption-writes.ts';
-import { PURCHASE_STATE_MACHINE, RESERVATION_SWEEPER, SWEEP_INTERVAL_SECONDS } from '../workers.ts';
+import {
+  EXPIRY_INTERVAL_SECONDS,
+  LOT_EXPIRY,
+  PURCHASE_STATE_MACHINE,
+  RESERVATION_SWEEPER,
+  SWEEP_INTERVAL_SECONDS,
+} from '../workers.ts';
+import { type CreditFigures, noCents, reconcileCustomerLots } from './lot-reconciliation.ts';
 
 /**
  * The invariants that say the books are right, checked over whole tables:
@@ -21,7 +28,9 @@ import { PURCHASE_STATE_MACHINE, RESERVATION_SWEEPER, SWEEP_INTERVAL_SECONDS } f
  *   that name them, and a limited code's shards split exactly its limit;
  * - every stored entity has its audit trail: one record per immutable item (ledger entry, refund),
  *   sequences without gaps, and for every item a trail that folds (creation, then each update's
- *   changed attributes) to exactly the item as it is.
+ *   changed attributes) to exactly the item as it is;
+ * - every customer's credit lots: their sums, their entries' parts, no spend after an expiry, no
+ *   due lot left unexpired (lot-reconciliation.ts); and the credit outstanding and expired, for finance.
  * An operations tool: it scans. In production it would read a point-in-time export instead.
  */
 
@@ -36,31 +45,40 @@ export interface ReconciliationReport {
     auditRecords: number;
   };
   breaches: string[];
+  credit: CreditFigures;
 }
 
 const OPEN_RESERVATION = new Set(['PENDING', 'SHIPPING', 'SHIPPED']);
 
-/** How long a hold may last, and when "now" is. */
+/** How long a hold may last, how late a due lot may be expired, and when "now" is. */
 export interface HoldLimits {
   now: Date;
   /** Past this a SHIPPED reservation should be committed: the state machine's timeout. */
   sagaTimeoutMs: number;
   /** Past this the sweeper should have finished any hold: its age limit, its interval and its run. */
   sweptWithinMs: number;
+  /** Past this after its expiry a lot's remainder should be expired: the run's interval and its run. */
+  lotsExpiredWithinMs: number;
 }
 
-/** The limits as deployed, from the declarations and the sweeper's configured age limit. */
+/**
+ * The limits as deployed, from the declarations, the sweeper's configured age limit and the expiry
+ * run's interval (a local stack may run it more often than EventBridge does).
+ */
 export const holdLimits = ({
   reservationMaxAgeSeconds = DEFAULT_RESERVATION_MAX_AGE_SECONDS,
+  expiryIntervalSeconds = EXPIRY_INTERVAL_SECONDS,
   now = new Date(),
 }: {
   reservationMaxAgeSeconds?: number | undefined;
+  expiryIntervalSeconds?: number | undefined;
   now?: Date;
 } = {}): HoldLimits => ({
   now,
   sagaTimeoutMs: PURCHASE_STATE_MACHINE.timeoutSeconds * 1000,
   sweptWithinMs:
     (reservationMaxAgeSeconds + SWEEP_INTERVAL_SECONDS + RESERVATION_SWEEPER.timeoutSeconds) * 1000,
+  lotsExpiredWithinMs: (expiryIntervalSeconds + LOT_EXPIRY.timeoutSeconds) * 1000,
 });
 const IMMUTABLE = new Set(['CREDIT_TRANSACTION', 'REFUND']);
 
@@ -270,6 +288,32 @@ export async function reconcile(
       );
   }
 
+  const credit: CreditFigures = { outstandingCents: noCents(), expiredLastDayCents: noCents() };
+  const ofCustomer = (items: Item[]): Map<string, Item[]> => group(items, (item) => String(item.customerId));
+  const entriesOf = ofCustomer(ofKind('CREDIT_TRANSACTION'));
+  const reservationsOf = ofCustomer(ofKind('RESERVATION'));
+  const purchasesOf = ofCustomer(purchases);
+  for (const account of accounts) {
+    const customer = String(account.customerId);
+    const trail = recordsByEntity.get(`CREDIT#${customer}`) ?? [];
+    breaches.push(
+      ...reconcileCustomerLots(
+        {
+          account,
+          entries: entriesOf.get(customer) ?? [],
+          reservations: reservationsOf.get(customer) ?? [],
+          purchases: purchasesOf.get(customer) ?? [],
+          trail: {
+            images: trail.flatMap((record) => [record.before, record.after]),
+            complete: trail.length >= Number(account.version),
+          },
+        },
+        limits,
+        credit,
+      ),
+    );
+  }
+
   return {
     checked: {
       customers: accounts.length,
@@ -279,5 +323,6 @@ export async function reconcile(
       auditRecords: records.length,
     },
     breaches,
+    credit,
   };
 }

@@ -53,6 +53,7 @@ async function update(
   if (audited && entry) await audit.append(entry);
 }
 
+/** An account whose credit is one never-expiring PAID lot, granted by entry t1. */
 const account = (available: number, held = 0) => ({
   PK: 'CUSTOMER#c1',
   SK: 'CREDIT',
@@ -60,14 +61,29 @@ const account = (available: number, held = 0) => ({
   customerId: 'c1',
   availableCents: available,
   heldCents: held,
+  lots: [
+    {
+      lotId: 't1',
+      category: 'PAID',
+      grantedCents: available + held,
+      remainingCents: available,
+      heldCents: held,
+      grantedAt: '2026-11-21T11:00:00.000Z',
+      transactionId: 't1',
+    },
+  ],
 });
+/** A GRANT to lot t1, or a DEDUCTION from it. */
 const entry = (version: number, amountCents: number) => ({
   PK: 'CUSTOMER#c1',
   SK: `TXN#${version}`,
   entity: 'CREDIT_TRANSACTION',
   id: `t${version}`,
   customerId: 'c1',
+  type: amountCents > 0 ? 'GRANT' : 'DEDUCTION',
   amountCents,
+  lots: [{ lotId: 't1', amountCents: Math.abs(amountCents) }],
+  createdAt: '2026-11-21T11:00:00.000Z',
 });
 
 beforeEach(async () => {
@@ -141,6 +157,7 @@ describe('reconcile', () => {
     expect(breaches).toEqual([
       'customer c1: ledger sums to 500, balance is 400',
       'customer c1: holds 100, open reservations total 0',
+      "customer c1: PAID lots hold 400, the ledger's parts sum to 500",
     ]);
   });
 
@@ -256,6 +273,211 @@ describe('reconcile', () => {
       'promo code SHARDED, shard 3: 0 claimed, 1 purchases hold or used it',
       'promo code SHARDED, shard 3: 0 redeemed, 1 purchases completed with it',
       'promo code SHARDED: shards allot 41, its limit is 40',
+    ]);
+  });
+});
+
+describe('reconcile credit lots', () => {
+  const at = (secondsBeforeNow: number): string =>
+    new Date(NOW.getTime() - secondsBeforeNow * 1000).toISOString();
+  const HOUR = 3_600;
+  const lot = (
+    lotId: string,
+    category: 'PAID' | 'PROMOTIONAL',
+    remainingCents: number,
+    { heldCents = 0, expiresAt }: { heldCents?: number; expiresAt?: string } = {},
+  ) => ({
+    lotId,
+    category,
+    grantedCents: remainingCents + heldCents,
+    remainingCents,
+    heldCents,
+    ...(expiresAt === undefined ? {} : { expiresAt }),
+    grantedAt: at(10 * HOUR),
+    transactionId: lotId,
+  });
+  type StoredLot = ReturnType<typeof lot>;
+  const sum = (lots: StoredLot[], field: 'remainingCents' | 'heldCents'): number =>
+    lots.reduce((total, each) => total + each[field], 0);
+  /** The account as the ledger writes it: its figures are its lots' sums unless told otherwise. */
+  const lotAccount = (lots: StoredLot[], figures: { availableCents?: number; heldCents?: number } = {}) => ({
+    PK: 'CUSTOMER#c1',
+    SK: 'CREDIT',
+    entity: 'CREDIT_ACCOUNT',
+    customerId: 'c1',
+    availableCents: figures.availableCents ?? sum(lots, 'remainingCents'),
+    heldCents: figures.heldCents ?? sum(lots, 'heldCents'),
+    lots,
+  });
+  const ledgerEntry = (
+    version: number,
+    type: string,
+    amountCents: number,
+    lots: { lotId: string; amountCents: number }[] | undefined,
+    createdAt = at(9 * HOUR),
+  ) => ({
+    PK: 'CUSTOMER#c1',
+    SK: `TXN#${version}`,
+    entity: 'CREDIT_TRANSACTION',
+    id: `t${version}`,
+    customerId: 'c1',
+    type,
+    amountCents,
+    ...(lots === undefined ? {} : { lots }),
+    createdAt,
+  });
+  const draw = (
+    lotId: string,
+    amountCents: number,
+    category: 'PAID' | 'PROMOTIONAL',
+    expiresAt?: string,
+  ) => ({
+    lotId,
+    amountCents,
+    category,
+    ...(expiresAt === undefined ? {} : { expiresAt }),
+    grantedAt: at(10 * HOUR),
+    transactionId: lotId,
+  });
+  const committed = (purchaseId: string, createdAt: string, lotDraws: ReturnType<typeof draw>[]) => ({
+    PK: `PURCHASE#${purchaseId}`,
+    SK: 'RESERVATION',
+    entity: 'RESERVATION',
+    purchaseId,
+    customerId: 'c1',
+    totalCents: lotDraws.reduce((total, each) => total + each.amountCents, 0),
+    status: 'COMMITTED',
+    lotDraws,
+    createdAt,
+  });
+
+  it("reports an account whose available and held credit are not its lots' sums", async () => {
+    await store(ledgerEntry(1, 'GRANT', 500, [{ lotId: 'g1', amountCents: 500 }]));
+    await store(lotAccount([lot('g1', 'PAID', 500)], { availableCents: 400, heldCents: 100 }));
+
+    const { breaches } = await reconcile(client, tables, LIMITS);
+
+    expect(breaches).toEqual([
+      'customer c1: holds 100, open reservations total 0',
+      "customer c1: available 400, its lots' remainders 500",
+      'customer c1: held 100, its lots hold 0',
+    ]);
+  });
+
+  it("reports a category whose lots the ledger's parts do not explain, though the totals agree", async () => {
+    await store(ledgerEntry(1, 'GRANT', 300, [{ lotId: 'g1', amountCents: 300 }]));
+    await store(ledgerEntry(2, 'GRANT', 200, [{ lotId: 'g2', amountCents: 200 }]));
+    await store(ledgerEntry(3, 'DEDUCTION', -100, [{ lotId: 'g1', amountCents: 100 }]));
+    // The deduction's 100 left the PROMOTIONAL lot instead of the PAID one it names.
+    await store(lotAccount([lot('g2', 'PROMOTIONAL', 100), lot('g1', 'PAID', 300)]));
+
+    const { breaches } = await reconcile(client, tables, LIMITS);
+
+    expect(breaches).toEqual([
+      "customer c1: PAID lots hold 300, the ledger's parts sum to 200",
+      "customer c1: PROMOTIONAL lots hold 100, the ledger's parts sum to 200",
+    ]);
+  });
+
+  it('reports an entry whose lot parts do not add up to its amount', async () => {
+    await store(ledgerEntry(1, 'GRANT', 500, [{ lotId: 'g1', amountCents: 500 }]));
+    await store(ledgerEntry(2, 'DEDUCTION', -100, [{ lotId: 'g1', amountCents: 60 }]));
+    await store(lotAccount([lot('g1', 'PAID', 400)]));
+
+    const { breaches } = await reconcile(client, tables, LIMITS);
+
+    expect(breaches).toEqual([
+      'customer c1: entry t2 (DEDUCTION -100): its lots add up to 60',
+      "customer c1: PAID lots hold 400, the ledger's parts sum to 440",
+    ]);
+  });
+
+  it('reports an entry of a type that moves lots and names none', async () => {
+    await store(ledgerEntry(1, 'GRANT', 500, [{ lotId: 'g1', amountCents: 500 }]));
+    await store(ledgerEntry(2, 'DEDUCTION', -100, undefined));
+    await store(lotAccount([lot('g1', 'PAID', 400)]));
+
+    const { breaches } = await reconcile(client, tables, LIMITS);
+
+    expect(breaches).toEqual([
+      'customer c1: entry t2 (DEDUCTION -100) names no lots',
+      "customer c1: PAID lots hold 400, the ledger's parts sum to 500",
+    ]);
+  });
+
+  it('reports an entry that names a lot the account never had', async () => {
+    await store(ledgerEntry(1, 'GRANT', 500, [{ lotId: 'g1', amountCents: 500 }]));
+    await store(ledgerEntry(2, 'DEDUCTION', -100, [{ lotId: 'ghost', amountCents: 100 }]));
+    await store(lotAccount([lot('g1', 'PAID', 400)]));
+
+    const { breaches } = await reconcile(client, tables, LIMITS);
+
+    expect(breaches).toEqual(['customer c1: entry t2 names lot ghost, which the account never had']);
+  });
+
+  it('reports a DEDUCTION that drew from a lot after its expiresAt, and not one just before it', async () => {
+    const expiresAt = at(60);
+    await store(ledgerEntry(1, 'GRANT', 500, [{ lotId: 'g1', amountCents: 500 }]));
+    await store(ledgerEntry(2, 'DEDUCTION', -100, [{ lotId: 'g1', amountCents: 100 }], at(61)));
+    await store(ledgerEntry(3, 'DEDUCTION', -100, [{ lotId: 'g1', amountCents: 100 }], at(60)));
+    await store(lotAccount([lot('g1', 'PAID', 300, { expiresAt })]));
+
+    const { breaches } = await reconcile(client, tables, LIMITS);
+
+    expect(breaches).toEqual([
+      `customer c1: DEDUCTION t3 drew 100 from lot g1 at ${at(60)}, after it expired at ${expiresAt}`,
+    ]);
+  });
+
+  it('reports a hold made after its lot expired, the lot known only from its draw', async () => {
+    const expiresAt = at(HOUR);
+    await store(ledgerEntry(1, 'GRANT', 100, [{ lotId: 'g1', amountCents: 100 }]));
+    await store(ledgerEntry(2, 'PURCHASE', -100, [{ lotId: 'g1', amountCents: 100 }], at(1_700)));
+    await store(committed('p1', at(1_800), [draw('g1', 100, 'PROMOTIONAL', expiresAt)]));
+    await store(lotAccount([]));
+
+    const { breaches } = await reconcile(client, tables, LIMITS);
+
+    expect(breaches).toEqual([
+      `customer c1: reservation p1 held 100 of lot g1 at ${at(1_800)}, after it expired at ${expiresAt}`,
+    ]);
+  });
+
+  it("reports a draw whose copy of its lot's expiry differs from the lot's, and judges the hold by the lot", async () => {
+    const expiresAt = at(HOUR);
+    const later = at(-HOUR);
+    await store(ledgerEntry(1, 'GRANT', 300, [{ lotId: 'g1', amountCents: 300 }]));
+    await store(ledgerEntry(2, 'PURCHASE', -100, [{ lotId: 'g1', amountCents: 100 }], at(1_700)));
+    await store(committed('p1', at(1_800), [draw('g1', 100, 'PAID', later)]));
+    const before = { ...lotAccount([lot('g1', 'PAID', 200, { expiresAt })]), version: 1 };
+    await store(before);
+    // The lot's 200 expired since: the account no longer has it, its audit trail does.
+    await store(ledgerEntry(3, 'EXPIRY', -200, [{ lotId: 'g1', amountCents: 200 }], at(HOUR - 5)));
+    await update(before, lotAccount([]));
+
+    const { breaches } = await reconcile(client, tables, LIMITS);
+
+    expect(breaches).toEqual([
+      `customer c1: lot g1 is PAID expiring at ${expiresAt} on its audit trail, PAID expiring at ${later} on reservation p1`,
+      `customer c1: reservation p1 held 100 of lot g1 at ${at(1_800)}, after it expired at ${expiresAt}`,
+    ]);
+  });
+
+  it('reports a lot due longer ago than the expiry run takes with a remainder, and not one due within it', async () => {
+    // The run's interval (300 s) and its timeout (120 s).
+    await store(ledgerEntry(1, 'GRANT', 100, [{ lotId: 'late', amountCents: 100 }]));
+    await store(ledgerEntry(2, 'GRANT', 100, [{ lotId: 'recent', amountCents: 100 }]));
+    await store(
+      lotAccount([
+        lot('late', 'PAID', 100, { expiresAt: at(421) }),
+        lot('recent', 'PAID', 100, { expiresAt: at(419) }),
+      ]),
+    );
+
+    const { breaches } = await reconcile(client, tables, LIMITS);
+
+    expect(breaches).toEqual([
+      `customer c1: lot late fell due at ${at(421)}, 421 s ago, past the 420 s within which the expiry run expires it, and keeps 100`,
     ]);
   });
 });
