@@ -284,6 +284,21 @@ export class Operations extends Construct {
         height: 4,
       }),
     );
+    const daily = (metric: BusinessMetric): Metric => this.business(metric, 'Maximum', Duration.days(1));
+    this.dashboard.addWidgets(
+      new SingleValueWidget({
+        title: 'Credit outstanding (cents, last reconcile)',
+        metrics: [daily('outstandingPaidCents'), daily('outstandingPromotionalCents')],
+        width: 12,
+        height: 4,
+      }),
+      new SingleValueWidget({
+        title: 'Credit expired in the last day (cents)',
+        metrics: [daily('expiredPaidCents'), daily('expiredPromotionalCents')],
+        width: 12,
+        height: 4,
+      }),
+    );
   }
 
   /** One of the functions' business metrics (functions/shared/metrics/metric-names.ts). */

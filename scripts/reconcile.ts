@@ -24,6 +24,14 @@ console.log(
     `${report.checked.purchases} purchases, ${report.checked.promoCodes} promo codes, ${report.checked.auditedItems} audited items, ` +
     `${report.checked.auditRecords} audit records`,
 );
+// For finance: the credit customers still hold, and what lapsed unused in the last 24 h (breakage).
+const dollars = (cents: number): string => `$${(cents / 100).toFixed(2)}`;
+for (const category of ['PAID', 'PROMOTIONAL'] as const) {
+  console.log(
+    `  ${category.padEnd(11)} outstanding ${dollars(report.credit.outstandingCents[category])}, ` +
+      `expired in the last day ${dollars(report.credit.expiredLastDayCents[category])}`,
+  );
+}
 for (const breach of report.breaches) console.log(`  BREACH ${breach}`);
 console.log(report.breaches.length === 0 ? 'books balance' : `${report.breaches.length} breaches`);
 client.destroy();

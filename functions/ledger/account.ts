@@ -438,9 +438,12 @@ const AccountItemSchema = z.object({
   heldCents: z.number().int(),
   lots: z.array(LotSchema).default([]),
   version: z.number().int(),
-  entryCount: z.number().int(),
+  entryCount: z.number().int().optional(),
   updatedAt: z.string().nullable().default(null),
 });
 
-export const accountFromItem = (item: Record<string, unknown>): CreditAccount =>
-  AccountItemSchema.parse(item);
+export function accountFromItem(item: Record<string, unknown>): CreditAccount {
+  const { entryCount, ...account } = AccountItemSchema.parse(item);
+  // Accounts written before entries were counted on their own kept entry n in version slot n.
+  return { ...account, entryCount: entryCount ?? account.version };
+}

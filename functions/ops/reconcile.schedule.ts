@@ -17,7 +17,8 @@ const LOGGED_BREACHES = 20;
 
 /**
  * Runs on a schedule: the same checks as `npm run reconcile` (scripts/reconciliation.ts), over the
- * deployed tables, publishing the number of breaches (the ReconcileBreaches alarm fires on one).
+ * deployed tables, publishing the number of breaches (the ReconcileBreaches alarm fires on one) and,
+ * for finance, the credit outstanding and expired in the last day per lot category.
  */
 export async function handler(): Promise<ReconciliationReport['checked'] & { breaches: number }> {
   logger.resetKeys();
@@ -26,7 +27,14 @@ export async function handler(): Promise<ReconciliationReport['checked'] & { bre
     tables,
     holdLimits({ reservationMaxAgeSeconds: config.RESERVATION_MAX_AGE_SECONDS }),
   );
-  publishMetrics([{ metric: 'reconcileBreaches', value: report.breaches.length }]);
+  const { outstandingCents, expiredLastDayCents } = report.credit;
+  publishMetrics([
+    { metric: 'reconcileBreaches', value: report.breaches.length },
+    { metric: 'outstandingPaidCents', value: outstandingCents.PAID },
+    { metric: 'outstandingPromotionalCents', value: outstandingCents.PROMOTIONAL },
+    { metric: 'expiredPaidCents', value: expiredLastDayCents.PAID },
+    { metric: 'expiredPromotionalCents', value: expiredLastDayCents.PROMOTIONAL },
+  ]);
   const summary = { ...report.checked, breaches: report.breaches.length };
   if (report.breaches.length === 0) logger.info('books balance', summary);
   else logger.error('books do not balance', { ...summary, first: report.breaches.slice(0, LOGGED_BREACHES) });

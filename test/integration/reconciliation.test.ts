@@ -1,11 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { DynamoAuditRepository } from '../../functions/audit/audit.repository.ts';
 import { auditEntryFor } from '../../functions/audit/audit.ts';
-import { holdLimits, reconcile } from '../../functions/ops/reconciliation.ts';
+import { projectStreamBatch } from '../../functions/audit/audit-stream.ts';
+import { DynamoCreditRepository } from '../../functions/credit/credit.repository.ts';
+import * as ledger from '../../functions/ledger/account.ts';
+import { expireDueLots } from '../../functions/ledger/expire-lots.ts';
+import { DynamoLotExpiryStore } from '../../functions/ledger/lot-expiry.repository.ts';
+import { holdLimits, type ReconciliationReport, reconcile } from '../../functions/ops/reconciliation.ts';
 import { DynamoPromoCodeRepository } from '../../functions/promo-codes/promo-code.repository.ts';
+import { commitPurchase } from '../../functions/purchases/saga/commit-purchase.ts';
+import { DynamoReservationRepository } from '../../functions/purchases/saga/reservation.repository.ts';
+import { DynamoRefundRepository } from '../../functions/refunds/refund.repository.ts';
+import { refundPurchase } from '../../functions/refunds/refund.ts';
 import { promoShardKey } from '../../functions/shared/db/keys.ts';
+import { type StreamPoller, startStreamPoller } from '../../local/stream-poller.ts';
+import { CUSTOMER_SNAPSHOT, productSnapshot } from '../support/fixtures.ts';
+import { grantDirectly, reserveDirectly } from '../support/ledger-writes.ts';
+import { stackUrls } from '../support/stack.ts';
 import { freshAuditTable, freshMainTable } from '../support/tables.ts';
 
 /** Now is fixed; the sweeper's age limit is the default. */
@@ -479,5 +492,117 @@ describe('reconcile credit lots', () => {
     expect(breaches).toEqual([
       `customer c1: lot late fell due at ${at(421)}, 421 s ago, past the 420 s within which the expiry run expires it, and keeps 100`,
     ]);
+  });
+});
+
+describe('reconcile a healthy lot history', () => {
+  let poller: StreamPoller | undefined;
+  afterEach(async () => {
+    await poller?.stop();
+    poller = undefined;
+  });
+
+  /** Hours after the history began, 40 hours before NOW. */
+  const START = NOW.getTime() - 40 * 3_600_000;
+  const hour = (hours: number): Date => new Date(START + hours * 3_600_000);
+  let ids = 0;
+  const newId = (): string => `healthy-${++ids}`;
+  const retry = { maxAttempts: 20, wait: () => Promise.resolve() };
+
+  it('balances grants with expiry, a purchase across lots, a deduction, a refund into an expired lot and an expiry, and tells finance what is outstanding and what lapsed in the last day', async () => {
+    // The audit as in AWS: the table's stream projected into the audit table.
+    poller = await startStreamPoller({
+      functionId: 'ProjectAudit',
+      endpoint: stackUrls().dynamoDbEndpoint,
+      tableName: tables.main,
+      handler: (event) => projectStreamBatch({ audit, logger: { error: () => undefined } }, event),
+      log: () => undefined,
+    });
+    const credit = new DynamoCreditRepository(client, tables.main);
+    const reservations = new DynamoReservationRepository(client, tables.main);
+    const refunds = new DynamoRefundRepository(client, tables.main);
+    const customerId = 'c1';
+    const grantedAt = hour(0).toISOString();
+    await grantDirectly(credit, customerId, 300, {
+      category: 'PROMOTIONAL',
+      expiresAt: hour(10).toISOString(),
+      now: grantedAt,
+    });
+    await grantDirectly(credit, customerId, 500, { expiresAt: hour(30).toISOString(), now: grantedAt });
+    await grantDirectly(credit, customerId, 200, { now: grantedAt });
+
+    // A purchase of 400 draws the PROMOTIONAL lot's 300 and 100 of the PAID one that expires next.
+    const reservedAt = hour(1).toISOString();
+    await reserveDirectly(reservations, credit, {
+      purchaseId: 'p1',
+      customerId,
+      productId: 'product-1',
+      quote: {
+        product: productSnapshot(400),
+        customer: CUSTOMER_SNAPSHOT,
+        quantity: 1,
+        unitPriceCents: 400,
+        subtotalCents: 400,
+        discountCents: 0,
+        totalCents: 400,
+      },
+      totalCents: 400,
+      status: 'PENDING',
+      actor: 'test',
+      shipmentKey: 'purchase-p1',
+      createdAt: reservedAt,
+      updatedAt: reservedAt,
+    });
+    await reservations.markShipping('p1', reservedAt);
+    await reservations.markShipped('p1', 'shipment-1', reservedAt);
+    await commitPurchase(
+      { reservations, accounts: credit, clock: { now: () => hour(1.01) }, newId, retry },
+      { purchaseId: 'p1', customerId },
+    );
+
+    const deductedAt = hour(2).toISOString();
+    const before = await credit.getAccount(customerId);
+    if (!before) throw new Error('the grants made the account');
+    const deduction = ledger.deduct(
+      before,
+      { amountCents: 50, reason: 'test', actor: 'test' },
+      { now: deductedAt, newId },
+    );
+    await credit.appendEntry({
+      write: deduction.write,
+      answer: {
+        transaction: deduction.transaction,
+        credit: ledger.creditView(deduction.write.after, deductedAt),
+      },
+    });
+
+    // 350 back, the last-drawn first: 100 to the PAID lot, 250 to the PROMOTIONAL one, which has expired.
+    const refund = await refundPurchase(
+      { refunds, accounts: credit, clock: { now: () => hour(12) }, newId, retry },
+      { purchaseId: 'p1', amountCents: 350, reason: 'test', actor: 'test' },
+    );
+    expect(refund).toBeDefined();
+
+    // The PAID lot's 450 lapses.
+    const store = new DynamoLotExpiryStore(client, tables.main);
+    const expiry = await expireDueLots(
+      { store, clock: { now: () => hour(31) }, newId, retry, logger: { warn: () => undefined } },
+      { pageSize: 10, deadline: new Date(hour(31).getTime() + 60_000) },
+    );
+    expect(expiry).toMatchObject({ lotsExpired: 1, expiredCents: 450 });
+
+    // The audit follows the stream: reconcile until it has caught up (bounded).
+    const deadline = Date.now() + 30_000;
+    let report: ReconciliationReport;
+    do report = await reconcile(client, tables, LIMITS);
+    while (report.breaches.length > 0 && Date.now() < deadline);
+
+    expect(report.breaches).toEqual([]);
+    expect(report.checked).toMatchObject({ customers: 1, purchases: 1 });
+    expect(report.credit).toEqual({
+      outstandingCents: { PAID: 200, PROMOTIONAL: 0 },
+      // The refund's 250 expired 28 hours before NOW: not in the last day.
+      expiredLastDayCents: { PAID: 450, PROMOTIONAL: 0 },
+    });
   });
 });

@@ -25,6 +25,12 @@ export const BUSINESS_METRICS = {
   auditLag: { name: 'AuditLag', unit: 'Milliseconds' },
   /** Breaches the scheduled reconciliation found; 0 when the books balance. */
   reconcileBreaches: { name: 'ReconcileBreaches', unit: 'Count' },
+  /** For finance, from the scheduled reconciliation: the credit customers hold, per lot category. */
+  outstandingPaidCents: { name: 'OutstandingPaidCreditCents', unit: 'None' },
+  outstandingPromotionalCents: { name: 'OutstandingPromotionalCreditCents', unit: 'None' },
+  /** Breakage: the credit that expired unused in the 24 h before the run, per lot category. */
+  expiredPaidCents: { name: 'ExpiredPaidCreditCents', unit: 'None' },
+  expiredPromotionalCents: { name: 'ExpiredPromotionalCreditCents', unit: 'None' },
 } as const satisfies Record<string, { name: string; unit: 'Count' | 'None' | 'Milliseconds' }>;
 
 export type BusinessMetric = keyof typeof BUSINESS_METRICS;
