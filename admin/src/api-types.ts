@@ -5,7 +5,11 @@ export type {
   CreditChangeResponse,
   CreditTransaction,
 } from '../../functions/credit/credit.schemas.ts';
-export type { CustomerView } from '../../functions/customers/customer.schemas.ts';
+export type {
+  CustomerSearchHit,
+  CustomerSearchMatch,
+  CustomerView,
+} from '../../functions/customers/customer.schemas.ts';
 export type {
   CreatePromoCodeRequest,
   PromoCodeView,
