@@ -161,8 +161,8 @@ export const ROUTES = [
     path: '/v1/customers',
     access: 'read',
     entry: 'functions/customers/list-customers.http.ts',
-    // One Query of GSI1 per page, then the accounts by their keys.
-    mainTable: { [CUSTOMER_ITEMS]: ['BatchGetItem'] },
+    // One Query of GSI1 per page, then the accounts by their keys; each customer's search snapshot put.
+    mainTable: { [CUSTOMER_ITEMS]: ['BatchGetItem', 'PutItem'] },
     mainTableIndexes: ['GSI1'],
     externalApi: true,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
@@ -173,8 +173,22 @@ export const ROUTES = [
     path: '/v1/customers/{customerId}',
     access: 'read',
     entry: 'functions/customers/get-customer.http.ts',
-    mainTable: { [CUSTOMER_ITEMS]: ['GetItem'] },
+    // The account, and the customer's search snapshot put.
+    mainTable: { [CUSTOMER_ITEMS]: ['GetItem', 'PutItem'] },
     externalApi: true,
+    timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
+  },
+  {
+    operationId: 'SearchCustomers',
+    method: 'GET',
+    path: '/v1/search/customers',
+    access: 'read',
+    entry: 'functions/customers/search-customers.http.ts',
+    // Snapshots: GSI3's search shards, then the page's snapshots by key (and one by id); the
+    // purchase by id; the shipment's purchase in GSI4.
+    mainTable: { [CUSTOMER_ITEMS]: ['GetItem', 'BatchGetItem'], [PURCHASE_ITEMS]: ['GetItem'] },
+    mainTableIndexes: ['GSI3', 'GSI4'],
+    externalApi: false,
     timeoutSeconds: ROUTE_TIMEOUT_SECONDS,
   },
   {

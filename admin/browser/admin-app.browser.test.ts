@@ -33,7 +33,7 @@ afterAll(async () => {
 describe('the admin app in Chromium, signed in as support', () => {
   it('finds a customer by email, grants credit, and shows the new balance and history', async () => {
     await screenshot(support, 'customers');
-    await support.getByLabel('Customer id or email').fill(JANE.email);
+    await support.getByLabel('Name, email or id').fill(JANE.email);
     await support.getByRole('button', { name: 'Find customer' }).click();
     await support.getByRole('heading', { name: 'Jane Smith', level: 1 }).waitFor();
     expect(await support.getByTestId('balance').textContent()).toBe('$250.00');

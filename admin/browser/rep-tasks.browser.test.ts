@@ -81,13 +81,43 @@ describe('money forms', () => {
 
   it('show the field details of a validation error', async () => {
     const support = await signIn(env.browser, env.appUrl, 'demo-support');
-    await support.getByLabel('Customer id or email').fill('John Doe');
+    await support.getByLabel('Name, email or id').fill('x'.repeat(201));
     await support.getByRole('button', { name: 'Find customer' }).click();
     const alert = support.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toContain('VALIDATION_FAILED');
     expect(await alert.getByRole('listitem').count()).toBeGreaterThan(0);
-    expect(await alert.getByRole('listitem').first().textContent()).toMatch(/customerId/);
+    expect(await alert.getByRole('listitem').first().textContent()).toMatch(/query\.q/);
+    await support.context().close();
+  });
+});
+
+describe('customer search', () => {
+  it('finds a customer by a part of the name typed without accents or capitals, and by a purchase id', async () => {
+    const purchase = await buyKeyboards(1);
+    const support = await signIn(env.browser, env.appUrl, 'demo-support');
+    // The customer list the rep lands on has read John Doe, so the search knows his name.
+    await support.getByRole('link', { name: 'John Doe' }).waitFor();
+    await support.getByLabel('Name, email or id').fill('jöhn d');
+    await support.getByRole('button', { name: 'Find customer' }).click();
+    await support.getByRole('heading', { name: 'John Doe', level: 1 }).waitFor();
+
+    await support.goto(`${env.appUrl}/customers`);
+    await support.getByLabel('Name, email or id').fill(purchase.id);
+    await support.getByRole('button', { name: 'Find customer' }).click();
+    await support.getByRole('heading', { name: 'John Doe', level: 1 }).waitFor();
+    await support.context().close();
+  });
+
+  it('lists several matches with what each matched', async () => {
+    const support = await signIn(env.browser, env.appUrl, 'demo-support');
+    await support.getByRole('link', { name: 'Jane Smith' }).waitFor();
+    await support.getByLabel('Name, email or id').fill('EXAMPLE.COM');
+    await support.getByRole('button', { name: 'Find customer' }).click();
+    const results = support.getByRole('region', { name: 'Search results' });
+    await results.getByRole('link', { name: 'Jane Smith' }).waitFor();
+    expect(await results.getByRole('link', { name: 'John Doe' }).count()).toBe(1);
+    expect(await results.textContent()).toContain('Name or email');
     await support.context().close();
   });
 });

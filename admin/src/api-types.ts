@@ -11,7 +11,11 @@ export type {
   GrantCreditRequest,
   LotAmount,
 } from '../../functions/credit/credit.schemas.ts';
-export type { CustomerView } from '../../functions/customers/customer.schemas.ts';
+export type {
+  CustomerSearchHit,
+  CustomerSearchMatch,
+  CustomerView,
+} from '../../functions/customers/customer.schemas.ts';
 export type { LotCategory } from '../../functions/ledger/lots.ts';
 export type {
   CreatePromoCodeRequest,

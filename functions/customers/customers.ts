@@ -5,6 +5,7 @@ import type { ExternalCustomer } from '#shared/external/external-api.schemas.ts'
 import type { Page, PageRequest } from '#shared/pagination.ts';
 import { type AccountReader, type CreditAccount, creditView, emptyAccount } from '../ledger/account.ts';
 import type { CustomerView } from './customer.schemas.ts';
+import { refreshSearchSnapshot, type SearchSnapshots, type SnapshotLogger } from './customer-search.ts';
 
 /** The customers this service holds a credit account for (every buyer has one), by customer id. */
 export interface KnownCustomers {
@@ -16,7 +17,10 @@ export interface CustomerDeps {
   details: Pick<CachedExternalReads, 'cachedCustomer'>;
   accounts: AccountReader;
   known: KnownCustomers;
+  /** Every customer these routes read is recorded for the search (customer-search.ts). */
+  snapshots: SearchSnapshots;
   clock: Clock;
+  logger: SnapshotLogger;
 }
 
 /**
@@ -30,14 +34,12 @@ const DETAIL_READS_AT_ONCE = 25;
  * the external API knows but who has no account yet has zero credit, as GET credit says.
  * @throws NotFoundError CUSTOMER_NOT_FOUND, UpstreamError, UpstreamTimeoutError
  */
-export async function getCustomerView(
-  deps: Pick<CustomerDeps, 'details' | 'accounts' | 'clock'>,
-  customerId: string,
-): Promise<CustomerView> {
+export async function getCustomerView(deps: CustomerDeps, customerId: string): Promise<CustomerView> {
   const [customer, account] = await Promise.all([
     deps.details.cachedCustomer(customerId),
     deps.accounts.getAccount(customerId),
   ]);
+  await refreshSearchSnapshot(deps, customer, deps.clock.now().toISOString());
   return customerView(customer, account ?? emptyAccount(customerId), deps.clock.now().toISOString());
 }
 
@@ -53,7 +55,9 @@ export async function listCustomers(deps: CustomerDeps, page: PageRequest): Prom
   const now = deps.clock.now().toISOString();
   const items = await mapAtMost(DETAIL_READS_AT_ONCE, accounts.items, async (account) => {
     try {
-      return customerView(await deps.details.cachedCustomer(account.customerId), account, now);
+      const customer = await deps.details.cachedCustomer(account.customerId);
+      await refreshSearchSnapshot(deps, customer, deps.clock.now().toISOString());
+      return customerView(customer, account, now);
     } catch (error) {
       if (error instanceof NotFoundError) {
         throw new UpstreamError(

@@ -14,8 +14,11 @@ import {
 } from '../credit/credit.schemas.ts';
 import {
   CustomerPageSchema,
+  CustomerSearchHitSchema,
+  CustomerSearchPageSchema,
   CustomerViewSchema,
   ListCustomersQuerySchema,
+  SearchCustomersQuerySchema,
 } from '../customers/customer.schemas.ts';
 import { ProductPathSchema, ProductViewSchema } from '../products/product.schemas.ts';
 import {
@@ -112,6 +115,8 @@ export const ANSWER_COMPONENTS: ReadonlyMap<string, z.ZodType> = new Map<string,
   ...AUDIT_IMAGE_COMPONENTS,
   ['CustomerView', CustomerViewSchema],
   ['CustomerPage', CustomerPageSchema],
+  ['CustomerSearchHit', CustomerSearchHitSchema],
+  ['CustomerSearchPage', CustomerSearchPageSchema],
   ['ProductView', ProductViewSchema],
   ['PromoCode', PromoCodeSchema],
   ['PromoCodePage', PromoCodePageSchema],
@@ -200,6 +205,21 @@ export const OPERATIONS: Record<DocumentedOperationId, OperationDoc> = {
     params: CustomerPathSchema,
     success: { status: 200, description: 'The customer', schema: CustomerViewSchema },
     errors: ['CUSTOMER_NOT_FOUND', ...UPSTREAM],
+  },
+  SearchCustomers: {
+    summary: 'Find customers by name, email, or a customer, purchase or shipment id',
+    description:
+      'Names and emails match in any case and without accents, by any part ("jo", "doe", "example.com"), ' +
+      'ordered by name. They come from a search snapshot the service keeps of every customer its customer ' +
+      'routes (GET /v1/customers, GET /v1/customers/{customerId}) have read: a customer changed in the ' +
+      'external API is found under the new name or email once one of those routes has read them again ' +
+      '(it reads through a cache of at most 30 s), and a customer no customer route has read yet is found ' +
+      'only by id. Ids match exactly and are never stale; on the first page they come first, with ' +
+      'matchedBy saying which id matched. A search reads every snapshot that does not match, so it costs ' +
+      'in proportion to the customers the service knows.',
+    tag: 'Customers',
+    query: SearchCustomersQuerySchema,
+    success: { status: 200, description: 'A page of matching customers', schema: CustomerSearchPageSchema },
   },
   GetProduct: {
     summary: 'A product, priced in cents',

@@ -77,6 +77,7 @@ const REQUESTS: Record<
   ListCreditTransactions: () => ({ success: 200 }),
   ListCustomers: () => ({ query: 'limit=5', success: 200 }),
   GetCustomer: () => ({ success: 200 }),
+  SearchCustomers: (scene) => ({ query: `q=${scene.purchaseId}`, success: 200 }),
   GetProduct: () => ({ success: 200 }),
   CreatePromoCode: () => ({
     body: { code: unique('NEW').toUpperCase(), kind: 'FIXED', amountOffCents: 100 },

@@ -54,8 +54,18 @@ const EXPECTED: Record<string, readonly string[]> = {
     ...IDEMPOTENCY_RECORDS,
   ],
   ListCreditTransactions: ['Query on CUSTOMER#*'], // listEntries: pageOfPartition
-  ListCustomers: ['Query on index GSI1', 'BatchGetItem on CUSTOMER#*'], // listAccounts, getItems
-  GetCustomer: ['GetItem on CUSTOMER#*'], // getAccount
+  // listAccounts, getItems; refreshSearchSnapshot's conditional put per customer.
+  ListCustomers: ['Query on index GSI1', 'BatchGetItem on CUSTOMER#*', 'PutItem on CUSTOMER#*'],
+  GetCustomer: ['GetItem on CUSTOMER#*', 'PutItem on CUSTOMER#*'], // getAccount, refreshSearchSnapshot
+  SearchCustomers: [
+    // matching: the search shards of GSI3, then getItems; get (a customer id, a pointed-to customer);
+    // customerOfPurchase: GetItem; customerOfShipment: Query of GSI4.
+    'Query on index GSI3',
+    'Query on index GSI4',
+    'BatchGetItem on CUSTOMER#*',
+    'GetItem on CUSTOMER#*',
+    'GetItem on PURCHASE#*',
+  ],
   GetProduct: [],
   CreatePurchase: [
     ...IDEMPOTENCY_RECORDS,

@@ -76,7 +76,7 @@ beforeAll(() => {
 });
 
 describe('PurchaseServiceStack', () => {
-  it('keeps the main table on demand, with a stream of old and new images and point-in-time recovery', () => {
+  it('keeps the main table on demand, with its four indexes, a stream of old and new images and point-in-time recovery', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: 'PK', KeyType: 'HASH' },
@@ -90,6 +90,7 @@ describe('PurchaseServiceStack', () => {
         Match.objectLike({ IndexName: 'GSI1' }),
         Match.objectLike({ IndexName: 'GSI2' }),
         Match.objectLike({ IndexName: 'GSI3' }),
+        Match.objectLike({ IndexName: 'GSI4' }),
       ],
     });
   });

@@ -126,6 +126,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/search/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find customers by name, email, or a customer, purchase or shipment id
+         * @description Names and emails match in any case and without accents, by any part ("jo", "doe", "example.com"), ordered by name. They come from a search snapshot the service keeps of every customer its customer routes (GET /v1/customers, GET /v1/customers/{customerId}) have read: a customer changed in the external API is found under the new name or email once one of those routes has read them again (it reads through a cache of at most 30 s), and a customer no customer route has read yet is found only by id. Ids match exactly and are never stale; on the first page they come first, with matchedBy saying which id matched. A search reads every snapshot that does not match, so it costs in proportion to the customers the service knows.
+         *
+         *     Needs the `read` permission: role `viewer`, `support`, `service`, `admin`.
+         */
+        get: operations["SearchCustomers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/products/{productId}": {
         parameters: {
             query?: never;
@@ -1204,6 +1226,22 @@ export interface components {
         };
         CustomerPage: {
             items: components["schemas"]["CustomerView"][];
+            nextCursor: string | null;
+        };
+        CustomerSearchHit: {
+            id: string;
+            name: string | null;
+            email: string | null;
+            /**
+             * @description What the term matched
+             * @enum {string}
+             */
+            matchedBy: "CUSTOMER_ID" | "PURCHASE_ID" | "SHIPMENT_ID" | "NAME_OR_EMAIL";
+            /** @description When the service last read the name and email */
+            refreshedAt: string | null;
+        };
+        CustomerSearchPage: {
+            items: components["schemas"]["CustomerSearchHit"][];
             nextCursor: string | null;
         };
         ProductView: {
@@ -2562,6 +2600,107 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UpstreamTimeoutError"];
+                };
+            };
+        };
+    };
+    SearchCustomers: {
+        parameters: {
+            query: {
+                /** @description How many items a page holds at most */
+                limit?: number;
+                /** @description The previous page's nextCursor, to read the page after it; none reads the first page */
+                cursor?: string;
+                /** @description A name or email, or any part of one (case and accents ignored), or an exact customer, purchase or shipment id */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of matching customers */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerSearchPage"];
+                };
+            };
+            /** @description The request itself is wrong: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"];
+                };
+            };
+            /** @description No bearer token, or one that does not verify: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthenticatedError"];
+                };
+            };
+            /** @description The token's roles may not do this: FORBIDDEN */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description The body is over 64 KiB: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The caller sent more than its rate allows; Retry-After says when to come back: THROTTLED */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThrottledError"];
+                };
+            };
+            /** @description A bug (never carries internals): INTERNAL */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description Overloaded, or a dependency is down; Retry-After is set, and retrying (with the same Idempotency-Key) is safe: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
                 };
             };
         };

@@ -163,6 +163,23 @@ export const auditTypePartition = (entityType: string, recordId: string): string
 export const auditTypePartitions = (entityType: string): string[] =>
   everyShard(`TYPE#${entityType}`, auditShardsOf(entityType));
 
+/**
+ * The search snapshot of a customer (customers/customer-search.ts): the name and email as the service
+ * last read them, in the customer's partition. Listed in GSI3 under one of the search shards, with a
+ * sort key that is the normalized text itself, so a search reads keys only. The entry changes only
+ * when a customer is first read or their name or email changes (never per purchase); 16 shards keep
+ * even a bulk refresh of every customer (a run through the customer list) at 1/16 of the writes per
+ * key, and a search reads 16 queries.
+ */
+export const customerSearchKey = (customerId: string): ItemKey => ({
+  PK: customerPartitionKey(customerId),
+  SK: 'SEARCH',
+});
+export const CUSTOMER_SEARCH_SHARDS = 16;
+export const customerSearchPartition = (customerId: string): string =>
+  sharded('CUSTOMER_SEARCH', shardOf(customerId, CUSTOMER_SEARCH_SHARDS));
+export const customerSearchPartitions = (): string[] => everyShard('CUSTOMER_SEARCH', CUSTOMER_SEARCH_SHARDS);
+
 /** The record that lets a retried HTTP request get its first answer back. */
 export const idempotencyRecordKey = (keyHash: string): ItemKey => ({
   PK: `IDEMPOTENCY#${keyHash}`,

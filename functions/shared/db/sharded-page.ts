@@ -24,6 +24,12 @@ export interface ShardedQuery {
   /** Only entries whose sort key is below this (the sweeper's cutoff). */
   below?: string | undefined;
   limit: number;
+  /**
+   * Only the entries this keeps (a search's match). Applied here rather than as a FilterExpression,
+   * which may not name an index's keys; DynamoDB charges for the entries read either way. A shard is
+   * then read until it has limit + 1 kept entries or ends, so a page may read far more than it returns.
+   */
+  keep?: ((entry: Item) => boolean) | undefined;
 }
 
 /**
@@ -96,7 +102,7 @@ async function readShard(
       ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     };
     const { Items = [], LastEvaluatedKey } = await client.send(new QueryCommand(input));
-    found.push(...Items);
+    found.push(...(query.keep ? Items.filter(query.keep) : Items));
     // Oldest first, an entry at or past the cutoff means the rest of the shard is too.
     if (below !== undefined && Items.some((entry) => String(entry[sortKey]) >= below)) break;
     startKey = LastEvaluatedKey;

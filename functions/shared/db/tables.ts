@@ -40,8 +40,12 @@ export const MAIN_TABLE = {
     { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: ['productId'] },
     // GSI2: purchases by product; credit accounts by when their next lot falls due (the expiry run).
     { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'KEYS_ONLY' },
-    // GSI3: all purchases; open reservations by age (for the sweeper); promo codes.
+    // GSI3: all purchases; open reservations by age (for the sweeper); promo codes; the customer
+    // search snapshots.
     { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: 'KEYS_ONLY' },
+    // GSI4: a purchase (and its reservation) by shipment id, for the customer search. Sparse: only
+    // items that carry a shipmentId are in it, each shipment its own partition.
+    { indexName: 'GSI4', partitionKey: 'shipmentId', sortKey: 'SK', projection: ['customerId'] },
   ],
   timeToLiveAttribute: 'expiresAt',
   stream: 'NEW_AND_OLD_IMAGES',
