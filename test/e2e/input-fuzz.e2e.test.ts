@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { mayDo, rolesOf } from '../../functions/auth/roles.ts';
-import { ROUTES, type RouteDeclaration } from '../../functions/routes.ts';
+import { answersHead, ROUTES, type RouteDeclaration } from '../../functions/routes.ts';
 import {
   allPages,
   allTransactions,
@@ -135,7 +135,10 @@ const show = (request: FuzzRequest): string =>
       : value,
   );
 
-/** The route the local gateway picks for a request, as API Gateway does: the method and path, else `$default`. */
+/**
+ * The route the local gateway picks for a request, as API Gateway does: the method and path (HEAD
+ * reaches an open GET, `answersHead`), else `$default`.
+ */
 function routeOf(method: string, url: URL): RouteDeclaration {
   const segments = url.pathname.split('/');
   const matches = (template: string): boolean => {
@@ -149,7 +152,11 @@ function routeOf(method: string, url: URL): RouteDeclaration {
   };
   const fallback = ROUTES.find((route) => route.path === '$default');
   const route =
-    ROUTES.find((candidate) => candidate.method === method && matches(candidate.path)) ?? fallback;
+    ROUTES.find(
+      (candidate) =>
+        (candidate.method === method || (method === 'HEAD' && answersHead(candidate))) &&
+        matches(candidate.path),
+    ) ?? fallback;
   if (!route) throw new Error('the route table has no $default');
   return route;
 }
