@@ -42,7 +42,8 @@ describe('the admin app in Chromium, signed in as support', () => {
     await grant.getByLabel('Amount (USD)').fill('12.34');
     await grant.getByLabel('Reason').fill('browser test goodwill');
     await grant.getByRole('button', { name: 'Grant credit' }).click();
-    await support.getByText('Granted $12.34. New balance $262.34.').waitFor();
+    // The message names the lot between the amount and the balance.
+    await support.getByText(/^Granted \$12\.34\. Into .* lot .*\. New balance \$262\.34\.$/).waitFor();
     await support.getByTestId('balance').filter({ hasText: '$262.34' }).waitFor();
     const row = support.getByRole('row').filter({ hasText: 'browser test goodwill' });
     await row.waitFor();

@@ -61,7 +61,8 @@ describe('money forms', () => {
     await grant.getByLabel('Amount (USD)').fill('25');
     await grant.getByLabel('Reason').fill('late delivery, once');
     await grant.getByRole('button', { name: 'Grant credit' }).click();
-    await support.getByText(/^Granted \$25\.00\. New balance/).waitFor();
+    // The message names the lot between the amount and the balance.
+    await support.getByText(/^Granted \$25\.00\. Into .* lot .*New balance/).waitFor();
     expect(await grant.getByLabel('Amount (USD)').inputValue()).toBe('');
     expect(await grant.getByLabel('Reason').inputValue()).toBe('');
 
